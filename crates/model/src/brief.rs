@@ -1,0 +1,110 @@
+//! Briefs: what Parallax tells a reader about one story.
+//!
+//! Field names follow the `parallax brief` output of the evaluation
+//! contract (`story`, `title`, `summary`, `sentences`, `facts`, `quotes`,
+//! `entities`); serialising a [`Brief`] with serde yields that JSON.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ArticleId, StoryId};
+
+/// A story's brief.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Brief {
+    /// The story this brief describes.
+    pub story: StoryId,
+    /// Headline.
+    pub title: String,
+    /// The summary: its sentences joined by spaces.
+    pub summary: String,
+    /// The summary's sentences, each with every article that carries it.
+    pub sentences: Vec<CitedSentence>,
+    /// Figures the sources gave, grouped by what they measure.
+    pub facts: Vec<Fact>,
+    /// Quotes, one entry per quote however many outlets carried it.
+    pub quotes: Vec<Quote>,
+    /// People, organisations and places.
+    pub entities: Vec<Entity>,
+    /// The articles of the story with their outlets.
+    pub sources: Vec<SourceRef>,
+}
+
+/// One summary sentence and the articles that carry its information.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CitedSentence {
+    /// The sentence as shown.
+    pub text: String,
+    /// Articles that carry it; the first is the one it was taken from.
+    pub sources: Vec<ArticleId>,
+}
+
+/// A thing measured, with each distinct figure the sources gave for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact {
+    /// What is measured ("employees", "fine").
+    pub about: String,
+    /// One value per distinct figure.
+    pub values: Vec<FactValue>,
+    /// True when every source gave the same figure.
+    pub agree: bool,
+}
+
+/// One figure for a fact and the sources that gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactValue {
+    /// The figure, normalised ("80000", "25%").
+    pub value: String,
+    /// The wording of a source that gave it.
+    pub text: String,
+    /// Articles that gave this figure.
+    pub sources: Vec<ArticleId>,
+}
+
+/// A quote, merged across the outlets that carried it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Who said it, when attributed.
+    pub speaker: Option<String>,
+    /// The quoted words.
+    pub text: String,
+    /// Articles that carry the quote.
+    pub sources: Vec<ArticleId>,
+}
+
+/// Kinds of named entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// A person.
+    Person,
+    /// A company, agency, party or other body.
+    Organisation,
+    /// A country, city or other place.
+    Place,
+    /// A name whose kind is not known.
+    Other,
+}
+
+/// A named entity and the articles that mention it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// Canonical name.
+    pub name: String,
+    /// Kind.
+    pub kind: EntityKind,
+    /// Articles mentioning it.
+    pub sources: Vec<ArticleId>,
+}
+
+/// One article of the story as a source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// The article.
+    pub article: ArticleId,
+    /// Its outlet (source name, URL host or id).
+    pub outlet: String,
+    /// Its title, when it has one.
+    pub title: Option<String>,
+    /// Publication date, RFC 3339, when known.
+    pub published: Option<String>,
+}

@@ -1,0 +1,20 @@
+//! The Parallax data model: the nouns every pipeline stage speaks.
+//!
+//! This crate sits at the bottom of the workspace and depends on nothing of
+//! ours. Each stage (ingest, dedup, stories, brief, store) takes and returns
+//! these types, so stages never need to import each other.
+//!
+//! * [`Article`]: one outlet's text about something, after ingestion and
+//!   in-article cleaning.
+//! * [`Sentence`]: a sentence of an article body, with its byte [`Span`] back
+//!   into that body so any quote can be traced to where it was read.
+//! * [`Story`]: the articles that report one real-world event.
+//! * [`Brief`]: what Parallax tells a reader about a story.
+
+mod article;
+mod brief;
+mod story;
+
+pub use article::{Article, ArticleId, Origin, Removal, RemovalReason, Sentence, Source, Span};
+pub use brief::{Brief, CitedSentence, Entity, EntityKind, Fact, FactValue, Quote, SourceRef};
+pub use story::{Story, StoryId};
