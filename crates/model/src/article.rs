@@ -220,7 +220,10 @@ mod tests {
 
     #[test]
     fn outlet_prefers_source_then_host_then_id() {
-        assert_eq!(article(Some("BBC"), Some("https://x.com/a")).outlet(), "BBC");
+        assert_eq!(
+            article(Some("BBC"), Some("https://x.com/a")).outlet(),
+            "BBC"
+        );
         assert_eq!(
             article(None, Some("https://www.reuters.com:443/world?x=1")).outlet(),
             "reuters.com"
@@ -231,7 +234,10 @@ mod tests {
 
     #[test]
     fn origin_names_file_and_line() {
-        let o = Origin { file: "in.jsonl".into(), line: Some(7) };
+        let o = Origin {
+            file: "in.jsonl".into(),
+            line: Some(7),
+        };
         assert_eq!(o.to_string(), "in.jsonl:7");
     }
 }

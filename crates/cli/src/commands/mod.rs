@@ -1,0 +1,55 @@
+//! One module per subcommand. Each returns the process exit code.
+
+pub mod brief;
+pub mod cluster;
+pub mod run;
+pub mod stories;
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use parallax_ingest::{Event, IngestOptions, Reader};
+use parallax_model::Article;
+
+/// Reads every article of an input file for a one-shot command, reporting
+/// rejected records on stderr (they are skipped, as the contract says).
+/// Fails only when nothing at all could be read.
+pub fn read_articles(input: &Path) -> Result<Vec<Article>> {
+    let mut articles = Vec::new();
+    let mut reader = Reader::new(IngestOptions::default());
+    let summary = reader.read_path(input, &mut |event| match event {
+        Event::Article(mut a) => {
+            parallax_engine::prepare(&mut a);
+            articles.push(a);
+        }
+        Event::Error(e) => eprintln!("skipped: {e}"),
+        Event::Warning(w) => eprintln!("warning: {w}"),
+        Event::FileSkipped { path, reason } => {
+            eprintln!("skipped file {}: {reason}", path.display())
+        }
+    });
+    if articles.is_empty() {
+        bail!(
+            "{}: no readable articles ({} records rejected)",
+            input.display(),
+            summary.errors
+        );
+    }
+    if summary.errors > 0 {
+        eprintln!(
+            "{}: {} articles read, {} records skipped",
+            input.display(),
+            summary.articles,
+            summary.errors
+        );
+    }
+    Ok(articles)
+}
+
+/// Opens `path` for writing, naming it in the error.
+pub fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
+    use anyhow::Context;
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("cannot create output file {}", path.display()))?;
+    Ok(std::io::BufWriter::new(file))
+}

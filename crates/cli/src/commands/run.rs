@@ -1,0 +1,73 @@
+//! `parallax run`: ingest into the store and print the stories.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+use parallax_engine::{Engine, EngineConfig, IngestNotice};
+
+use crate::output;
+
+/// Ingests `paths` into the store at `db` and prints the stories that
+/// gained articles (or, when nothing was new, every stored story).
+pub fn run(db: &Path, paths: &[PathBuf], as_json: bool, quiet: bool) -> Result<ExitCode> {
+    let mut engine = Engine::open(db, EngineConfig::default())?;
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("valid template"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    };
+    let report = engine.ingest(paths, &mut |notice| match notice {
+        IngestNotice::Rejected(e) => bar.suspend(|| eprintln!("skipped: {e}")),
+        IngestNotice::Warning(w) => bar.suspend(|| eprintln!("warning: {w}")),
+        IngestNotice::FileSkipped(p, why) => {
+            bar.suspend(|| eprintln!("skipped file {}: {why}", p.display()))
+        }
+        IngestNotice::Conflict(a) => bar.suspend(|| {
+            eprintln!(
+                "skipped: {}: article {} is already stored with different content",
+                a.origin, a.id
+            )
+        }),
+        IngestNotice::Committed { stored } => bar.set_message(format!("{stored} articles stored")),
+    })?;
+    bar.finish_and_clear();
+
+    eprintln!(
+        "{}: {} new articles stored, {} already stored, {} rejected, {} conflicting; {} new stories",
+        db.display(),
+        report.stored,
+        report.unchanged,
+        report.rejected,
+        report.conflicts,
+        report.founded
+    );
+    let mut out = std::io::stdout().lock();
+    let shown = if report.touched.is_empty() {
+        engine.stories()?.into_iter().map(|s| s.id).collect()
+    } else {
+        report.touched.clone()
+    };
+    for id in &shown {
+        let brief = engine.brief(id.as_str())?;
+        if as_json {
+            serde_json::to_writer(&mut out, &brief)?;
+            writeln!(out)?;
+        } else {
+            output::write_brief(&mut out, &brief)?;
+            writeln!(out)?;
+        }
+    }
+    if report.stored + report.unchanged == 0 {
+        eprintln!("error: no article could be read from the given paths");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,62 @@
+//! `parallax stories` and `parallax show`: read the store.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use parallax_engine::{Engine, EngineConfig};
+use serde_json::json;
+
+use crate::output;
+
+/// Opens an existing store for reading; a missing file is an error rather
+/// than a silently created empty store.
+pub fn open_existing(db: &Path) -> Result<Engine> {
+    if !db.exists() {
+        bail!(
+            "no store at {} (ingest articles first with `parallax run PATH...`, or pass --db)",
+            db.display()
+        );
+    }
+    Ok(Engine::open(db, EngineConfig::default())?)
+}
+
+/// Lists stories, as text or as one JSON object per line.
+pub fn stories(db: &Path, as_json: bool) -> Result<ExitCode> {
+    let engine = open_existing(db)?;
+    let stories = engine.stories()?;
+    let mut out = std::io::stdout().lock();
+    for s in &stories {
+        if as_json {
+            let line = json!({"story": s.id, "title": s.title, "articles": s.articles});
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(
+                out,
+                "{}  {:>3} articles  {}",
+                s.id,
+                s.articles.len(),
+                s.title
+            )?;
+        }
+    }
+    if !as_json && stories.is_empty() {
+        writeln!(out, "(no stories in {})", db.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints one story's brief.
+pub fn show(db: &Path, story: &str, as_json: bool) -> Result<ExitCode> {
+    let engine = open_existing(db)?;
+    let brief = engine.brief(story)?;
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        serde_json::to_writer_pretty(&mut out, &brief)?;
+        writeln!(out)?;
+    } else {
+        output::write_brief(&mut out, &brief)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,158 @@
+//! `parallax`: turn a stream of news articles into stories.
+//!
+//! This binary only parses arguments, sets up logging and prints; all work
+//! happens in the library crates (see `docs/ARCHITECTURE.md`).
+
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Turn a stream of news articles into stories: one view per real-world
+/// event, with what every source said.
+#[derive(Debug, Parser)]
+#[command(name = "parallax", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// More log detail (-v info, -vv debug); `RUST_LOG` overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Where the embedded store lives unless `--db` or `PARALLAX_DB` says
+/// otherwise.
+const DEFAULT_DB: &str = "parallax.db";
+
+#[derive(Debug, clap::Args)]
+struct DbArg {
+    /// The store file (SQLite). Default: $PARALLAX_DB, else ./parallax.db.
+    #[arg(long, env = "PARALLAX_DB", default_value = DEFAULT_DB)]
+    db: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ingest files or folders (JSONL, .txt, .html) into the store and
+    /// print the stories they joined.
+    Run {
+        #[command(flatten)]
+        db: DbArg,
+        /// Files or folders to ingest.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print the stories as JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Show no progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// List stored stories.
+    Stories {
+        #[command(flatten)]
+        db: DbArg,
+        /// One JSON object per story: {"story", "title", "articles"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one story's brief.
+    Show {
+        #[command(flatten)]
+        db: DbArg,
+        /// The story id (a unique prefix is enough).
+        story: String,
+        /// Print the brief as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cluster an Article JSONL stream into stories (assignments TSV).
+    Cluster {
+        /// Article JSONL, read in file order as one stream.
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write `article_id<TAB>story_id` lines.
+        #[arg(long)]
+        output: PathBuf,
+        /// Least cosine for an article to join a story.
+        #[arg(long)]
+        threshold: Option<f32>,
+    },
+    /// Write a brief for each given story (JSON lines).
+    Brief {
+        /// Article JSONL.
+        #[arg(long)]
+        input: PathBuf,
+        /// Assignments TSV (`article_id<TAB>story_id`) naming the stories.
+        #[arg(long)]
+        stories: PathBuf,
+        /// Where to write one brief per line.
+        #[arg(long)]
+        output: PathBuf,
+        /// Most words in each summary.
+        #[arg(long, default_value_t = 60)]
+        words: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format, cli.verbose);
+    let result = match cli.command {
+        Command::Run {
+            db,
+            paths,
+            json,
+            quiet,
+        } => commands::run::run(&db.db, &paths, json, quiet),
+        Command::Stories { db, json } => commands::stories::stories(&db.db, json),
+        Command::Show { db, story, json } => commands::stories::show(&db.db, &story, json),
+        Command::Cluster {
+            input,
+            output,
+            threshold,
+        } => commands::cluster::cluster(&input, &output, threshold),
+        Command::Brief {
+            input,
+            stories,
+            output,
+            words,
+        } => commands::brief::brief(&input, &stories, &output, words),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat, verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

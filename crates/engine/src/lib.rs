@@ -1,0 +1,26 @@
+//! The engine: one place that wires the Parallax stages together.
+//!
+//! ```text
+//! ingest (read + clean) -> prepare (language, content hash)
+//!        -> stories (online clustering) -> brief -> store (one transaction per batch)
+//! ```
+//!
+//! The stages never import each other; this crate is where their outputs
+//! meet. Two ways in:
+//!
+//! * [`Engine`]: the stateful path behind `parallax run`: a store on disk,
+//!   a clusterer and a briefer that resume from it, idempotent ingestion.
+//! * [`pipeline`]: stateless runs over an in-memory list of articles, behind
+//!   the contract commands `parallax cluster` and `parallax brief`.
+
+mod engine;
+mod error;
+pub mod pipeline;
+mod prepare;
+
+pub use engine::{Engine, EngineConfig, IngestNotice, IngestReport};
+pub use error::EngineError;
+pub use prepare::{analyzer_for, content_hash, prepare};
+
+/// Result type of engine operations.
+pub type Result<T> = std::result::Result<T, EngineError>;

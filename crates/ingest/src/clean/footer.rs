@@ -1,0 +1,161 @@
+//! Copyright, market-data and reporting-credit footers at the end.
+//!
+//! A footer is found by where it starts. In the last [`TAIL_SHARE`] of the
+//! body (at least [`MIN_TAIL_BYTES`]), these shapes open one:
+//!
+//! * a credit: `reporting by`, `additional reporting`, `editing by`,
+//!   `writing by`, `edited by`, `compiled by`;
+//! * a rights notice: `©`, `(c)` or `copyright` followed by a year or
+//!   holder, or `all rights reserved` (with the year and holder before it).
+//!
+//! In punctuated text the opener must start a line or follow a sentence end
+//! or bracket (so "according to reporting by the Times" is prose, not a
+//! footer); in text with no punctuation at all (lowercased, stripped
+//! copies) any word boundary will do. Everything from the earliest opener
+//! to the end goes, provided it is at most [`MAX_FOOTER_WORDS`] words: a
+//! market-data disclaimer sitting between credits and rights goes with them.
+
+use super::fold::words;
+
+/// The share of the body, from its end, searched for a footer.
+const TAIL_SHARE: f64 = 0.15;
+
+/// The least number of bytes searched, for short bodies.
+const MIN_TAIL_BYTES: usize = 240;
+
+/// The longest footer, in words.
+const MAX_FOOTER_WORDS: usize = 150;
+
+/// The byte offset where a trailing footer starts, if there is one.
+pub(super) fn footer_start(body: &str) -> Option<usize> {
+    let len = body.len();
+    let tail = ((len as f64 * TAIL_SHARE) as usize)
+        .max(MIN_TAIL_BYTES)
+        .min(len);
+    let mut window = len - tail;
+    while !body.is_char_boundary(window) {
+        window += 1;
+    }
+    let ws: Vec<(usize, String)> = words(body).map(|(i, w)| (i, w.to_lowercase())).collect();
+    let unpunctuated = !body.contains(['.', '!', '?', ';']);
+    let first = ws.iter().position(|(i, _)| *i >= window)?;
+    let word = |k: usize| ws.get(k).map_or("", |(_, w)| w.as_str());
+    let mut start = None;
+    for k in first..ws.len() {
+        let at = ws[k].0;
+        let opener = match (word(k), word(k + 1), word(k + 2)) {
+            ("reporting" | "editing" | "writing" | "edited" | "compiled", "by", _)
+            | ("additional", "reporting", _) => Some(at),
+            ("copyright", next, _) if is_year(next) || symbol_follows(body, at) => Some(at),
+            ("c", next, _) if body[..at].ends_with('(') && body[at..].starts_with("c)") => {
+                (is_year(next) || !next.is_empty()).then_some(at - 1)
+            }
+            ("all", "rights", "reserved") => Some(holder_start(body, &ws, k)),
+            _ => None,
+        };
+        if let Some(at) = opener
+            && (unpunctuated || opens_segment(body, at))
+        {
+            start = Some(at);
+            break;
+        }
+    }
+    if let Some(sym) = body[window..].find('©').map(|p| window + p) {
+        start = Some(start.map_or(sym, |s| s.min(sym)));
+    }
+    let start = start?;
+    let start = widen_to_bracket(body, start);
+    (words(&body[start..]).count() <= MAX_FOOTER_WORDS).then_some(start)
+}
+
+fn is_year(w: &str) -> bool {
+    w.len() == 4
+        && (w.starts_with("19") || w.starts_with("20"))
+        && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// True when a `©` or `(c)` follows the word at `at`.
+fn symbol_follows(body: &str, at: usize) -> bool {
+    let rest = body[at..]
+        .trim_start_matches(char::is_alphabetic)
+        .trim_start();
+    rest.starts_with('©') || rest.to_lowercase().starts_with("(c)")
+}
+
+/// Where the notice ending in "all rights reserved" (word `k`) starts: at
+/// a year among the four words before it, else at the start of its sentence
+/// or line when that is near, else at the phrase.
+fn holder_start(body: &str, ws: &[(usize, String)], k: usize) -> usize {
+    let at = ws[k].0;
+    if let Some((year, _)) = ws[k.saturating_sub(4)..k].iter().find(|(_, w)| is_year(w)) {
+        return *year;
+    }
+    let before = &body[..at];
+    match before.rfind(['.', '!', '?', '\n', '|']) {
+        Some(p) if at - p <= 80 => at - before[p + 1..].trim_start().len(),
+        _ => at,
+    }
+}
+
+/// True when `at` starts the body or a line, or follows a sentence end, a
+/// semicolon, a bracket or a dash.
+fn opens_segment(body: &str, at: usize) -> bool {
+    let before = body[..at].trim_end_matches([' ', '\t', '(', '[']);
+    before.is_empty()
+        || before.ends_with([
+            '\n', '.', '!', '?', ';', ')', ']', '|', '—', '–', '-', '"', '”', '’',
+        ])
+        || body[..at].ends_with('\n')
+}
+
+/// Move a footer start back over an opening bracket: `(Reporting by ...)`.
+fn widen_to_bracket(body: &str, start: usize) -> usize {
+    let trimmed = body[..start].trim_end_matches([' ', '\t']);
+    if trimmed.ends_with(['(', '[']) {
+        trimmed.len() - 1
+    } else {
+        start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_credit_and_rights_footers() {
+        let prose = "The company said it would appeal the ruling. ".repeat(10);
+        let text = format!("{prose}(Reporting by Jane Doe; Editing by Bob Roe)");
+        assert_eq!(footer_start(&text), Some(prose.len()));
+        let text = format!("{prose}© 2020 Reuters. All rights reserved.");
+        assert_eq!(footer_start(&text), Some(prose.len()));
+        let text = format!("{prose}Copyright 2020 The Times. All rights reserved.");
+        assert_eq!(footer_start(&text), Some(prose.len()));
+        let text = format!("{prose}2020 Reuters. All Rights Reserved");
+        assert_eq!(footer_start(&text), Some(prose.len()));
+        let text = format!("{prose}Acme Media. All rights reserved.");
+        assert_eq!(
+            footer_start(&text),
+            Some(prose.len() + "Acme Media. ".len())
+        );
+    }
+
+    #[test]
+    fn leaves_prose_alone() {
+        let prose = "The company said it would appeal the ruling. ".repeat(10);
+        let text = format!("{prose}That is according to reporting by the Times, he said.");
+        assert_eq!(footer_start(&text), None);
+        let text = format!("{prose}He sued over copyright infringement.");
+        assert_eq!(footer_start(&text), None);
+    }
+
+    #[test]
+    fn works_on_unpunctuated_text() {
+        let prose = "the company said it would appeal the ruling ".repeat(10);
+        let text = format!(
+            "{prose}reade said reporting by jane doe editing by bob roe 2020 reuters all rights reserved"
+        );
+        let at = footer_start(&text).unwrap();
+        assert!(text[at..].starts_with("reporting by jane"));
+    }
+}

@@ -1,0 +1,183 @@
+//! Article JSONL: one JSON article object per line.
+//!
+//! Fields (see the project contract): `id` (required; a string, or an
+//! integer, which is taken as its decimal string: other types are
+//! rejected), `text` or `html` (at least one; `text` wins when both are
+//! given, `html` goes through [`crate::html_to_text`]), and optional
+//! `title`, `url`, `source`, `published` and `lang`. Unknown fields are
+//! ignored. `published` may be any form [`crate::parse_date`] reads, or a
+//! number of seconds (or milliseconds) since the Unix epoch; an unreadable
+//! date is a warning and the article is kept without one.
+//!
+//! Every line is its own record: a bad line (invalid JSON, invalid UTF-8,
+//! too long, no id, no body) is reported with its file and line and the
+//! next line is read. Blank lines are ignored.
+
+use std::io::BufRead;
+
+use parallax_model::{ArticleId, Origin};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::lines::BoundedLines;
+use super::{Draft, Emitter, Reader};
+use crate::date::{from_epoch, parse_date};
+use crate::{IngestError, html_title, html_to_text};
+
+/// One JSONL record as written.
+#[derive(Deserialize)]
+#[serde(expecting = "a JSON object with article fields")]
+struct Record {
+    id: Option<Value>,
+    text: Option<String>,
+    html: Option<String>,
+    title: Option<String>,
+    url: Option<String>,
+    source: Option<String>,
+    published: Option<Value>,
+    lang: Option<String>,
+}
+
+/// Read every line of `input`, handing articles and errors to `out`.
+pub(crate) fn read(reader: &mut Reader, input: impl BufRead, file: &str, out: &mut Emitter<'_>) {
+    let limit = reader.options().max_record_bytes;
+    let mut lines = BoundedLines::new(input, limit);
+    loop {
+        let info = match lines.next_line() {
+            Ok(Some(info)) => info,
+            Ok(None) => break,
+            Err(source) => {
+                return out.error(IngestError::Io {
+                    path: file.to_owned(),
+                    source,
+                });
+            }
+        };
+        let origin = Origin {
+            file: file.to_owned(),
+            line: Some(info.number),
+        };
+        if info.too_long {
+            out.error(IngestError::LineTooLong {
+                origin,
+                len: info.len,
+                limit,
+            });
+            continue;
+        }
+        let mut bytes = lines.bytes();
+        if info.number == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let line = match std::str::from_utf8(bytes) {
+            Ok(line) => line,
+            Err(e) => {
+                out.error(IngestError::InvalidUtf8 {
+                    origin,
+                    offset: e.valid_up_to(),
+                });
+                continue;
+            }
+        };
+        match draft(line, info.terminated, &origin) {
+            Ok(draft) => reader.accept(draft, origin, out),
+            Err(e) => out.error(e),
+        }
+    }
+}
+
+/// Turn one line into a draft article.
+fn draft(line: &str, terminated: bool, origin: &Origin) -> Result<Draft, IngestError> {
+    if !line.trim_start().starts_with('{') {
+        return Err(IngestError::InvalidJson {
+            origin: origin.clone(),
+            id: None,
+            message: "a record must be one JSON object on one line, starting with `{`".into(),
+        });
+    }
+    let record: Record = serde_json::from_str(line).map_err(|e| {
+        let mut message = e.to_string();
+        if !terminated && e.is_eof() {
+            message.push_str(" (the last line has no line break: the file looks truncated)");
+        }
+        IngestError::InvalidJson {
+            origin: origin.clone(),
+            id: salvage_id(line),
+            message,
+        }
+    })?;
+    let id = read_id(record.id).map_err(|problem| IngestError::BadId {
+        origin: origin.clone(),
+        problem,
+    })?;
+    let mut title = record.title;
+    let text = match (record.text, record.html) {
+        (Some(text), _) if !text.trim().is_empty() => text,
+        (_, Some(html)) if !html.trim().is_empty() => {
+            title = title.or_else(|| html_title(&html));
+            html_to_text(&html)
+        }
+        (None, None) => {
+            return Err(IngestError::MissingBody {
+                origin: origin.clone(),
+                id,
+            });
+        }
+        _ => String::new(),
+    };
+    let mut draft = Draft::new(id, text);
+    draft.title = title;
+    draft.url = record.url;
+    draft.source = record.source;
+    draft.lang = record.lang;
+    match record.published {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if s.trim().is_empty() => {}
+        Some(Value::String(s)) => match parse_date(&s) {
+            Some(d) => draft.published = Some(d),
+            None => draft.bad_dates.push(s),
+        },
+        Some(Value::Number(n)) => match n.as_f64().and_then(from_epoch) {
+            Some(d) => draft.published = Some(d),
+            None => draft.bad_dates.push(n.to_string()),
+        },
+        Some(other) => draft.bad_dates.push(other.to_string()),
+    }
+    Ok(draft)
+}
+
+/// The id of a record: a non-empty string, or an integer as a string.
+fn read_id(id: Option<Value>) -> Result<ArticleId, String> {
+    match id {
+        None | Some(Value::Null) => Err("the record has no `id`".into()),
+        Some(Value::String(s)) if s.trim().is_empty() => Err("`id` is empty".into()),
+        Some(Value::String(s)) => Ok(ArticleId(s)),
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(ArticleId(n.to_string())),
+        Some(other) => Err(format!(
+            "`id` must be a string (or an integer), found {}",
+            kind(&other)
+        )),
+    }
+}
+
+/// The name of a JSON value's type, for messages.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a non-integer number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The id of a line that failed to parse as a record, when the line is
+/// still a JSON object with a usable id (a field of the wrong type, say).
+fn salvage_id(line: &str) -> Option<ArticleId> {
+    let value: Value = serde_json::from_str(line).ok()?;
+    read_id(value.get("id").cloned()).ok()
+}

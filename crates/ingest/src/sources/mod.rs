@@ -1,0 +1,354 @@
+//! Readers: from paths and streams to checked, cleaned articles.
+//!
+//! [`Reader`] is the entry point. It decides what each path is, walks
+//! folders ([`folder`]), reads each format ([`jsonl`], [`text_file`],
+//! [`html_file`]), and passes every article through one gate that cleans
+//! its body and rejects empty bodies and ids seen earlier in the batch.
+//!
+//! Formats, by extension (a file named directly with another extension is
+//! recognised by its first non-blank byte: `{` JSONL, `<` HTML, else text):
+//!
+//! | extension | format |
+//! | --- | --- |
+//! | `.jsonl`, `.ndjson` | Article JSONL |
+//! | `.json` | Article JSONL when it starts with `{`; skipped otherwise |
+//! | `.txt`, `.text` | one article, id = file stem |
+//! | `.html`, `.htm`, `.xhtml` | one article, id = file stem |
+
+pub mod folder;
+pub mod html_file;
+pub mod jsonl;
+mod lines;
+pub mod text_file;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use parallax_model::{Article, ArticleId, Origin, Removal, Source};
+
+use crate::clean::{clean_body, tidy};
+use crate::{Event, IngestError, IngestOptions, IngestWarning, Summary};
+
+/// Reads inputs into articles for one batch. It remembers the ids it has
+/// handed on, so a later record with the same id is rejected as a duplicate
+/// ("first seen at file:line") across every path it reads.
+///
+/// ```
+/// use parallax_ingest::{Batch, IngestOptions, Reader};
+///
+/// let mut reader = Reader::new(IngestOptions::default());
+/// let mut batch = Batch::default();
+/// let line = "{\"id\": \"x\", \"text\": \"Hello.\"}\n";
+/// reader.read_jsonl(line.as_bytes(), "a.jsonl", &mut |e| batch.push(e));
+/// reader.read_jsonl(line.as_bytes(), "b.jsonl", &mut |e| batch.push(e));
+/// assert_eq!(batch.articles.len(), 1);
+/// assert_eq!(batch.errors[0].to_string(), "b.jsonl:1: duplicate id x, first seen at a.jsonl:1");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Reader {
+    options: IngestOptions,
+    seen: HashMap<ArticleId, Origin>,
+}
+
+impl Reader {
+    /// A reader with the given options and no ids seen yet.
+    pub fn new(options: IngestOptions) -> Self {
+        Self {
+            options,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &IngestOptions {
+        &self.options
+    }
+
+    /// How many articles this reader has handed on.
+    pub fn articles_seen(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Read a file or a folder (recursively, in path order), handing each
+    /// [`Event`] to `sink` as it happens. A path that yields no article and
+    /// no other error (an empty folder or file) ends with
+    /// [`IngestError::NoArticles`].
+    pub fn read_path(&mut self, path: &Path, sink: &mut dyn FnMut(Event)) -> Summary {
+        let mut out = Emitter::new(sink);
+        match std::fs::metadata(path) {
+            Err(source) => out.error(IngestError::Io {
+                path: path.display().to_string(),
+                source,
+            }),
+            Ok(meta) if meta.is_dir() => folder::walk(path, &mut |found| match found {
+                folder::Found::File(file) => match Format::by_extension(&file) {
+                    Ok(format) => self.read_file(&file, format, &mut out),
+                    Err(reason) => out.emit(Event::FileSkipped { path: file, reason }),
+                },
+                folder::Found::Error(e) => out.error(e),
+            }),
+            Ok(_) => match Format::of_named_file(path) {
+                Ok(format) => self.read_file(path, format, &mut out),
+                Err(reason) => out.emit(Event::FileSkipped {
+                    path: path.to_owned(),
+                    reason,
+                }),
+            },
+        }
+        if out.summary.articles == 0 && out.summary.errors == 0 {
+            out.error(IngestError::NoArticles {
+                path: path.display().to_string(),
+            });
+        }
+        out.summary
+    }
+
+    /// Read Article JSONL from any byte stream (a request body, stdin),
+    /// naming it `name` in origins and errors.
+    pub fn read_jsonl(
+        &mut self,
+        input: impl Read,
+        name: &str,
+        sink: &mut dyn FnMut(Event),
+    ) -> Summary {
+        let mut out = Emitter::new(sink);
+        jsonl::read(self, io::BufReader::new(input), name, &mut out);
+        out.summary
+    }
+
+    /// Open `path` and read it as `format`.
+    fn read_file(&mut self, path: &Path, format: Format, out: &mut Emitter<'_>) {
+        let name = path.display().to_string();
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(source) => return out.error(IngestError::Io { path: name, source }),
+        };
+        out.summary.files += 1;
+        match format {
+            Format::Jsonl => jsonl::read(self, io::BufReader::new(file), &name, out),
+            Format::Text => text_file::read(self, file, path, out),
+            Format::Html => html_file::read(self, file, path, out),
+        }
+    }
+
+    /// The gate every article passes: reject a seen id, clean the body,
+    /// fall back to the title when no body is left (a headline-only record
+    /// is still an article; a warning says so), reject the record when
+    /// there is no title either, then hand the article and its warnings on.
+    pub(crate) fn accept(&mut self, draft: Draft, origin: Origin, out: &mut Emitter<'_>) {
+        if let Some(first) = self.seen.get(&draft.id) {
+            return out.error(IngestError::DuplicateId {
+                origin,
+                id: draft.id,
+                first: first.clone(),
+            });
+        }
+        let mut notes = Vec::new();
+        let mut removed = draft.removed;
+        let mut body = if self.options.clean {
+            let cleaned = clean_body(&draft.text);
+            removed.extend(cleaned.removed);
+            cleaned.body
+        } else {
+            tidy(&draft.text)
+        };
+        let title = non_empty(draft.title);
+        if body.is_empty() {
+            let Some(title) = &title else {
+                return out.error(IngestError::EmptyBody {
+                    origin,
+                    id: draft.id,
+                    after_cleaning: !draft.text.trim().is_empty(),
+                });
+            };
+            body = title.clone();
+            notes.push(IngestWarning::TitleAsBody {
+                origin: origin.clone(),
+                id: draft.id.clone(),
+            });
+        }
+        for value in draft.bad_dates {
+            notes.push(IngestWarning::UnparsedDate {
+                origin: origin.clone(),
+                id: draft.id.clone(),
+                value,
+            });
+        }
+        for note in notes {
+            out.emit(Event::Warning(note));
+        }
+        self.seen.insert(draft.id.clone(), origin.clone());
+        out.emit(Event::Article(Article {
+            id: draft.id,
+            title,
+            url: non_empty(draft.url),
+            source: non_empty(draft.source).map(Source),
+            published: draft.published,
+            lang: non_empty(draft.lang),
+            body,
+            removed,
+            origin,
+        }));
+    }
+}
+
+/// An article as read, before the gate.
+#[derive(Debug)]
+pub(crate) struct Draft {
+    pub id: ArticleId,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub lang: Option<String>,
+    /// The raw body text, before cleaning.
+    pub text: String,
+    /// What the reader already took out (metadata lines).
+    pub removed: Vec<Removal>,
+    /// Dates that were given but could not be read.
+    pub bad_dates: Vec<String>,
+}
+
+impl Draft {
+    /// A draft with only an id and a body.
+    pub(crate) fn new(id: ArticleId, text: String) -> Self {
+        Self {
+            id,
+            title: None,
+            url: None,
+            source: None,
+            published: None,
+            lang: None,
+            text,
+            removed: Vec::new(),
+            bad_dates: Vec::new(),
+        }
+    }
+}
+
+/// Counts events on their way to the caller's sink.
+pub(crate) struct Emitter<'a> {
+    sink: &'a mut dyn FnMut(Event),
+    pub summary: Summary,
+}
+
+impl<'a> Emitter<'a> {
+    fn new(sink: &'a mut dyn FnMut(Event)) -> Self {
+        Self {
+            sink,
+            summary: Summary::default(),
+        }
+    }
+
+    pub(crate) fn emit(&mut self, event: Event) {
+        self.summary.count(&event);
+        (self.sink)(event);
+    }
+
+    pub(crate) fn error(&mut self, error: IngestError) {
+        self.emit(Event::Error(error));
+    }
+}
+
+/// The input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Jsonl,
+    Text,
+    Html,
+}
+
+impl Format {
+    /// The format of a file found in a folder, by its extension; the error
+    /// says why the file is skipped.
+    fn by_extension(path: &Path) -> Result<Self, String> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "jsonl" | "ndjson" => Ok(Self::Jsonl),
+            "txt" | "text" => Ok(Self::Text),
+            "html" | "htm" | "xhtml" => Ok(Self::Html),
+            "json" => match first_byte(path) {
+                Some(b'{') | None => Ok(Self::Jsonl),
+                Some(_) => Err("JSON that is not Article JSONL (one object per line)".into()),
+            },
+            "" => Err("no file extension".into()),
+            other => Err(format!("unknown file extension .{other}")),
+        }
+    }
+
+    /// The format of a file named directly: by extension, else by its
+    /// first non-blank byte.
+    fn of_named_file(path: &Path) -> Result<Self, String> {
+        Self::by_extension(path).or_else(|reason| {
+            if reason.starts_with("JSON") {
+                return Err(reason);
+            }
+            Ok(match first_byte(path) {
+                Some(b'{') => Self::Jsonl,
+                Some(b'<') => Self::Html,
+                _ => Self::Text,
+            })
+        })
+    }
+}
+
+/// The first byte of a file that is not whitespace or a UTF-8 byte-order
+/// mark, looking at most 64 KiB in.
+fn first_byte(path: &Path) -> Option<u8> {
+    let mut head = Vec::new();
+    File::open(path)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .ok()?;
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    head.iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
+/// `s` trimmed, or `None` when nothing is left.
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Read a whole single-article file, or `None` when it is longer than
+/// `limit` bytes (never reading more than `limit + 1`).
+fn read_whole(file: File, limit: usize) -> io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= limit).then_some(bytes))
+}
+
+/// The bytes of a single-article file, or the error that rejects it.
+fn read_single(file: File, limit: usize, origin: &Origin) -> Result<Vec<u8>, IngestError> {
+    match read_whole(file, limit) {
+        Err(source) => Err(IngestError::Io {
+            path: origin.file.clone(),
+            source,
+        }),
+        Ok(None) => Err(IngestError::FileTooLarge {
+            origin: origin.clone(),
+            limit,
+        }),
+        Ok(Some(bytes)) if bytes.contains(&0) => Err(IngestError::NotText {
+            origin: origin.clone(),
+        }),
+        Ok(Some(bytes)) => Ok(bytes),
+    }
+}
+
+/// The id of a single-article file: its name without the extension.
+fn id_from_path(path: &Path) -> ArticleId {
+    let stem = path
+        .file_stem()
+        .filter(|s| !s.is_empty())
+        .or_else(|| path.file_name())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    ArticleId(stem)
+}

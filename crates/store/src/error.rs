@@ -1,0 +1,59 @@
+use std::path::PathBuf;
+
+/// What can go wrong in the store; every variant says where.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file could not be opened or created.
+    #[error("cannot open store {path}: {source}")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// The file was written by a newer Parallax than this one.
+    #[error(
+        "store schema version {found} is newer than this build supports ({supported}); upgrade parallax"
+    )]
+    TooNew {
+        /// Version found in the file.
+        found: i64,
+        /// Latest version this build knows.
+        supported: i64,
+    },
+    /// A migration failed.
+    #[error("migrating store to version {version} failed: {source}")]
+    Migration {
+        /// The version being applied.
+        version: i64,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// A query failed.
+    #[error("store query failed while {context}: {source}")]
+    Query {
+        /// What the store was doing.
+        context: &'static str,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// A stored value could not be decoded.
+    #[error("corrupt stored value for {what}: {detail}")]
+    Corrupt {
+        /// Which value.
+        what: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+}
+
+/// Adds the store's context to a rusqlite result.
+pub(crate) trait Context<T> {
+    fn context(self, context: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T> Context<T> for Result<T, rusqlite::Error> {
+    fn context(self, context: &'static str) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Query { context, source })
+    }
+}

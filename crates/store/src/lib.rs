@@ -1,0 +1,28 @@
+//! The embedded store: every article, story and brief Parallax has seen, in
+//! one SQLite file.
+//!
+//! SQLite is the default because it needs no server, survives crashes
+//! (write-ahead log, one transaction per batch), and is fast enough for a
+//! single machine's stream. The schema is versioned: [`migrations`] brings a
+//! file of any earlier version up to date when it is opened.
+//!
+//! Writes come in [`Batch`]es: a batch is either stored whole or not at all,
+//! so an article the engine reports as stored is on disk, and a kill
+//! mid-batch loses only what was never acknowledged.
+//!
+//! ```
+//! use parallax_store::{Batch, Store};
+//! let mut store = Store::open_in_memory().unwrap();
+//! store.write(&Batch::default()).unwrap();
+//! assert!(store.stories().unwrap().is_empty());
+//! ```
+
+mod error;
+pub mod migrations;
+mod store;
+
+pub use error::StoreError;
+pub use store::{Batch, NewArticle, Store, StoredArticle, StoryRow};
+
+/// Result type of store operations.
+pub type Result<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,310 @@
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use parallax_model::{Article, ArticleId, Brief, Origin, Source, StoryId};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::error::Context;
+use crate::{Result, StoreError, migrations};
+
+/// An article to store, with the story it joined.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    /// The article.
+    pub article: Article,
+    /// Hash of its content, to tell a re-ingest of the same text from a
+    /// different text under a reused id.
+    pub content_hash: String,
+    /// The story it was assigned to.
+    pub story: StoryId,
+}
+
+/// One atomic write: new articles and the (re)computed briefs of the
+/// stories they touched.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// Articles to insert, in arrival order.
+    pub articles: Vec<NewArticle>,
+    /// Briefs to insert or replace, one per touched story.
+    pub briefs: Vec<Brief>,
+}
+
+/// An article as stored.
+#[derive(Debug, Clone)]
+pub struct StoredArticle {
+    /// Arrival order across the whole store, from 1.
+    pub seq: i64,
+    /// The article.
+    pub article: Article,
+    /// Hash of its content.
+    pub content_hash: String,
+    /// The story it belongs to.
+    pub story: StoryId,
+}
+
+/// A story as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryRow {
+    /// Stable id.
+    pub id: StoryId,
+    /// Headline from its latest brief.
+    pub title: String,
+    /// Member articles in arrival order.
+    pub articles: Vec<ArticleId>,
+}
+
+/// A handle on one store file.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // A missing parent folder would surface as an opaque SQLite
+            // error; create it so a default path just works.
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let open_err = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        // WAL: readers never block the writer and a crash mid-write leaves
+        // the last committed batch intact. NORMAL sync is durable in WAL
+        // mode against process crashes.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_err)?;
+        Self::init(conn)
+    }
+
+    /// A throw-away store in memory (tests, one-shot commands).
+    pub fn open_in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: ":memory:".into(),
+            source,
+        })?;
+        Self::init(conn)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self> {
+        migrations::migrate(&mut conn)?;
+        Ok(Self { conn })
+    }
+
+    /// The content hash stored for `id`, or `None` when it is not stored.
+    pub fn content_hash(&self, id: &ArticleId) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT content_hash FROM articles WHERE id = ?1",
+                [id.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("looking up an article")
+    }
+
+    /// Number of stored articles.
+    pub fn article_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))
+            .context("counting articles")
+            .map(|n| n as u64)
+    }
+
+    /// Writes `batch` in one transaction: all of it is stored, or none.
+    pub fn write(&mut self, batch: &Batch) -> Result<()> {
+        let now = Utc::now().to_rfc3339();
+        let tx = self
+            .conn
+            .transaction()
+            .context("starting a write transaction")?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO articles (id, content_hash, story_id, title, url, source,
+                        published, lang, body, removed, origin, ingested_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                )
+                .context("preparing the article insert")?;
+            for new in &batch.articles {
+                let a = &new.article;
+                insert
+                    .execute(params![
+                        a.id.as_str(),
+                        new.content_hash,
+                        new.story.as_str(),
+                        a.title,
+                        a.url,
+                        a.source.as_ref().map(|s| s.0.as_str()),
+                        a.published.map(|d| d.to_rfc3339()),
+                        a.lang,
+                        a.body,
+                        to_json(&a.removed),
+                        to_json(&a.origin),
+                        now,
+                    ])
+                    .context("inserting an article")?;
+            }
+            let mut upsert = tx
+                .prepare_cached(
+                    "INSERT INTO stories (id, first_seq, title, brief, updated_at)
+                     VALUES (?1, (SELECT MIN(seq) FROM articles WHERE story_id = ?1), ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET title = ?2, brief = ?3, updated_at = ?4",
+                )
+                .context("preparing the story upsert")?;
+            for brief in &batch.briefs {
+                upsert
+                    .execute(params![
+                        brief.story.as_str(),
+                        brief.title,
+                        to_json(brief),
+                        now
+                    ])
+                    .context("storing a brief")?;
+            }
+        }
+        tx.commit().context("committing a batch")
+    }
+
+    /// Every stored article in arrival order.
+    pub fn articles(&self) -> Result<Vec<StoredArticle>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY seq"
+            ))
+            .context("listing articles")?;
+        let rows = stmt
+            .query_map([], read_article)
+            .context("listing articles")?;
+        rows.map(|r| r.context("reading an article")?).collect()
+    }
+
+    /// The articles of one story in arrival order.
+    pub fn story_articles(&self, story: &StoryId) -> Result<Vec<StoredArticle>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles WHERE story_id = ?1 ORDER BY seq"
+            ))
+            .context("listing a story's articles")?;
+        let rows = stmt
+            .query_map([story.as_str()], read_article)
+            .context("listing a story's articles")?;
+        rows.map(|r| r.context("reading an article")?).collect()
+    }
+
+    /// Every story, oldest first, with its members.
+    pub fn stories(&self) -> Result<Vec<StoryRow>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT s.id, s.title, a.id FROM stories s
+                 JOIN articles a ON a.story_id = s.id
+                 ORDER BY s.first_seq, a.seq",
+            )
+            .context("listing stories")?;
+        let mut rows = stmt.query([]).context("listing stories")?;
+        let mut out: Vec<StoryRow> = Vec::new();
+        while let Some(row) = rows.next().context("listing stories")? {
+            let id: String = row.get(0).context("reading a story")?;
+            let article: String = row.get(2).context("reading a story")?;
+            match out.last_mut() {
+                Some(last) if last.id.0 == id => last.articles.push(ArticleId(article)),
+                _ => out.push(StoryRow {
+                    id: StoryId(id),
+                    title: row.get(1).context("reading a story")?,
+                    articles: vec![ArticleId(article)],
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The stored brief of `story`.
+    pub fn brief(&self, story: &StoryId) -> Result<Option<Brief>> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT brief FROM stories WHERE id = ?1",
+                [story.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("reading a brief")?;
+        json.map(|j| from_json(&j, || format!("brief of story {story}")))
+            .transpose()
+    }
+
+    /// Story ids that start with `prefix` (so users can type a short id).
+    pub fn stories_with_prefix(&self, prefix: &str) -> Result<Vec<StoryId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM stories WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id")
+            .context("resolving a story id")?;
+        let rows = stmt
+            .query_map([prefix], |r| r.get::<_, String>(0).map(StoryId))
+            .context("resolving a story id")?;
+        rows.map(|r| r.context("resolving a story id")).collect()
+    }
+}
+
+const ARTICLE_COLUMNS: &str =
+    "seq, id, content_hash, story_id, title, url, source, published, lang, body, removed, origin";
+
+fn read_article(row: &Row<'_>) -> rusqlite::Result<Result<StoredArticle>> {
+    let id: String = row.get(1)?;
+    let published: Option<String> = row.get(7)?;
+    let removed: String = row.get(10)?;
+    let origin: String = row.get(11)?;
+    let decode = || -> Result<StoredArticle> {
+        let published = published
+            .map(|p| {
+                DateTime::parse_from_rfc3339(&p)
+                    .map(|d| d.with_timezone(&Utc))
+                    .map_err(|e| StoreError::Corrupt {
+                        what: format!("published date of article {id}"),
+                        detail: e.to_string(),
+                    })
+            })
+            .transpose()?;
+        Ok(StoredArticle {
+            seq: row.get(0).context("reading an article")?,
+            content_hash: row.get(2).context("reading an article")?,
+            story: StoryId(row.get(3).context("reading an article")?),
+            article: Article {
+                title: row.get(4).context("reading an article")?,
+                url: row.get(5).context("reading an article")?,
+                source: row
+                    .get::<_, Option<String>>(6)
+                    .context("reading an article")?
+                    .map(Source),
+                published,
+                lang: row.get(8).context("reading an article")?,
+                body: row.get(9).context("reading an article")?,
+                removed: from_json(&removed, || format!("removals of article {id}"))?,
+                origin: from_json::<Origin>(&origin, || format!("origin of article {id}"))?,
+                id: ArticleId(id.clone()),
+            },
+        })
+    };
+    Ok(decode())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // Our own model types always serialise.
+    serde_json::to_string(value).expect("model types serialise to JSON")
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: impl Fn() -> String) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        what: what(),
+        detail: e.to_string(),
+    })
+}

@@ -1,0 +1,37 @@
+//! Stories: group articles about one real-world event, online.
+//!
+//! Articles arrive one at a time and each must be placed at once, with no
+//! knowledge of how many stories there will be. The pipeline here is:
+//!
+//! 1. [`features`]: an article becomes a sparse term vector ([`Doc`]):
+//!    stemmed content words from the language's [`parallax_text::Analyzer`],
+//!    the headline weighted up.
+//! 2. [`idf`]: document frequencies are updated as articles arrive, so term
+//!    weights need no corpus known in advance.
+//! 3. [`cluster`]: the [`Clusterer`] finds candidate stories through an
+//!    inverted index over story centroids, scores them by TF-IDF cosine, and
+//!    joins the best one above a threshold or starts a new story.
+//!
+//! Story ids are derived from the founding article's id ([`story_id_for`]),
+//! so the same stream always yields the same ids and a story keeps its id as
+//! it grows.
+//!
+//! ```
+//! use parallax_stories::{ClusterConfig, Clusterer, Doc};
+//! use parallax_text::Analyzer;
+//!
+//! let en = Analyzer::english();
+//! let mut stories = Clusterer::new(ClusterConfig::default());
+//! let a = stories.assign(&Doc::new("a", None, "An earthquake of magnitude 6.1 struck Aceh on Tuesday.", &en));
+//! let b = stories.assign(&Doc::new("b", None, "A magnitude 6.1 earthquake hit Aceh, Indonesia on Tuesday.", &en));
+//! let c = stories.assign(&Doc::new("c", None, "The Saints placed running back Reggie Bush on injured reserve.", &en));
+//! assert_eq!(a.story, b.story);
+//! assert_ne!(a.story, c.story);
+//! ```
+
+pub mod cluster;
+pub mod features;
+pub mod idf;
+
+pub use cluster::{Assignment, ClusterConfig, Clusterer, story_id_for};
+pub use features::Doc;

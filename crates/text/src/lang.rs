@@ -1,0 +1,208 @@
+//! Language identification.
+//!
+//! A thin layer over `whatlang` (trigram statistics) that answers in ISO
+//! 639-1 codes, the form [`parallax_model::Article::lang`] stores, and says
+//! nothing rather than guess: short texts and detections `whatlang` itself
+//! calls unreliable give `None`.
+
+use whatlang::Lang;
+
+/// Texts with fewer non-whitespace characters than this are not judged.
+pub const MIN_CHARS: usize = 20;
+
+/// Only this many leading bytes are examined: a few paragraphs settle the
+/// language, and detection cost grows with length.
+pub const MAX_BYTES: usize = 4096;
+
+/// The ISO 639-1 code of the language `text` is written in, or `None` when
+/// the text is too short (under [`MIN_CHARS`] non-blank characters) or the
+/// detection is not reliable.
+///
+/// Norwegian Bokmål is reported as `"no"`.
+///
+/// ```
+/// use parallax_text::lang::detect;
+///
+/// assert_eq!(detect("President Xi of China and I are working together to give ZTE a way back into business."), Some("en"));
+/// assert_eq!(detect("Der Präsident hat gesagt, dass er dem chinesischen Unternehmen helfen will."), Some("de"));
+/// assert_eq!(detect("ZTE"), None);
+/// ```
+pub fn detect(text: &str) -> Option<&'static str> {
+    let head = prefix(text, MAX_BYTES);
+    if head
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(MIN_CHARS)
+        .count()
+        < MIN_CHARS
+    {
+        return None;
+    }
+    let info = whatlang::detect(head)?;
+    info.is_reliable().then(|| iso639_1(info.lang()))
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char
+/// boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The ISO 639-1 code of a `whatlang` language.
+fn iso639_1(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Epo => "eo",
+        Lang::Eng => "en",
+        Lang::Rus => "ru",
+        Lang::Cmn => "zh",
+        Lang::Spa => "es",
+        Lang::Por => "pt",
+        Lang::Ita => "it",
+        Lang::Ben => "bn",
+        Lang::Fra => "fr",
+        Lang::Deu => "de",
+        Lang::Ukr => "uk",
+        Lang::Kat => "ka",
+        Lang::Ara => "ar",
+        Lang::Hin => "hi",
+        Lang::Jpn => "ja",
+        Lang::Heb => "he",
+        Lang::Yid => "yi",
+        Lang::Pol => "pl",
+        Lang::Amh => "am",
+        Lang::Jav => "jv",
+        Lang::Kor => "ko",
+        Lang::Nob => "no",
+        Lang::Dan => "da",
+        Lang::Swe => "sv",
+        Lang::Fin => "fi",
+        Lang::Tur => "tr",
+        Lang::Nld => "nl",
+        Lang::Hun => "hu",
+        Lang::Ces => "cs",
+        Lang::Ell => "el",
+        Lang::Bul => "bg",
+        Lang::Bel => "be",
+        Lang::Mar => "mr",
+        Lang::Kan => "kn",
+        Lang::Ron => "ro",
+        Lang::Slv => "sl",
+        Lang::Hrv => "hr",
+        Lang::Srp => "sr",
+        Lang::Mkd => "mk",
+        Lang::Lit => "lt",
+        Lang::Lav => "lv",
+        Lang::Est => "et",
+        Lang::Tam => "ta",
+        Lang::Vie => "vi",
+        Lang::Urd => "ur",
+        Lang::Tha => "th",
+        Lang::Guj => "gu",
+        Lang::Uzb => "uz",
+        Lang::Pan => "pa",
+        Lang::Aze => "az",
+        Lang::Ind => "id",
+        Lang::Tel => "te",
+        Lang::Pes => "fa",
+        Lang::Mal => "ml",
+        Lang::Ori => "or",
+        Lang::Mya => "my",
+        Lang::Nep => "ne",
+        Lang::Sin => "si",
+        Lang::Khm => "km",
+        Lang::Tuk => "tk",
+        Lang::Aka => "ak",
+        Lang::Zul => "zu",
+        Lang::Sna => "sn",
+        Lang::Afr => "af",
+        Lang::Lat => "la",
+        Lang::Slk => "sk",
+        Lang::Cat => "ca",
+        Lang::Tgl => "tl",
+        Lang::Hye => "hy",
+    }
+}
+
+/// The static form of a known ISO 639-1 code (any code [`detect`] can
+/// return), so callers holding a borrowed code can keep a `'static` one.
+pub(crate) fn known_code(code: &str) -> Option<&'static str> {
+    Lang::all()
+        .iter()
+        .map(|&l| iso639_1(l))
+        .find(|&c| c == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed(name: &str) -> String {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds");
+        std::fs::read_to_string(format!("{dir}/{name}")).expect("seed file readable")
+    }
+
+    #[test]
+    fn seeds_are_english_even_when_degraded() {
+        for name in [
+            "000_3289558473fbce1e.txt",
+            "001_cced9b695fb88dcf.txt",
+            "002_df84a0d7098cfa3b.txt",
+            "003_2a5e5c70efc2358a.txt",
+            "004_f64fde2f822e4293.txt",
+        ] {
+            assert_eq!(detect(&seed(name)), Some("en"), "{name}");
+        }
+    }
+
+    #[test]
+    fn detects_common_languages() {
+        let cases = [
+            (
+                "fr",
+                "Le président américain a annoncé dimanche qu'il allait aider l'entreprise chinoise à reprendre ses activités, car trop d'emplois sont menacés en Chine.",
+            ),
+            (
+                "es",
+                "El presidente de Estados Unidos dijo el domingo que ayudará a la empresa china a volver a los negocios.",
+            ),
+            (
+                "ru",
+                "Президент США заявил в воскресенье, что поможет китайской компании вернуться к работе.",
+            ),
+        ];
+        for (code, text) in cases {
+            assert_eq!(detect(text), Some(code), "{text}");
+        }
+    }
+
+    #[test]
+    fn short_or_blank_text_is_not_judged() {
+        assert_eq!(detect(""), None);
+        assert_eq!(detect("   \n  "), None);
+        assert_eq!(detect("Trump ZTE deal"), None);
+    }
+
+    #[test]
+    fn prefix_respects_char_boundaries() {
+        let s = "é".repeat(3000);
+        let p = prefix(&s, MAX_BYTES);
+        assert!(p.len() <= MAX_BYTES && p.len() >= MAX_BYTES - 1);
+    }
+
+    #[test]
+    fn every_whatlang_language_has_a_two_letter_code() {
+        for &l in Lang::all() {
+            let code = iso639_1(l);
+            assert_eq!(code.len(), 2, "{l:?}");
+            assert_eq!(known_code(code), Some(code));
+        }
+        assert_eq!(known_code("xx"), None);
+    }
+}
