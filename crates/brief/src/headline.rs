@@ -48,14 +48,19 @@ pub fn headline(briefer: &Briefer, profiles: &[ArticleProfile]) -> String {
 }
 
 /// Shortens a lead sentence into a headline: drops a dateline
-/// ("WASHINGTON — "), keeps the first clause when it is long enough to
-/// stand alone, else the first [`MAX_WORDS`] words.
+/// ("WASHINGTON — ") and an opening adverbial clause, then keeps the first
+/// clause when it is long enough to stand alone, else the first
+/// [`MAX_WORDS`] words.
 ///
 /// ```
 /// use parallax_brief::headline::condense;
 /// assert_eq!(
 ///     condense("WASHINGTON — Trump says he would help ZTE, saying too many jobs in China are at stake."),
 ///     "Trump says he would help ZTE"
+/// );
+/// assert_eq!(
+///     condense("In a surprising overture to China, Trump says he would help ZTE get \"back into business,\" saying jobs are at stake."),
+///     "Trump says he would help ZTE get \"back into business\""
 /// );
 /// ```
 pub fn condense(sentence: &str) -> String {
@@ -66,16 +71,61 @@ pub fn condense(sentence: &str) -> String {
             text = rest.trim();
         }
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    // "In a surprising overture to China, Trump says ...": an opening
+    // adverbial clause is not the news; the main clause after it is.
+    if words
+        .first()
+        .is_some_and(|w| OPENERS.contains(&w.to_lowercase().as_str()))
+        && let Some(comma) = words.iter().take(MAX_WORDS).position(|w| ends_clause(w))
+        && words.len() > comma + 5
+    {
+        words.drain(..=comma);
+    }
     let mut cut = words.len().min(MAX_WORDS);
     for (i, w) in words.iter().enumerate().take(MAX_WORDS) {
-        if i >= 4 && (w.ends_with(',') || w.ends_with(';') || w.ends_with(':')) {
+        if i >= 4 && ends_clause(w) {
             cut = i + 1;
             break;
         }
     }
-    let head = words[..cut].join(" ");
-    head.trim_end_matches([',', ';', ':', '.'])
-        .trim_end_matches(['"', '\u{201d}'])
-        .to_owned()
+    let mut head = words[..cut].join(" ");
+    // Drop the clause's punctuation but keep a closing quote mark.
+    let closing = head
+        .chars()
+        .rev()
+        .take_while(|c| QUOTES.contains(c))
+        .collect::<String>();
+    head.truncate(head.len() - closing.len());
+    let head = head.trim_end_matches([',', ';', ':', '.']);
+    format!("{head}{}", closing.chars().rev().collect::<String>())
+}
+
+/// Closing quote marks.
+const QUOTES: [char; 3] = ['"', '\u{201d}', '\u{2019}'];
+
+/// Words that open a subordinate or adverbial clause.
+const OPENERS: &[&str] = &[
+    "after",
+    "although",
+    "amid",
+    "as",
+    "at",
+    "before",
+    "despite",
+    "following",
+    "if",
+    "in",
+    "on",
+    "since",
+    "though",
+    "when",
+    "while",
+    "with",
+];
+
+/// Whether a word ends a clause (comma, semicolon or colon, maybe inside
+/// a closing quote).
+fn ends_clause(word: &str) -> bool {
+    word.trim_end_matches(QUOTES).ends_with([',', ';', ':'])
 }

@@ -106,3 +106,62 @@ impl Briefer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use parallax_model::{Article, Origin};
+
+    use super::*;
+
+    fn article(id: &str, title: Option<&str>, body: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: title.map(str::to_owned),
+            url: None,
+            source: None,
+            published: None,
+            lang: Some("en".into()),
+            body: body.into(),
+            removed: vec![],
+            origin: Origin::default(),
+        }
+    }
+
+    #[test]
+    fn summary_is_cited_within_budget_and_skips_degraded_text() {
+        let a = article(
+            "a",
+            Some("Quake hits Aceh"),
+            "A magnitude 6.1 earthquake struck Aceh province on Tuesday, killing at least 22 people. \
+             Rescue teams searched collapsed buildings through the night.",
+        );
+        let b = article(
+            "b",
+            None,
+            "a magnitude 6 1 earthquake struck aceh province on tuesday killing at least 22 people \
+             officials said rescue teams were searching the rubble of collapsed buildings and \
+             hospitals were overwhelmed with the injured",
+        );
+        let c = article(
+            "c",
+            Some("Deadly earthquake in Indonesia"),
+            "At least 22 people died when a 6.1 magnitude earthquake struck Aceh province on Tuesday. \
+             The quake also damaged a mosque.",
+        );
+        let mut briefer = Briefer::new(BriefConfig { words: 30 });
+        for x in [&a, &b, &c] {
+            briefer.observe(x);
+        }
+        let brief = briefer.brief(&"s1".into(), &[&a, &b, &c]);
+        assert!(brief.summary.split_whitespace().count() <= 30);
+        assert!(!brief.sentences.is_empty());
+        let first = &brief.sentences[0];
+        // Never quoted from the degraded copy, but cited with it.
+        assert_ne!(first.sources[0].as_str(), "b");
+        assert!(first.sources.contains(&"b".into()), "{first:?}");
+        assert!(
+            ["Quake hits Aceh", "Deadly earthquake in Indonesia"].contains(&brief.title.as_str())
+        );
+        assert_eq!(brief.sources.len(), 3);
+    }
+}
