@@ -47,3 +47,31 @@ pub fn write_brief(out: &mut impl Write, brief: &Brief) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Writes what in-article cleaning removed from each article, and why.
+pub fn write_removals<'a>(
+    out: &mut impl Write,
+    articles: impl Iterator<Item = &'a parallax_model::Article>,
+) -> io::Result<()> {
+    let mut header = false;
+    for a in articles {
+        for r in &a.removed {
+            if !header {
+                writeln!(out, "\n  Removed while cleaning")?;
+                header = true;
+            }
+            let mut shown: String = r.text.chars().take(70).collect();
+            if shown.len() < r.text.len() {
+                shown.push('…');
+            }
+            writeln!(
+                out,
+                "  {} [{}] {}",
+                a.id,
+                r.reason.as_str(),
+                shown.replace('\n', " ")
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -57,6 +57,8 @@ pub fn show(db: &Path, story: &str, as_json: bool) -> Result<ExitCode> {
         writeln!(out)?;
     } else {
         output::write_brief(&mut out, &brief)?;
+        let articles = engine.store().story_articles(&brief.story)?;
+        output::write_removals(&mut out, articles.iter().map(|s| &s.article))?;
     }
     Ok(ExitCode::SUCCESS)
 }
