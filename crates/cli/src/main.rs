@@ -105,6 +105,35 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         words: usize,
     },
+    /// Find duplicate, near-duplicate and syndicated pairs (TSV:
+    /// copy_id, original_id, relation, score).
+    Dedup {
+        /// Article JSONL (or any input `run` reads), in arrival order.
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write `copy_id<TAB>original_id<TAB>relation<TAB>score`.
+        #[arg(long)]
+        output: PathBuf,
+        /// A persistent index file: articles already in it are skipped,
+        /// new ones are added, and pairs among all of them are written.
+        #[arg(long)]
+        index: Option<PathBuf>,
+        /// With --index: commit (fsync) every this many articles.
+        #[arg(long, default_value_t = 10_000)]
+        commit_every: usize,
+        /// Fingerprint threads (0: one per core, at most 4).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Compare bodies as read, without in-article cleaning.
+        #[arg(long)]
+        no_clean: bool,
+        /// Add a fifth column naming the rule that decided the direction.
+        #[arg(long, hide = true)]
+        explain: bool,
+        /// Detector settings to override, `name=value,...` (tuning only).
+        #[arg(long, hide = true)]
+        tune: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -130,6 +159,25 @@ fn main() -> ExitCode {
             output,
             words,
         } => commands::brief::brief(&input, &stories, &output, words),
+        Command::Dedup {
+            input,
+            output,
+            index,
+            commit_every,
+            threads,
+            no_clean,
+            explain,
+            tune,
+        } => commands::dedup::dedup(&commands::dedup::DedupArgs {
+            input,
+            output,
+            index,
+            commit_every,
+            threads,
+            no_clean,
+            explain,
+            tune,
+        }),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod brief;
 pub mod cluster;
+pub mod dedup;
 pub mod run;
 pub mod stories;
 

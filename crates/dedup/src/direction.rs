@@ -1,0 +1,270 @@
+//! Who copied whom.
+//!
+//! For a detected pair, the original is decided by the first rule that
+//! tells the two apart:
+//!
+//! 1. **Publication time**: the one published earlier, when both have a
+//!    date and the dates differ.
+//! 2. **Wire outlet**: the one published by a news agency (its source or
+//!    URL host names Reuters, AP, AFP, Bloomberg...), when only one is.
+//! 3. **Wire credit**: the one whose dateline or closing line credits an
+//!    agency ("WASHINGTON (Reuters) -", "- Bloomberg"), when only one does:
+//!    copies often strip the credit, originals keep it.
+//! 4. **Degraded copy**: when only one of the two has lost its case and
+//!    punctuation, the other is the original: a copy can drop them, nobody
+//!    adds them back.
+//! 5. **Fuller text**: the longer text (a syndicated copy carries a part of
+//!    it; an edited copy is usually cut, not padded: outlet boilerplate is
+//!    removed by ingestion's cleaning first). Near-duplicates must differ by
+//!    more than a few words for length to count.
+//! 6. **Arrival**: the one seen first.
+//!
+//! A copy chain (C copies B, B copies A) resolves to its root: the index
+//! keeps, for every article, the original it was found to copy, and pairs
+//! are reported against the root as well (see [`crate::Index`]).
+
+use parallax_text::normalize::match_key;
+
+use crate::relation::Relation;
+use crate::shingle::hash_bytes;
+
+/// The article was published by a news agency.
+pub const WIRE_OUTLET: u8 = 1;
+/// The article's text credits a news agency in its dateline or last line.
+pub const WIRE_CREDIT: u8 = 2;
+/// The article's time is its publication date (not its indexing time).
+pub const DATED: u8 = 4;
+/// The article was evicted from the index.
+pub const EVICTED: u8 = 8;
+/// The article's text has lost its case and punctuation (seed 001's
+/// copy format, [`parallax_text::shape::is_degraded`]).
+pub const DEGRADED: u8 = 16;
+
+/// Agency names, as match-key words.
+const AGENCIES: &[&str] = &[
+    "reuters",
+    "ap",
+    "apnews",
+    "afp",
+    "bloomberg",
+    "xinhua",
+    "upi",
+    "dpa",
+    "aap",
+    "efe",
+    "ansa",
+    "kyodo",
+    "tass",
+    "pti",
+    "ians",
+    "yonhap",
+    "bernama",
+    "anadolu",
+];
+/// Two-word agency names.
+const AGENCY_PAIRS: &[(&str, &str)] = &[("associated", "press"), ("france", "presse")];
+
+/// Words at the start of a text searched for a credit (the dateline).
+const DATELINE_WORDS: usize = 12;
+/// Words at the end of a text searched for a credit.
+const CLOSING_WORDS: usize = 20;
+
+/// The facts about one article that direction looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts {
+    /// Minutes since 1970 of its publication (or, without [`DATED`], of
+    /// its indexing).
+    pub time: i32,
+    /// [`WIRE_OUTLET`], [`WIRE_CREDIT`], [`DATED`] bits.
+    pub flags: u8,
+    /// Words of text.
+    pub words: u32,
+    /// Arrival order in the index.
+    pub arrival: u32,
+}
+
+/// Which article of a pair is the original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Original {
+    /// The first one given.
+    A,
+    /// The second one given.
+    B,
+}
+
+/// The rule that decided a direction (for reports and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Earlier publication.
+    Date,
+    /// Agency outlet.
+    WireOutlet,
+    /// Longer text.
+    Fuller,
+    /// Agency credit in the text.
+    WireCredit,
+    /// The other one lost its case and punctuation.
+    Degraded,
+    /// Seen first.
+    Arrival,
+}
+
+impl Rule {
+    /// A short lowercase name, for reports.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Date => "date",
+            Self::WireOutlet => "wire-outlet",
+            Self::WireCredit => "wire-credit",
+            Self::Degraded => "degraded",
+            Self::Fuller => "fuller",
+            Self::Arrival => "arrival",
+        }
+    }
+}
+
+/// Decides which of `a` and `b` is the original, and by which rule.
+pub fn original(a: &Facts, b: &Facts, relation: Relation) -> (Original, Rule) {
+    let pick = |a_wins: bool| if a_wins { Original::A } else { Original::B };
+    if a.flags & DATED != 0 && b.flags & DATED != 0 && a.time != b.time {
+        return (pick(a.time < b.time), Rule::Date);
+    }
+    let (aw, bw) = (a.flags & WIRE_OUTLET != 0, b.flags & WIRE_OUTLET != 0);
+    if aw != bw {
+        return (pick(aw), Rule::WireOutlet);
+    }
+    let (ac, bc) = (a.flags & WIRE_CREDIT != 0, b.flags & WIRE_CREDIT != 0);
+    if ac != bc {
+        return (pick(ac), Rule::WireCredit);
+    }
+    let (ad, bd) = (a.flags & DEGRADED != 0, b.flags & DEGRADED != 0);
+    if ad != bd {
+        return (pick(bd), Rule::Degraded);
+    }
+    let (long, short) = (a.words.max(b.words), a.words.min(b.words));
+    let fuller_margin = match relation {
+        Relation::Syndicated => short / 20,
+        _ => (short / 20).max(8),
+    };
+    if long > short + fuller_margin {
+        return (pick(a.words > b.words), Rule::Fuller);
+    }
+    (pick(a.arrival <= b.arrival), Rule::Arrival)
+}
+
+/// Hashes of the agency names, as [`crate::shingle::words`] hashes them.
+#[derive(Debug, Clone)]
+pub struct Agencies {
+    single: Vec<u64>,
+    pairs: Vec<(u64, u64)>,
+}
+
+impl Default for Agencies {
+    fn default() -> Self {
+        let h = |w: &str| hash_bytes(w.as_bytes());
+        Self {
+            single: AGENCIES.iter().map(|w| h(w)).collect(),
+            pairs: AGENCY_PAIRS.iter().map(|(a, b)| (h(a), h(b))).collect(),
+        }
+    }
+}
+
+impl Agencies {
+    fn names(&self, words: &[u64]) -> bool {
+        words.iter().any(|w| self.single.contains(w))
+            || words.windows(2).any(|p| self.pairs.contains(&(p[0], p[1])))
+    }
+
+    /// True when the dateline or the closing words of a text (its word
+    /// hashes) name an agency.
+    pub fn credited(&self, words: &[u64]) -> bool {
+        let head = &words[..words.len().min(DATELINE_WORDS)];
+        let tail = &words[words.len().saturating_sub(CLOSING_WORDS)..];
+        self.names(head) || self.names(tail)
+    }
+
+    /// True when an outlet name or URL host names an agency.
+    pub fn outlet(&self, source: Option<&str>, url: Option<&str>) -> bool {
+        let host = url
+            .and_then(|u| u.split_once("://").map(|(_, r)| r))
+            .map(|r| {
+                let host = r.split(['/', '?', '#']).next().unwrap_or("");
+                host.rsplit_once('@').map_or(host, |(_, h)| h)
+            });
+        [source, host].into_iter().flatten().any(|s| {
+            let words: Vec<u64> = match_key(s)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(|w| hash_bytes(w.as_bytes()))
+                .collect();
+            self.names(&words)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shingle::{Words, words};
+
+    fn facts(time: i32, flags: u8, n: u32, arrival: u32) -> Facts {
+        Facts {
+            time,
+            flags,
+            words: n,
+            arrival,
+        }
+    }
+
+    #[test]
+    fn rules_apply_in_order() {
+        let r = Relation::NearDuplicate;
+        let a = facts(100, DATED, 300, 5);
+        let b = facts(50, DATED, 300, 9);
+        assert_eq!(original(&a, &b, r), (Original::B, Rule::Date));
+        let a = facts(100, DATED | WIRE_OUTLET, 300, 5);
+        let b = facts(100, DATED, 300, 1);
+        assert_eq!(original(&a, &b, r), (Original::A, Rule::WireOutlet));
+        let a = facts(0, 0, 150, 1);
+        let b = facts(0, 0, 300, 2);
+        assert_eq!(
+            original(&a, &b, Relation::Syndicated),
+            (Original::B, Rule::Fuller)
+        );
+        let a = facts(0, 0, 600, 1);
+        let b = facts(0, WIRE_CREDIT, 302, 2);
+        assert_eq!(original(&a, &b, r), (Original::B, Rule::WireCredit));
+        let a = facts(0, DEGRADED, 600, 1);
+        let b = facts(0, 0, 300, 2);
+        assert_eq!(original(&a, &b, r), (Original::B, Rule::Degraded));
+        let a = facts(0, 0, 300, 3);
+        let b = facts(0, 0, 300, 2);
+        assert_eq!(original(&a, &b, r), (Original::B, Rule::Arrival));
+    }
+
+    #[test]
+    fn finds_agency_credits_and_outlets() {
+        let ag = Agencies::default();
+        let mut w = Words::default();
+        words(
+            "WASHINGTON/BEIJING (Reuters) - U.S. President Donald Trump",
+            &mut w,
+        );
+        assert!(ag.credited(&w.hashes));
+        words(
+            "8 min read washington beijing reuters u s president",
+            &mut w,
+        );
+        assert!(ag.credited(&w.hashes));
+        words("Reporting by the Associated Press", &mut w);
+        assert!(ag.credited(&w.hashes));
+        words(
+            "US President Donald Trump has said he will help save ZTE",
+            &mut w,
+        );
+        assert!(!ag.credited(&w.hashes));
+        assert!(ag.outlet(None, Some("http://bigstory.ap.org/article/x")));
+        assert!(ag.outlet(Some("Reuters"), None));
+        assert!(!ag.outlet(Some("BBC"), Some("https://www.bbc.co.uk/news/ap-story")));
+    }
+}

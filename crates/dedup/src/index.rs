@@ -1,0 +1,459 @@
+//! The incremental index: every article added is first compared with those
+//! already indexed, then indexed itself, in one call and without rebuilds.
+//!
+//! Per article it keeps 32 bytes of facts (exact hash, time, word count,
+//! sampling threshold, flags, its root original) plus its id, and one
+//! posting per sample in the [`PostingTable`]; nothing of its text. A query
+//! looks up the new article's samples, counts for every article found how
+//! many samples the two share (only samples under both thresholds count),
+//! and hands the counts to [`relation::classify`] and
+//! [`direction::original`].
+
+use std::fmt;
+
+use crate::direction::{self, Agencies, DATED, EVICTED, Facts, Original, Rule};
+use crate::postings::PostingTable;
+use crate::relation::{self, Overlap, Relation};
+use crate::shingle::hash_bytes;
+use crate::sketch::{Sketch, Sketcher, count_under, high, key, scaled_count};
+use crate::{Config, DocInput};
+
+/// An article's number in an [`Index`]: its arrival order, from 0.
+pub type DocNo = u32;
+
+/// What the index keeps of an article besides its postings.
+#[derive(Debug, Clone, Copy)]
+struct DocMeta {
+    exact: u64,
+    time: i32,
+    words: u32,
+    threshold: u32,
+    /// End of the id in the id arena (the start is the previous doc's end).
+    id_end: u32,
+    /// The original this article copies (itself when it is a root).
+    parent: DocNo,
+    samples: u16,
+    flags: u8,
+}
+
+/// The comparable form of an article: its sketch and the facts direction
+/// needs. Computing it is the expensive, parallelisable part of indexing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// The sampled shingles.
+    pub sketch: Sketch,
+    /// Publication time in minutes since 1970, when known.
+    pub published: Option<i32>,
+    /// [`direction::WIRE_OUTLET`], [`direction::WIRE_CREDIT`] and
+    /// [`direction::DEGRADED`] bits.
+    pub flags: u8,
+}
+
+/// Computes [`Fingerprint`]s, reusing its buffers. One per thread.
+#[derive(Debug, Default)]
+pub struct Fingerprinter {
+    config: Config,
+    sketcher: Sketcher,
+    agencies: Agencies,
+}
+
+impl Fingerprinter {
+    /// A fingerprinter for `config` (it must match the index's).
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            ..Self::default()
+        }
+    }
+
+    /// The fingerprint of one article.
+    pub fn fingerprint(&mut self, doc: &DocInput<'_>) -> Fingerprint {
+        let (sketch, words) = self.sketcher.sketch(doc.text, &self.config.sketch);
+        let mut flags = 0;
+        if self.agencies.credited(words) {
+            flags |= direction::WIRE_CREDIT;
+        }
+        if self.agencies.outlet(doc.source, doc.url) {
+            flags |= direction::WIRE_OUTLET;
+        }
+        if parallax_text::shape::is_degraded(doc.text) {
+            flags |= direction::DEGRADED;
+        }
+        let published = doc.published.map(|secs| {
+            (secs.div_euclid(60)).clamp(i64::from(i32::MIN + 1), i64::from(i32::MAX)) as i32
+        });
+        Fingerprint {
+            sketch,
+            published,
+            flags,
+        }
+    }
+}
+
+/// One detected pair: `copy` reuses `original`'s text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pair {
+    /// The copy.
+    pub copy: DocNo,
+    /// The original (earlier or fuller), or the root of its copy chain.
+    pub original: DocNo,
+    /// How much of the text is shared.
+    pub relation: Relation,
+    /// Strength in `[0, 1]` (see [`relation::classify`]).
+    pub score: f64,
+    /// The rule that decided the direction; `None` for a pair added to
+    /// resolve a copy chain to its root.
+    pub rule: Option<Rule>,
+}
+
+/// The result of adding an article.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Added {
+    /// A new article, and the pairs it forms with indexed ones.
+    New {
+        /// Its number.
+        doc: DocNo,
+        /// Its pairs with articles already indexed.
+        pairs: Vec<Pair>,
+    },
+    /// An article with this id is already indexed: nothing changed.
+    Known(DocNo),
+}
+
+/// Why an article could not be added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexError {
+    /// The id is empty or longer than 65,535 bytes.
+    BadId(String),
+    /// The index holds `u32::MAX - 1` articles already.
+    Full,
+}
+
+impl fmt::Display for IndexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadId(id) => {
+                let shown: String = id.chars().take(80).collect();
+                write!(
+                    f,
+                    "article id {shown:?} is empty or longer than 65535 bytes"
+                )
+            }
+            Self::Full => f.write_str("the dedup index is full (4 billion articles)"),
+        }
+    }
+}
+
+impl std::error::Error for IndexError {}
+
+/// Size figures of an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Articles ever added.
+    pub docs: usize,
+    /// Articles not evicted.
+    pub live: usize,
+    /// Postings (samples indexed).
+    pub postings: usize,
+    /// Heap bytes held by the index.
+    pub heap_bytes: usize,
+}
+
+/// The incremental duplicate index. See the [crate docs](crate).
+#[derive(Debug, Clone)]
+pub struct Index {
+    config: Config,
+    postings: PostingTable,
+    ids: PostingTable,
+    docs: Vec<DocMeta>,
+    id_bytes: String,
+    clock: i32,
+    live: usize,
+    hits: Vec<DocNo>,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Self::new(Config::default())
+    }
+}
+
+impl Index {
+    /// An empty index.
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            postings: PostingTable::default(),
+            ids: PostingTable::default(),
+            docs: Vec::new(),
+            id_bytes: String::new(),
+            clock: 0,
+            live: 0,
+            hits: Vec::new(),
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Sets the time (minutes since 1970) stamped on undated articles, which
+    /// [`Index::evict_before`] uses as their age.
+    pub fn set_clock(&mut self, minutes: i32) {
+        self.clock = minutes;
+    }
+
+    /// Number of articles ever added (evicted ones included).
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// True when nothing was ever added.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The id of article `doc`.
+    pub fn id(&self, doc: DocNo) -> &str {
+        let d = doc as usize;
+        let start = if d == 0 {
+            0
+        } else {
+            self.docs[d - 1].id_end as usize
+        };
+        &self.id_bytes[start..self.docs[d].id_end as usize]
+    }
+
+    /// The number of the live article with this id.
+    pub fn lookup(&self, id: &str) -> Option<DocNo> {
+        let mut found = None;
+        self.ids.for_each(id_key(id), usize::MAX, |d| {
+            if found.is_none() && self.docs[d as usize].flags & EVICTED == 0 && self.id(d) == id {
+                found = Some(d);
+            }
+        });
+        found
+    }
+
+    /// The root original of `doc`'s copy chain (itself when it copies
+    /// nothing indexed).
+    pub fn root(&self, doc: DocNo) -> DocNo {
+        let mut x = doc;
+        for _ in 0..64 {
+            let p = self.docs[x as usize].parent;
+            if p == x || self.docs[p as usize].flags & EVICTED != 0 {
+                return x;
+            }
+            x = p;
+        }
+        x
+    }
+
+    /// Size figures.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            docs: self.docs.len(),
+            live: self.live,
+            postings: self.postings.len(),
+            heap_bytes: self.postings.heap_bytes()
+                + self.ids.heap_bytes()
+                + self.docs.capacity() * std::mem::size_of::<DocMeta>()
+                + self.id_bytes.capacity()
+                + self.hits.capacity() * 4,
+        }
+    }
+
+    /// Fingerprints and adds one article (see [`Index::add`]).
+    pub fn add_doc(&mut self, id: &str, doc: &DocInput<'_>) -> Result<Added, IndexError> {
+        let fp = Fingerprinter::new(self.config).fingerprint(doc);
+        self.add(id, &fp)
+    }
+
+    /// Compares an article with every indexed one, then indexes it.
+    /// Returns its pairs with indexed articles, each directed (see
+    /// [`direction`]), plus, where it copies a copy, a pair with the root
+    /// of that chain. An id already indexed changes nothing.
+    pub fn add(&mut self, id: &str, fp: &Fingerprint) -> Result<Added, IndexError> {
+        if id.is_empty() || id.len() > usize::from(u16::MAX) {
+            return Err(IndexError::BadId(id.to_owned()));
+        }
+        if let Some(d) = self.lookup(id) {
+            return Ok(Added::Known(d));
+        }
+        if self.docs.len() >= (u32::MAX - 1) as usize
+            || self.id_bytes.len() + id.len() > u32::MAX as usize
+        {
+            return Err(IndexError::Full);
+        }
+        let doc = self.docs.len() as DocNo;
+        let (time, dated) = match fp.published {
+            Some(t) => (t, DATED),
+            None => (self.clock, 0),
+        };
+        let meta = DocMeta {
+            exact: fp.sketch.exact,
+            time,
+            words: fp.sketch.words,
+            threshold: fp.sketch.threshold,
+            id_end: 0,
+            parent: doc,
+            samples: fp.sketch.samples.len().min(usize::from(u16::MAX)) as u16,
+            flags: (fp.flags & !(DATED | EVICTED)) | dated,
+        };
+        let mut pairs = self.compare(doc, &meta, &fp.sketch);
+        self.id_bytes.push_str(id);
+        self.docs.push(DocMeta {
+            id_end: self.id_bytes.len() as u32,
+            ..meta
+        });
+        self.link(doc, &mut pairs);
+        for &h in &fp.sketch.samples {
+            self.postings.insert(key(h), doc);
+        }
+        self.ids.insert(id_key(id), doc);
+        self.live += 1;
+        Ok(Added::New { doc, pairs })
+    }
+
+    /// The pairs the new article (`doc`, not yet stored) forms.
+    fn compare(&mut self, doc: DocNo, meta: &DocMeta, sketch: &Sketch) -> Vec<Pair> {
+        let mut hits = std::mem::take(&mut self.hits);
+        hits.clear();
+        for &h in &sketch.samples {
+            let hi = high(h);
+            self.postings
+                .for_each(key(h), self.config.max_postings, |d| {
+                    let m = &self.docs[d as usize];
+                    if hi <= m.threshold && m.flags & EVICTED == 0 {
+                        hits.push(d);
+                    }
+                });
+        }
+        hits.sort_unstable();
+        let mut pairs = Vec::new();
+        let new_facts = facts(meta, doc);
+        let mut i = 0;
+        while i < hits.len() {
+            let d = hits[i];
+            let mut j = i;
+            while j < hits.len() && hits[j] == d {
+                j += 1;
+            }
+            let shared = (j - i) as u32;
+            i = j;
+            let m = self.docs[d as usize];
+            let t = meta.threshold.min(m.threshold);
+            let overlap = Overlap {
+                shared,
+                a_samples: count_under(&sketch.samples, t) as f64,
+                b_samples: scaled_count(u32::from(m.samples), m.threshold, t),
+                exact: meta.exact == m.exact && meta.words == m.words && meta.words > 0,
+            };
+            let Some((relation, score)) = relation::classify(&overlap, &self.config.relation)
+            else {
+                continue;
+            };
+            let (orig, rule) = direction::original(&new_facts, &facts(&m, d), relation);
+            let (copy, original) = match orig {
+                Original::A => (d, doc),
+                Original::B => (doc, d),
+            };
+            pairs.push(Pair {
+                copy,
+                original,
+                relation,
+                score,
+                rule: Some(rule),
+            });
+        }
+        self.hits = hits;
+        pairs
+    }
+
+    /// Updates copy chains for the new article's pairs and adds the pairs
+    /// that resolve its chain to the root.
+    fn link(&mut self, doc: DocNo, pairs: &mut Vec<Pair>) {
+        // Indexed roots the new article turns out to be the original of.
+        for p in pairs.iter().filter(|p| p.original == doc) {
+            let c = p.copy as usize;
+            if self.docs[c].parent == p.copy {
+                self.docs[c].parent = doc;
+            }
+        }
+        let Some(best) = best_original(doc, pairs) else {
+            return;
+        };
+        let root = self.root(best);
+        if root == doc {
+            return; // the chain already leads back here: keep it a root
+        }
+        self.docs[doc as usize].parent = root;
+        if root != best && !pairs.iter().any(|p| p.original == root || p.copy == root) {
+            let via = pairs
+                .iter()
+                .find(|p| p.copy == doc && p.original == best)
+                .copied();
+            if let Some(via) = via {
+                pairs.push(Pair {
+                    original: root,
+                    rule: None,
+                    ..via
+                });
+            }
+        }
+    }
+
+    /// Evicts every article whose time (publication, or indexing time for
+    /// undated ones) is before `minutes`; they are no longer matched and
+    /// their postings are freed. Returns how many were evicted.
+    pub fn evict_before(&mut self, minutes: i32) -> usize {
+        let mut n = 0;
+        for m in &mut self.docs {
+            if m.flags & EVICTED == 0 && m.time < minutes {
+                m.flags |= EVICTED;
+                n += 1;
+            }
+        }
+        if n > 0 {
+            let docs = &self.docs;
+            self.postings
+                .retain(|d| docs[d as usize].flags & EVICTED == 0);
+            self.ids.retain(|d| docs[d as usize].flags & EVICTED == 0);
+            self.live -= n;
+        }
+        n
+    }
+
+    /// The time (minutes since 1970) recorded for `doc`.
+    pub fn time(&self, doc: DocNo) -> i32 {
+        self.docs[doc as usize].time
+    }
+}
+
+/// The original the new article copies most closely: the strongest
+/// relation, then the highest score.
+fn best_original(doc: DocNo, pairs: &[Pair]) -> Option<DocNo> {
+    pairs
+        .iter()
+        .filter(|p| p.copy == doc)
+        .min_by(|a, b| {
+            a.relation
+                .cmp(&b.relation)
+                .then(b.score.total_cmp(&a.score))
+        })
+        .map(|p| p.original)
+}
+
+fn facts(m: &DocMeta, doc: DocNo) -> Facts {
+    Facts {
+        time: m.time,
+        flags: m.flags,
+        words: m.words,
+        arrival: doc,
+    }
+}
+
+fn id_key(id: &str) -> u32 {
+    hash_bytes(id.as_bytes()) as u32
+}

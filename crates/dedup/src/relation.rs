@@ -1,0 +1,201 @@
+//! What two articles that share samples are to each other: the same text,
+//! the same text with small edits, one reusing a substantial part of the
+//! other, or nothing (they merely report the same event).
+//!
+//! The decision uses *containment* in both directions: the share of each
+//! article's sampled shingles that the other also holds. Containment, not
+//! Jaccard, is the right measure for syndication: a wire story cut to its
+//! first half and carried under a new intro has a low Jaccard similarity to
+//! the original but is mostly contained in it.
+//!
+//! Articles about the same event share quotes (the same tweet, the same
+//! line from a spokesman) and proper names, but rarely a long run of the
+//! same *prose*: word shingles of prose written separately almost never
+//! coincide. Seeds 000 and 003 are the case in point: 000 reuses the tweet
+//! and one quote that 003 also carries, and paraphrases the rest, so about
+//! a sixth of 000's shingles are in 003 and a tenth of 003's in 000. That is
+//! below the syndication bar (a third of the smaller text's shingles and a
+//! fifth of the larger's... see [`RelationConfig`]), and we call it *not* a
+//! copy: outlets quoting the same statement is reporting, not syndication.
+
+use std::fmt;
+
+/// The relation of a copy to its original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Relation {
+    /// The same text after normalisation (case, punctuation, spacing).
+    Duplicate,
+    /// The same text with small edits (a changed word, a dropped sentence,
+    /// an outlet's promo line or footer).
+    NearDuplicate,
+    /// One article reuses a substantial part of the other's text.
+    Syndicated,
+}
+
+impl Relation {
+    /// The name used in `parallax dedup` output and in the store.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Duplicate => "duplicate",
+            Self::NearDuplicate => "near-duplicate",
+            Self::Syndicated => "syndicated",
+        }
+    }
+
+    /// Parses [`Relation::as_str`]'s names.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "duplicate" => Self::Duplicate,
+            "near-duplicate" => Self::NearDuplicate,
+            "syndicated" => Self::Syndicated,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Relation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Thresholds of the relation tests (part of [`crate::Config`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RelationConfig {
+    /// Near-duplicate: each article has at least this share of its samples
+    /// in the other.
+    pub near_duplicate: f64,
+    /// Syndicated: the smaller article has at least this share of its
+    /// samples in the larger...
+    pub syndicated: f64,
+    /// ...and the larger at least this share in the smaller (so a short
+    /// shared quote inside two long texts does not count).
+    pub syndicated_larger: f64,
+    /// The fewest shared samples for any relation but exact duplicates.
+    pub min_shared: u32,
+}
+
+impl Default for RelationConfig {
+    fn default() -> Self {
+        Self {
+            near_duplicate: 0.8,
+            syndicated: 0.5,
+            syndicated_larger: 0.0,
+            min_shared: 3,
+        }
+    }
+}
+
+/// The evidence about one pair, from their sketches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overlap {
+    /// Samples both hold (at the lower of the two thresholds).
+    pub shared: u32,
+    /// Samples of the first article at that threshold.
+    pub a_samples: f64,
+    /// Samples of the second article at that threshold.
+    pub b_samples: f64,
+    /// The exact (normalised whole-text) hashes are equal.
+    pub exact: bool,
+}
+
+impl Overlap {
+    /// Share of the first article's samples found in the second.
+    pub fn a_in_b(&self) -> f64 {
+        ratio(self.shared, self.a_samples)
+    }
+
+    /// Share of the second article's samples found in the first.
+    pub fn b_in_a(&self) -> f64 {
+        ratio(self.shared, self.b_samples)
+    }
+
+    /// Estimated Jaccard similarity of the two shingle sets.
+    pub fn jaccard(&self) -> f64 {
+        let union = self.a_samples + self.b_samples - f64::from(self.shared);
+        if union <= 0.0 {
+            0.0
+        } else {
+            (f64::from(self.shared) / union).min(1.0)
+        }
+    }
+}
+
+fn ratio(shared: u32, of: f64) -> f64 {
+    if of <= 0.0 {
+        0.0
+    } else {
+        (f64::from(shared) / of).min(1.0)
+    }
+}
+
+/// The relation two articles have, if any, with its score in `[0, 1]`
+/// (1 for duplicates, the Jaccard estimate for near-duplicates, the
+/// smaller article's containment for syndication).
+pub fn classify(o: &Overlap, config: &RelationConfig) -> Option<(Relation, f64)> {
+    if o.exact {
+        return Some((Relation::Duplicate, 1.0));
+    }
+    if o.shared < config.min_shared {
+        return None;
+    }
+    let (ab, ba) = (o.a_in_b(), o.b_in_a());
+    let (small, large) = if o.a_samples <= o.b_samples {
+        (ab, ba)
+    } else {
+        (ba, ab)
+    };
+    if ab.min(ba) >= config.near_duplicate {
+        return Some((Relation::NearDuplicate, o.jaccard()));
+    }
+    if small >= config.syndicated && large >= config.syndicated_larger {
+        return Some((Relation::Syndicated, small));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn overlap(shared: u32, a: f64, b: f64) -> Overlap {
+        Overlap {
+            shared,
+            a_samples: a,
+            b_samples: b,
+            exact: false,
+        }
+    }
+
+    #[test]
+    fn relations_by_containment() {
+        let c = RelationConfig::default();
+        assert_eq!(
+            classify(&overlap(19, 20.0, 20.0), &c).unwrap().0,
+            Relation::NearDuplicate
+        );
+        assert_eq!(
+            classify(&overlap(10, 12.0, 30.0), &c).unwrap().0,
+            Relation::Syndicated
+        );
+        assert_eq!(classify(&overlap(4, 24.0, 30.0), &c), None);
+        assert_eq!(classify(&overlap(2, 2.0, 2.0), &c), None);
+        let exact = Overlap {
+            exact: true,
+            ..overlap(0, 1.0, 1.0)
+        };
+        assert_eq!(classify(&exact, &c), Some((Relation::Duplicate, 1.0)));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for r in [
+            Relation::Duplicate,
+            Relation::NearDuplicate,
+            Relation::Syndicated,
+        ] {
+            assert_eq!(Relation::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Relation::parse("copy"), None);
+    }
+}

@@ -1,0 +1,206 @@
+//! The sketch of an article: a consistent sample of its shingle hashes.
+//!
+//! We use *threshold sampling* (a bottom-k relative of MinHash): a shingle
+//! is kept when the high 32 bits of its hash are at most the article's
+//! threshold `t`. By default `t` is the same for every article (a fixed
+//! rate, `1 / rate`), so two articles keep *the same* shingles from the
+//! text they share, however long each one is. That is what makes partial
+//! reuse visible: the number of shared samples grows with the length of the
+//! shared passage, not with its share of the longer article, and
+//! `shared / samples(X)` estimates how much of `X` the other article
+//! contains (containment), in both directions.
+//!
+//! Two bounds keep sketches useful and small:
+//!
+//! * a *floor*: a short text keeps at least `min_samples` shingles (its
+//!   smallest hashes; its threshold rises to the last one kept), so a
+//!   60-word lead still has enough samples to be compared;
+//! * a *cap*: a long text keeps at most `max_samples` (its smallest hashes;
+//!   its threshold falls), so memory per article is bounded.
+//!
+//! Either way each sketch stays an exact threshold sample ("every shingle
+//! whose hash is at most `t`"), so two sketches are compared at the lower of
+//! their thresholds and the estimates stay unbiased.
+//!
+//! In the index only the low 32 bits of a sample are stored (its *key*):
+//! the high bits chose the sample, the low bits are independent of that
+//! choice and so spread evenly over the key space.
+
+use crate::shingle::{Words, for_each_shingle};
+
+/// The sampling settings (part of [`crate::Config`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SketchConfig {
+    /// Words per shingle.
+    pub shingle: usize,
+    /// One shingle in `rate` is sampled (on average) from a text of normal
+    /// length.
+    pub rate: u32,
+    /// The fewest samples a text with at least that many distinct shingles
+    /// keeps.
+    pub min_samples: usize,
+    /// The most samples any text keeps.
+    pub max_samples: usize,
+}
+
+impl Default for SketchConfig {
+    fn default() -> Self {
+        Self {
+            shingle: 4,
+            rate: 12,
+            min_samples: 12,
+            max_samples: 32,
+        }
+    }
+}
+
+impl SketchConfig {
+    /// The threshold (on the high 32 bits of a hash) of the fixed rate.
+    pub fn base_threshold(&self) -> u32 {
+        (u64::from(u32::MAX) / u64::from(self.rate.max(1))) as u32
+    }
+}
+
+/// An article's sketch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sketch {
+    /// Hash of the whole normalised word sequence.
+    pub exact: u64,
+    /// Words in the text.
+    pub words: u32,
+    /// Inclusive threshold on the high 32 bits of a sample.
+    pub threshold: u32,
+    /// Distinct sampled shingle hashes, ascending.
+    pub samples: Vec<u64>,
+}
+
+/// The high 32 bits of a hash: what sampling looks at.
+#[inline]
+pub fn high(h: u64) -> u32 {
+    (h >> 32) as u32
+}
+
+/// The low 32 bits of a hash: the key stored in the index.
+#[inline]
+pub fn key(h: u64) -> u32 {
+    h as u32
+}
+
+/// Builds sketches, reusing buffers between articles.
+#[derive(Debug, Default)]
+pub struct Sketcher {
+    words: Words,
+    all: Vec<u64>,
+}
+
+impl Sketcher {
+    /// A sketcher with empty buffers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The sketch of `text` under `config`. Also returns the word hashes
+    /// (for callers that inspect the words, e.g. for wire credits).
+    pub fn sketch(&mut self, text: &str, config: &SketchConfig) -> (Sketch, &[u64]) {
+        crate::shingle::words(text, &mut self.words);
+        let base = config.base_threshold();
+        let mut samples = Vec::with_capacity(config.max_samples.min(64));
+        for_each_shingle(&self.words.hashes, config.shingle, |h| {
+            if high(h) <= base {
+                samples.push(h);
+            }
+        });
+        samples.sort_unstable();
+        samples.dedup();
+        let mut threshold = base;
+        if samples.len() < config.min_samples {
+            // Short text: take its smallest hashes instead.
+            self.all.clear();
+            let all = &mut self.all;
+            for_each_shingle(&self.words.hashes, config.shingle, |h| all.push(h));
+            all.sort_unstable();
+            all.dedup();
+            if all.len() > config.min_samples {
+                threshold = high(all[config.min_samples - 1]);
+                let keep = all.partition_point(|&h| high(h) <= threshold);
+                all.truncate(keep);
+            } else {
+                threshold = u32::MAX;
+            }
+            samples.clear();
+            samples.extend_from_slice(all);
+        } else if samples.len() > config.max_samples {
+            threshold = high(samples[config.max_samples - 1]);
+            let keep = samples.partition_point(|&h| high(h) <= threshold);
+            samples.truncate(keep);
+        }
+        let sketch = Sketch {
+            exact: self.words.exact,
+            words: self.words.hashes.len().min(u32::MAX as usize) as u32,
+            threshold,
+            samples,
+        };
+        (sketch, &self.words.hashes)
+    }
+}
+
+/// How many of `samples` fall at or under threshold `t`.
+pub fn count_under(samples: &[u64], t: u32) -> usize {
+    samples.partition_point(|&h| high(h) <= t)
+}
+
+/// Estimated number of samples a sketch with `n` samples at threshold `own`
+/// has at the lower threshold `t` (hashes are uniform, so in proportion).
+pub fn scaled_count(n: u32, own: u32, t: u32) -> f64 {
+    if t >= own {
+        f64::from(n)
+    } else {
+        f64::from(n) * (f64::from(t) + 1.0) / (f64::from(own) + 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(n: usize, salt: &str) -> String {
+        (0..n)
+            .map(|i| format!("{salt}{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn floor_and_cap_bound_the_sample() {
+        let cfg = SketchConfig::default();
+        let mut s = Sketcher::new();
+        let short = s.sketch(&text(20, "w"), &cfg).0;
+        assert!(short.samples.len() >= cfg.min_samples);
+        let long = s.sketch(&text(5000, "w"), &cfg).0;
+        assert!(long.samples.len() <= cfg.max_samples + 1);
+        assert!(long.threshold < cfg.base_threshold());
+        for sk in [&short, &long] {
+            assert!(sk.samples.windows(2).all(|w| w[0] < w[1]));
+            assert!(sk.samples.iter().all(|&h| high(h) <= sk.threshold));
+        }
+        let empty = s.sketch("", &cfg).0;
+        assert!(empty.samples.is_empty());
+        assert_eq!(empty.words, 0);
+    }
+
+    #[test]
+    fn shared_text_gives_shared_samples() {
+        let cfg = SketchConfig::default();
+        let mut s = Sketcher::new();
+        let base = text(300, "x");
+        let a = s.sketch(&base, &cfg).0;
+        let b = s.sketch(&format!("{base} {}", text(100, "y")), &cfg).0;
+        let t = a.threshold.min(b.threshold);
+        let shared = a
+            .samples
+            .iter()
+            .filter(|h| high(**h) <= t && b.samples.binary_search(h).is_ok())
+            .count();
+        assert!(shared as f64 >= 0.8 * count_under(&a.samples, t) as f64);
+    }
+}
