@@ -3,6 +3,7 @@
 pub mod brief;
 pub mod cluster;
 pub mod dedup;
+pub mod extract;
 pub mod run;
 pub mod stories;
 

@@ -1,0 +1,174 @@
+//! Combining two extractors, and cutting link lists from the result.
+//!
+//! `rs-trafilatura` has the better recall and paragraph structure but lets
+//! through blocks a reader would not call the article (a sidebar of other
+//! stories, an "About the company" box). `dom_smoothie` (Readability) finds
+//! the one main container and is often cleaner, but sometimes cuts too
+//! much. So the trafilatura text is kept paragraph by paragraph where the
+//! Readability text *supports* it (shares its word 4-grams), once the two
+//! agree on what the article is (most of Readability's text is also in
+//! trafilatura's). When they disagree, or Readability found next to
+//! nothing, trafilatura's text stands alone.
+//!
+//! Then lines made (almost) only of the page's link texts, such as
+//! "READ MORE: Other headline" or a list of related stories, are removed:
+//! article prose is not a link.
+
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
+/// Least share of a paragraph's 4-grams found in the supporting text for
+/// the paragraph to stay.
+const SUPPORT: f64 = 0.3;
+/// Least share of the supporting text's 4-grams found in the main text for
+/// the two to be taken as agreeing on the article.
+const AGREEMENT: f64 = 0.5;
+/// Fewest words the supporting text needs to be used at all.
+const MIN_SUPPORT_WORDS: usize = 30;
+/// Longest line (in words) that can be dropped as a link line.
+const MAX_LINK_LINE_WORDS: usize = 30;
+/// Least share of a line's characters inside link texts for it to go.
+const LINK_COVERAGE: f64 = 0.7;
+
+/// Word tokens as the benchmark scorer sees them: runs of letters, digits
+/// and `_`.
+pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+}
+
+/// Hashes of a token sequence's 4-grams (the whole sequence when shorter).
+fn shingles(tokens: &[&str]) -> HashSet<u64> {
+    let n = 4.min(tokens.len());
+    if n == 0 {
+        return HashSet::new();
+    }
+    tokens
+        .windows(n)
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+/// Keep the paragraphs of `main` that `support` backs, when the two agree
+/// on the article; otherwise `main` unchanged.
+pub(crate) fn supported(main: &str, support: &str) -> String {
+    let support_tokens: Vec<&str> = words(support).collect();
+    if support_tokens.len() < MIN_SUPPORT_WORDS {
+        return main.to_owned();
+    }
+    let support_set = shingles(&support_tokens);
+    let main_tokens: Vec<&str> = words(main).collect();
+    let main_set = shingles(&main_tokens);
+    let agreed = support_set.intersection(&main_set).count() as f64 / support_set.len() as f64;
+    if agreed < AGREEMENT {
+        return main.to_owned();
+    }
+    let support_words: HashSet<&str> = support_tokens.iter().copied().collect();
+    let kept: Vec<&str> = main
+        .lines()
+        .filter(|line| {
+            let tokens: Vec<&str> = words(line).collect();
+            if tokens.is_empty() {
+                return false;
+            }
+            if tokens.len() < 4 {
+                return tokens.iter().all(|t| support_words.contains(t));
+            }
+            let own = shingles(&tokens);
+            own.iter().filter(|s| support_set.contains(s)).count() as f64 / own.len() as f64
+                >= SUPPORT
+        })
+        .collect();
+    kept.join("\n")
+}
+
+/// A text folded for comparing link texts with lines: lowercase words
+/// joined by single spaces.
+pub(crate) fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in words(text) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// Remove the lines of `text` that are mostly the page's link texts
+/// (`links`, folded with [`fold`]).
+pub(crate) fn drop_link_lines(text: &str, links: &HashSet<String>) -> String {
+    if links.is_empty() {
+        return text.to_owned();
+    }
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            let folded = fold(line);
+            if folded.is_empty() {
+                return false;
+            }
+            let n_words = folded.split(' ').count();
+            if n_words > MAX_LINK_LINE_WORDS {
+                return true;
+            }
+            if links.contains(&folded) {
+                return false;
+            }
+            // Several links on one line, or a label and a link.
+            let covered: usize = links
+                .iter()
+                .filter(|l| l.len() >= 12 && contains_words(&folded, l))
+                .map(String::len)
+                .sum();
+            (covered as f64) < LINK_COVERAGE * folded.len() as f64
+        })
+        .collect();
+    kept.join("\n")
+}
+
+/// True when `needle` occurs in `hay` on word boundaries (both folded).
+fn contains_words(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle).any(|(at, _)| {
+        let before = at == 0 || hay.as_bytes()[at - 1] == b' ';
+        let end = at + needle.len();
+        before && (end == hay.len() || hay.as_bytes()[end] == b' ')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_supported_paragraphs_only() {
+        let article = "The council voted on Tuesday to close the old bridge for repairs that will take a year. \
+                       Drivers will be sent through the north road while the work goes on, officials said.";
+        let main =
+            format!("{article}\nOther stories: the mayor opens a new park in the east end of town");
+        assert_eq!(supported(&main, article), article);
+        // Too little support: nothing is cut.
+        assert_eq!(supported(&main, "The council voted"), main);
+        // Disagreement on what the article is: nothing is cut.
+        let other = "A completely different text about football results and the weather in another city far away from here today";
+        assert_eq!(supported(&main, &format!("{other} {other}")), main);
+    }
+
+    #[test]
+    fn drops_lines_made_of_links() {
+        let links: HashSet<String> = ["China plague outbreak confirmed in Beijing", "Share"]
+            .iter()
+            .map(|l| fold(l))
+            .collect();
+        let text = "The outbreak spread to a third city, officials said.\n\
+                    READ MORE: China plague outbreak confirmed in Beijing\nShare";
+        assert_eq!(
+            drop_link_lines(text, &links),
+            "The outbreak spread to a third city, officials said."
+        );
+    }
+}
