@@ -99,6 +99,24 @@ pub enum IngestError {
         /// Where the id was first read.
         first: Origin,
     },
+    /// An HTML page (or a WARC record holding one) could not be read: bad
+    /// gzip data, binary content, too large.
+    #[error("{origin}: {message}")]
+    BadPage {
+        /// The file (and record) at fault.
+        origin: Origin,
+        /// What is wrong.
+        message: String,
+    },
+    /// A WARC archive is damaged from some record on; the records before it
+    /// were read.
+    #[error("{origin}: corrupt WARC archive: {message}")]
+    BadArchive {
+        /// The file, and the byte offset of the bad record as its line.
+        origin: Origin,
+        /// What is wrong.
+        message: String,
+    },
     /// A path yielded no article and no other error (an empty folder or file).
     #[error("{path}: no articles found")]
     NoArticles {
@@ -120,6 +138,8 @@ impl IngestError {
             | Self::LineTooLong { origin, .. }
             | Self::FileTooLarge { origin, .. }
             | Self::NotText { origin }
+            | Self::BadPage { origin, .. }
+            | Self::BadArchive { origin, .. }
             | Self::DuplicateId { origin, .. } => Some(origin),
         }
     }

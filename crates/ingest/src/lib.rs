@@ -1,9 +1,10 @@
 //! Sources for Parallax: turn files, folders and streams into [`Article`]s.
 //!
 //! Ingestion is the first stage of the pipeline. It reads what a user points
-//! Parallax at (Article JSONL, plain `.txt` files, HTML pages, or folders of
-//! them), checks every record, and cleans each article's body before any
-//! later stage sees it. The data flows through two parts of this crate:
+//! Parallax at (Article JSONL, plain `.txt` files, HTML pages gzipped or not
+//! in any charset, WARC archives, or folders of them), checks every record,
+//! and cleans each article's body before any later stage sees it. The main
+//! text of a web page is found by `parallax-extract`. The data flows through two parts of this crate:
 //!
 //! 1. [`sources`]: readers, one per input shape. They stream (no file is
 //!    ever held whole in memory unless it is a single article) and hand the

@@ -3,7 +3,9 @@
 //! Fields (see the project contract): `id` (required; a string, or an
 //! integer, which is taken as its decimal string: other types are
 //! rejected), `text` or `html` (at least one; `text` wins when both are
-//! given, `html` goes through [`crate::html_to_text`]), and optional
+//! given, `html` goes through the main-text extractor, [`parallax_extract`],
+//! whose headline and date fill `title` and `published` when the record
+//! has none), and optional
 //! `title`, `url`, `source`, `published` and `lang`. Unknown fields are
 //! ignored. `published` may be any form [`crate::parse_date`] reads, or a
 //! number of seconds (or milliseconds) since the Unix epoch; an unreadable
@@ -21,8 +23,8 @@ use serde_json::Value;
 
 use super::lines::BoundedLines;
 use super::{Draft, Emitter, Reader};
+use crate::IngestError;
 use crate::date::{from_epoch, parse_date};
-use crate::{IngestError, html_title, html_to_text};
 
 /// One JSONL record as written.
 #[derive(Deserialize)]
@@ -114,11 +116,18 @@ fn draft(line: &str, terminated: bool, origin: &Origin) -> Result<Draft, IngestE
         problem,
     })?;
     let mut title = record.title;
+    let mut page_date = None;
     let text = match (record.text, record.html) {
         (Some(text), _) if !text.trim().is_empty() => text,
         (_, Some(html)) if !html.trim().is_empty() => {
-            title = title.or_else(|| html_title(&html));
-            html_to_text(&html)
+            let page = parallax_extract::extract_html(
+                &html,
+                record.url.as_deref(),
+                parallax_extract::Mode::Best,
+            );
+            title = title.or(page.title);
+            page_date = page.published;
+            page.body
         }
         (None, None) => {
             return Err(IngestError::MissingBody {
@@ -133,6 +142,7 @@ fn draft(line: &str, terminated: bool, origin: &Origin) -> Result<Draft, IngestE
     draft.url = record.url;
     draft.source = record.source;
     draft.lang = record.lang;
+    draft.published = page_date;
     match record.published {
         None | Some(Value::Null) => {}
         Some(Value::String(s)) if s.trim().is_empty() => {}

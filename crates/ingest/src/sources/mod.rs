@@ -13,13 +13,15 @@
 //! | `.jsonl`, `.ndjson` | Article JSONL |
 //! | `.json` | Article JSONL when it starts with `{`; skipped otherwise |
 //! | `.txt`, `.text` | one article, id = file stem |
-//! | `.html`, `.htm`, `.xhtml` | one article, id = file stem |
+//! | `.html`, `.htm`, `.xhtml`, and those `.gz` | one article (main text found by [`parallax_extract`]), id = file name without extensions |
+//! | `.warc`, `.warc.gz` | WARC archive: one article per HTML `response` record, id = its URL |
 
 pub mod folder;
 pub mod html_file;
 pub mod jsonl;
 mod lines;
 pub mod text_file;
+pub mod warc;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -131,6 +133,7 @@ impl Reader {
             Format::Jsonl => jsonl::read(self, io::BufReader::new(file), &name, out),
             Format::Text => text_file::read(self, file, path, out),
             Format::Html => html_file::read(self, file, path, out),
+            Format::Warc => warc::read(self, file, path, out),
         }
     }
 
@@ -259,6 +262,7 @@ enum Format {
     Jsonl,
     Text,
     Html,
+    Warc,
 }
 
 impl Format {
@@ -273,6 +277,18 @@ impl Format {
             "jsonl" | "ndjson" => Ok(Self::Jsonl),
             "txt" | "text" => Ok(Self::Text),
             "html" | "htm" | "xhtml" => Ok(Self::Html),
+            "warc" => Ok(Self::Warc),
+            "gz" => {
+                let inner = Path::new(path.file_stem().unwrap_or_default())
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_lowercase())
+                    .unwrap_or_default();
+                match inner.as_str() {
+                    "html" | "htm" | "xhtml" => Ok(Self::Html),
+                    "warc" => Ok(Self::Warc),
+                    _ => Err(format!("unknown file extension .{inner}.gz")),
+                }
+            }
             "json" => match first_byte(path) {
                 Some(b'{') | None => Ok(Self::Jsonl),
                 Some(_) => Err("JSON that is not Article JSONL (one object per line)".into()),
