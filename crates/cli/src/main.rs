@@ -90,6 +90,16 @@ enum Command {
         #[arg(long)]
         threshold: Option<f32>,
     },
+    /// Score every pair of articles (TSV `id_a<TAB>id_b<TAB>score`, score in
+    /// [0, 1], higher = closer to reporting the same event).
+    Similarity {
+        /// Article JSONL.
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the pairs.
+        #[arg(long)]
+        output: PathBuf,
+    },
     /// Write a brief for each given story (JSON lines).
     Brief {
         /// Article JSONL.
@@ -173,6 +183,7 @@ fn main() -> ExitCode {
             output,
             threshold,
         } => commands::cluster::cluster(&input, &output, threshold),
+        Command::Similarity { input, output } => commands::similarity::similarity(&input, &output),
         Command::Brief {
             input,
             stories,

@@ -6,8 +6,14 @@ use std::collections::HashMap;
 use parallax_brief::{BriefConfig, Briefer};
 use parallax_model::{Article, ArticleId, Brief, StoryId};
 use parallax_stories::{Assignment, ClusterConfig, Clusterer, Doc};
+use rayon::prelude::*;
 
-use crate::prepare::analyzer_for;
+use crate::prepare::{analyzer_for, prepare};
+
+/// [`prepare`]s every article, on all cores.
+pub fn prepare_all(articles: &mut [Article]) {
+    articles.par_iter_mut().for_each(prepare);
+}
 
 /// The clustering representation of a prepared article.
 pub fn doc_for(article: &Article) -> Doc {
@@ -20,14 +26,29 @@ pub fn doc_for(article: &Article) -> Doc {
 }
 
 /// Clusters `articles` as one stream in the given order; one assignment per
-/// article, in order.
+/// article, in order. Analysis runs on all cores; placement is sequential,
+/// so the result is the same on any number of cores.
 pub fn cluster(articles: &[Article], config: ClusterConfig) -> Vec<Assignment> {
     let mut clusterer = Clusterer::new(config);
-    articles
-        .iter()
-        .map(|a| clusterer.assign(&doc_for(a)))
-        .collect()
+    let mut out = Vec::with_capacity(articles.len());
+    for chunk in articles.chunks(CHUNK) {
+        let docs: Vec<Doc> = chunk.par_iter().map(doc_for).collect();
+        out.extend(docs.iter().map(|d| clusterer.assign(d)));
+    }
+    out
 }
+
+/// Calls `emit(a, b, score)` for every unordered pair of `articles`, in
+/// input order, with a score in `[0, 1]`: higher means closer to reporting
+/// the same event (the clustering representation's cosine).
+pub fn similarity(articles: &[Article], mut emit: impl FnMut(&Article, &Article, f32)) {
+    let docs: Vec<Doc> = articles.par_iter().map(doc_for).collect();
+    parallax_stories::similarity::pairwise(&docs, |i, j, s| emit(&articles[i], &articles[j], s));
+}
+
+/// Articles analysed in parallel before being placed in order: large
+/// enough to keep every core busy, small enough to bound memory.
+const CHUNK: usize = 4096;
 
 /// Briefs for the given stories. Every article of `articles` informs term
 /// rarity; each story lists its members by id. Unknown ids are returned in

@@ -3,21 +3,35 @@
 use std::collections::HashMap;
 
 use parallax_model::{ArticleId, StoryId};
+use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::features::Doc;
 use crate::idf::DocFrequencies;
 
-/// Knobs of the clustering decision. One configuration serves every
-/// corpus; change it only with the benchmark in `bench/` at hand.
+/// Knobs of the clustering decision and of its cost. One configuration
+/// serves every corpus; change it only with the benchmark in `bench/` at
+/// hand.
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
     /// Least cosine between an article and a story centroid for the article
     /// to join the story.
     pub threshold: f32,
     /// How many of an article's heaviest terms are used to look up candidate
-    /// stories; bounds the work per article.
+    /// stories.
     pub probe_terms: usize,
+    /// How many of the most recent stories holding a probe term are looked
+    /// at (bounds the work per article however many stories exist).
+    pub posting_depth: usize,
+    /// How many of the stories sharing the most probe terms are scored
+    /// exactly.
+    pub candidates: usize,
+    /// Most terms kept in a story centroid (its heaviest by tf-idf), so a
+    /// story's cost and memory stop growing with its size.
+    pub centroid_terms: usize,
+    /// A story that gained no article during this many arrivals is frozen:
+    /// it keeps its id and members in the store but leaves the active set.
+    pub active_window: u64,
 }
 
 impl Default for ClusterConfig {
@@ -27,6 +41,10 @@ impl Default for ClusterConfig {
             // 0.861 / 0.832 B-cubed F1 at 0.25, a plateau from 0.25 to 0.28.
             threshold: 0.25,
             probe_terms: 16,
+            posting_depth: 256,
+            candidates: 32,
+            centroid_terms: 400,
+            active_window: 250_000,
         }
     }
 }
@@ -44,20 +62,28 @@ pub struct Assignment {
 
 struct StoryState {
     id: StoryId,
-    /// Sum of members' unit-length sublinear term-frequency vectors; IDF is
-    /// applied at scoring time so weights follow the stream.
-    tf: HashMap<u32, f32>,
-    members: usize,
+    /// Sum of members' unit-length sublinear term-frequency vectors,
+    /// sorted by term id; IDF is applied at scoring time so weights follow
+    /// the stream.
+    centroid: Vec<(u32, f32)>,
+    /// Norm of the centroid's tf-idf form, and the number of documents the
+    /// IDF had seen when it was computed.
+    norm: f32,
+    norm_docs: u32,
+    /// Arrival number of the last article that joined.
+    last_seen: u64,
 }
 
-/// The online clusterer: holds every story's centroid and an inverted index
-/// from term to the stories whose centroid holds it.
+/// The online clusterer: holds the active stories' centroids and an
+/// inverted index from term to the stories whose centroid holds it.
 pub struct Clusterer {
     config: ClusterConfig,
     df: DocFrequencies,
     stories: Vec<StoryState>,
     by_id: HashMap<StoryId, usize>,
-    postings: HashMap<u32, Vec<u32>>,
+    postings: FxHashMap<u32, Vec<u32>>,
+    /// Articles observed so far.
+    arrivals: u64,
 }
 
 impl Clusterer {
@@ -68,11 +94,12 @@ impl Clusterer {
             df: DocFrequencies::default(),
             stories: Vec::new(),
             by_id: HashMap::new(),
-            postings: HashMap::new(),
+            postings: FxHashMap::default(),
+            arrivals: 0,
         }
     }
 
-    /// Number of stories so far.
+    /// Number of stories so far, frozen ones included.
     pub fn story_count(&self) -> usize {
         self.stories.len()
     }
@@ -81,8 +108,7 @@ impl Clusterer {
     /// the threshold, otherwise founds a new story.
     pub fn assign(&mut self, doc: &Doc) -> Assignment {
         let terms = self.observe(doc);
-        let best = self.best_story(&terms);
-        match best {
+        match self.best_story(&terms) {
             Some((idx, sim)) if sim >= self.config.threshold => {
                 self.add(idx, &terms);
                 Assignment {
@@ -116,13 +142,15 @@ impl Clusterer {
     }
 
     /// Interns `doc`'s terms, counts them in the document frequencies and
-    /// returns its unit-length sublinear tf vector.
+    /// returns its unit-length sublinear tf vector, sorted by term id.
     fn observe(&mut self, doc: &Doc) -> Vec<(u32, f32)> {
+        self.arrivals += 1;
         let mut terms: Vec<(u32, f32)> = doc
             .terms
             .iter()
             .map(|(t, f)| (self.df.intern(t), 1.0 + f.ln()))
             .collect();
+        terms.sort_unstable_by_key(|&(t, _)| t);
         self.df.observe(terms.iter().map(|(t, _)| *t));
         let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
@@ -131,7 +159,11 @@ impl Clusterer {
         terms
     }
 
-    fn best_story(&self, terms: &[(u32, f32)]) -> Option<(usize, f32)> {
+    fn is_active(&self, story: &StoryState) -> bool {
+        self.arrivals - story.last_seen <= self.config.active_window
+    }
+
+    fn best_story(&mut self, terms: &[(u32, f32)]) -> Option<(usize, f32)> {
         // The document's tf-idf vector and its norm.
         let weighted: Vec<(u32, f32)> = terms
             .iter()
@@ -141,43 +173,83 @@ impl Clusterer {
         if doc_norm == 0.0 {
             return None;
         }
-        // Candidates: stories sharing one of the heaviest terms.
+        // Candidates: the recent stories sharing the most of the article's
+        // heaviest terms.
         let mut probe = weighted.clone();
-        probe.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut candidates: Vec<u32> = probe
-            .iter()
-            .take(self.config.probe_terms)
-            .filter_map(|(t, _)| self.postings.get(t))
-            .flatten()
-            .copied()
+        probe.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut hits: FxHashMap<u32, u32> = FxHashMap::default();
+        for (t, _) in probe.iter().take(self.config.probe_terms) {
+            let Some(list) = self.postings.get(t) else {
+                continue;
+            };
+            for &idx in list.iter().rev().take(self.config.posting_depth) {
+                *hits.entry(idx).or_insert(0) += 1;
+            }
+        }
+        let mut candidates: Vec<(u32, u32)> = hits
+            .into_iter()
+            .filter(|&(idx, _)| self.is_active(&self.stories[idx as usize]))
             .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
+        // Most shared terms first, then the most recent story: a total
+        // order, so the result does not depend on hash iteration order.
+        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        candidates.truncate(self.config.candidates);
+        candidates.sort_unstable_by_key(|&(idx, _)| idx);
+
         let mut best: Option<(usize, f32)> = None;
-        for idx in candidates {
-            let story = &self.stories[idx as usize];
-            let sim = self.cosine(&weighted, doc_norm, story);
+        for (idx, _) in candidates {
+            let idx = idx as usize;
+            self.refresh_norm(idx);
+            let sim = self.cosine(&weighted, doc_norm, &self.stories[idx]);
             if best.is_none_or(|(_, b)| sim > b) {
-                best = Some((idx as usize, sim));
+                best = Some((idx, sim));
             }
         }
         best
     }
 
-    fn cosine(&self, doc: &[(u32, f32)], doc_norm: f32, story: &StoryState) -> f32 {
-        let mut norm = 0.0f32;
-        for (&t, &w) in &story.tf {
-            let x = w * self.df.idf(t);
-            norm += x * x;
+    /// Recomputes a story's norm when the IDF has moved on by more than a
+    /// tenth since it was computed (always, early in a stream).
+    fn refresh_norm(&mut self, idx: usize) {
+        let docs = self.df.docs();
+        if docs as f32 > self.stories[idx].norm_docs as f32 * 1.1 {
+            let norm = self.centroid_norm(&self.stories[idx].centroid);
+            let story = &mut self.stories[idx];
+            story.norm = norm;
+            story.norm_docs = docs;
         }
-        if norm == 0.0 {
+    }
+
+    fn centroid_norm(&self, centroid: &[(u32, f32)]) -> f32 {
+        centroid
+            .iter()
+            .map(|&(t, w)| {
+                let x = w * self.df.idf(t);
+                x * x
+            })
+            .sum::<f32>()
+            .sqrt()
+    }
+
+    fn cosine(&self, doc: &[(u32, f32)], doc_norm: f32, story: &StoryState) -> f32 {
+        if story.norm == 0.0 {
             return 0.0;
         }
-        let dot: f32 = doc
-            .iter()
-            .filter_map(|&(t, w)| story.tf.get(&t).map(|s| w * s * self.df.idf(t)))
-            .sum();
-        dot / (doc_norm * norm.sqrt())
+        // Both vectors are sorted by term id: a merge join.
+        let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
+        let c = &story.centroid;
+        while i < doc.len() && j < c.len() {
+            match doc[i].0.cmp(&c[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += doc[i].1 * c[j].1 * self.df.idf(c[j].0);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        dot / (doc_norm * story.norm)
     }
 
     fn found(&mut self, id: StoryId) -> usize {
@@ -185,21 +257,67 @@ impl Clusterer {
         self.by_id.insert(id.clone(), idx);
         self.stories.push(StoryState {
             id,
-            tf: HashMap::new(),
-            members: 0,
+            centroid: Vec::new(),
+            norm: 0.0,
+            norm_docs: 0,
+            last_seen: self.arrivals,
         });
         idx
     }
 
     fn add(&mut self, idx: usize, terms: &[(u32, f32)]) {
-        let story = &mut self.stories[idx];
-        story.members += 1;
-        for &(t, w) in terms {
-            let slot = story.tf.entry(t).or_insert(0.0);
-            if *slot == 0.0 {
-                self.postings.entry(t).or_default().push(idx as u32);
+        let old = std::mem::take(&mut self.stories[idx].centroid);
+        let mut merged = Vec::with_capacity(old.len() + terms.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < terms.len() {
+            let take_old = j == terms.len() || (i < old.len() && old[i].0 < terms[j].0);
+            let take_new = i == old.len() || (j < terms.len() && terms[j].0 < old[i].0);
+            if take_old {
+                merged.push(old[i]);
+                i += 1;
+            } else if take_new {
+                merged.push(terms[j]);
+                self.postings
+                    .entry(terms[j].0)
+                    .or_default()
+                    .push(idx as u32);
+                j += 1;
+            } else {
+                merged.push((old[i].0, old[i].1 + terms[j].1));
+                i += 1;
+                j += 1;
             }
-            *slot += w;
+        }
+        let cap = self.config.centroid_terms;
+        if merged.len() > cap + cap / 2 {
+            // Keep the heaviest terms by tf-idf: the words that say what
+            // the story is about, not the ones every story uses.
+            merged.sort_unstable_by(|a, b| {
+                let (wa, wb) = (a.1 * self.df.idf(a.0), b.1 * self.df.idf(b.0));
+                wb.total_cmp(&wa).then(a.0.cmp(&b.0))
+            });
+            merged.truncate(cap);
+            merged.sort_unstable_by_key(|&(t, _)| t);
+        }
+        let norm = self.centroid_norm(&merged);
+        let story = &mut self.stories[idx];
+        story.centroid = merged;
+        story.norm = norm;
+        story.norm_docs = self.df.docs();
+        story.last_seen = self.arrivals;
+        self.trim_postings(terms);
+    }
+
+    /// Keeps posting lists bounded: entries beyond twice the depth that is
+    /// ever read are dropped, oldest first.
+    fn trim_postings(&mut self, terms: &[(u32, f32)]) {
+        let depth = self.config.posting_depth;
+        for (t, _) in terms {
+            if let Some(list) = self.postings.get_mut(t)
+                && list.len() > 2 * depth
+            {
+                list.drain(..list.len() - depth);
+            }
         }
     }
 

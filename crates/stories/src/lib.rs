@@ -12,6 +12,9 @@
 //!    inverted index over story centroids, scores them by TF-IDF cosine, and
 //!    joins the best one above a threshold or starts a new story.
 //!
+//! [`similarity`] scores every pair of articles with the same
+//! representation (`parallax similarity`).
+//!
 //! Story ids are derived from the founding article's id ([`story_id_for`]),
 //! so the same stream always yields the same ids and a story keeps its id as
 //! it grows.
@@ -32,6 +35,7 @@
 pub mod cluster;
 pub mod features;
 pub mod idf;
+pub mod similarity;
 
 pub use cluster::{Assignment, ClusterConfig, Clusterer, story_id_for};
 pub use features::Doc;

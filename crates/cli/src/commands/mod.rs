@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod dedup;
 pub mod extract;
 pub mod run;
+pub mod similarity;
 pub mod stories;
 
 use std::path::Path;
@@ -20,16 +21,14 @@ pub fn read_articles(input: &Path) -> Result<Vec<Article>> {
     let mut articles = Vec::new();
     let mut reader = Reader::new(IngestOptions::default());
     let summary = reader.read_path(input, &mut |event| match event {
-        Event::Article(mut a) => {
-            parallax_engine::prepare(&mut a);
-            articles.push(a);
-        }
+        Event::Article(a) => articles.push(a),
         Event::Error(e) => eprintln!("skipped: {e}"),
         Event::Warning(w) => eprintln!("warning: {w}"),
         Event::FileSkipped { path, reason } => {
             eprintln!("skipped file {}: {reason}", path.display())
         }
     });
+    parallax_engine::pipeline::prepare_all(&mut articles);
     if articles.is_empty() {
         bail!(
             "{}: no readable articles ({} records rejected)",
