@@ -154,9 +154,9 @@ enum Command {
         /// Fingerprint threads (0: one per core, at most 4).
         #[arg(long, default_value_t = 0)]
         threads: usize,
-        /// Compare bodies as read, without in-article cleaning.
+        /// Run ingestion's full in-article cleaning first (slower).
         #[arg(long)]
-        no_clean: bool,
+        clean: bool,
         /// Add a fifth column naming the rule that decided the direction.
         #[arg(long, hide = true)]
         explain: bool,
@@ -203,7 +203,7 @@ fn main() -> ExitCode {
             index,
             commit_every,
             threads,
-            no_clean,
+            clean,
             explain,
             tune,
         } => commands::dedup::dedup(&commands::dedup::DedupArgs {
@@ -212,7 +212,7 @@ fn main() -> ExitCode {
             index,
             commit_every,
             threads,
-            no_clean,
+            clean,
             explain,
             tune,
         }),

@@ -16,7 +16,8 @@
 //! 5. **Fuller text**: the longer text (a syndicated copy carries a part of
 //!    it; an edited copy is usually cut, not padded: outlet boilerplate is
 //!    removed by ingestion's cleaning first). Near-duplicates must differ by
-//!    more than a few words for length to count.
+//!    more than a few words for length to count. Length is counted without
+//!    boilerplate lines ([`crate::boilerplate`]).
 //! 6. **Arrival**: the one seen first.
 //!
 //! A copy chain (C copies B, B copies A) resolves to its root: the index

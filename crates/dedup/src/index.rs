@@ -1,7 +1,7 @@
 //! The incremental index: every article added is first compared with those
 //! already indexed, then indexed itself, in one call and without rebuilds.
 //!
-//! Per article it keeps 32 bytes of facts (exact hash, time, word count,
+//! Per article it keeps 24 bytes of facts (exact hash, time, word count,
 //! sampling threshold, flags, its root original) plus its id, and one
 //! posting per sample in the [`PostingTable`]; nothing of its text. A query
 //! looks up the new article's samples, counts for every article found how
@@ -21,18 +21,21 @@ use crate::{Config, DocInput};
 /// An article's number in an [`Index`]: its arrival order, from 0.
 pub type DocNo = u32;
 
-/// What the index keeps of an article besides its postings.
+/// What the index keeps of an article besides its postings (24 bytes).
 #[derive(Debug, Clone, Copy)]
 struct DocMeta {
-    exact: u64,
+    /// Low 32 bits of the exact hash: compared only between articles that
+    /// already share samples, so 32 bits leave no practical doubt.
+    exact: u32,
     time: i32,
-    words: u32,
     threshold: u32,
     /// End of the id in the id arena (the start is the previous doc's end).
     id_end: u32,
     /// The original this article copies (itself when it is a root).
     parent: DocNo,
-    samples: u16,
+    /// Content words, saturating at `u16::MAX`.
+    words: u16,
+    samples: u8,
     flags: u8,
 }
 
@@ -44,6 +47,8 @@ pub struct Fingerprint {
     pub sketch: Sketch,
     /// Publication time in minutes since 1970, when known.
     pub published: Option<i32>,
+    /// Words outside boilerplate lines ([`crate::boilerplate`]).
+    pub content_words: u32,
     /// [`direction::WIRE_OUTLET`], [`direction::WIRE_CREDIT`] and
     /// [`direction::DEGRADED`] bits.
     pub flags: u8,
@@ -68,15 +73,16 @@ impl Fingerprinter {
 
     /// The fingerprint of one article.
     pub fn fingerprint(&mut self, doc: &DocInput<'_>) -> Fingerprint {
-        let (sketch, words) = self.sketcher.sketch(doc.text, &self.config.sketch);
+        let (sketch, words, content_words) = self.sketcher.sketch(doc.text, &self.config.sketch);
+        let content_words = content_words.min(u32::MAX as usize) as u32;
         let mut flags = 0;
-        if self.agencies.credited(words) {
+        if self.agencies.credited(&words.hashes) {
             flags |= direction::WIRE_CREDIT;
         }
         if self.agencies.outlet(doc.source, doc.url) {
             flags |= direction::WIRE_OUTLET;
         }
-        if parallax_text::shape::is_degraded(doc.text) {
+        if parallax_text::shape::is_degraded(prefix(doc.text, DEGRADED_SAMPLE)) {
             flags |= direction::DEGRADED;
         }
         let published = doc.published.map(|secs| {
@@ -85,9 +91,25 @@ impl Fingerprinter {
         Fingerprint {
             sketch,
             published,
+            content_words,
             flags,
         }
     }
+}
+
+/// Bytes of a text looked at to tell whether it lost case and punctuation.
+const DEGRADED_SAMPLE: usize = 600;
+
+/// The first `n` bytes of `s`, cut back to a character boundary.
+fn prefix(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        return s;
+    }
+    let mut end = n;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// One detected pair: `copy` reuses `original`'s text.
@@ -292,13 +314,13 @@ impl Index {
             None => (self.clock, 0),
         };
         let meta = DocMeta {
-            exact: fp.sketch.exact,
+            exact: fp.sketch.exact as u32,
             time,
-            words: fp.sketch.words,
+            words: fp.content_words.min(u32::from(u16::MAX)) as u16,
             threshold: fp.sketch.threshold,
             id_end: 0,
             parent: doc,
-            samples: fp.sketch.samples.len().min(usize::from(u16::MAX)) as u16,
+            samples: fp.sketch.samples.len().min(usize::from(u8::MAX)) as u8,
             flags: (fp.flags & !(DATED | EVICTED)) | dated,
         };
         let mut pairs = self.compare(doc, &meta, &fp.sketch);
@@ -348,7 +370,7 @@ impl Index {
                 shared,
                 a_samples: count_under(&sketch.samples, t) as f64,
                 b_samples: scaled_count(u32::from(m.samples), m.threshold, t),
-                exact: meta.exact == m.exact && meta.words == m.words && meta.words > 0,
+                exact: meta.exact == m.exact && !sketch.samples.is_empty(),
             };
             let Some((relation, score)) = relation::classify(&overlap, &self.config.relation)
             else {
@@ -449,7 +471,7 @@ fn facts(m: &DocMeta, doc: DocNo) -> Facts {
     Facts {
         time: m.time,
         flags: m.flags,
-        words: m.words,
+        words: u32::from(m.words),
         arrival: doc,
     }
 }

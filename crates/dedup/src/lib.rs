@@ -21,6 +21,8 @@
 //!
 //! 1. [`shingle`]: the text's match-key words, hashed; word shingles and an
 //!    exact whole-text hash. Case and punctuation loss change nothing here.
+//!    [`boilerplate`] lines (promos, rights footers, reading-time chrome)
+//!    are left out of the shingles.
 //! 2. [`sketch`]: a consistent threshold sample of the shingle hashes (a
 //!    bottom-k relative of MinHash that estimates *containment* both ways,
 //!    which partial reuse needs), bounded below and above in size.
@@ -55,6 +57,7 @@
 //! assert_eq!(index.id(pairs[0].copy), "copy");
 //! ```
 
+pub mod boilerplate;
 pub mod direction;
 pub mod index;
 pub mod persist;

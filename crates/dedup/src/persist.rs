@@ -34,7 +34,7 @@ use crate::shingle::hash_bytes;
 use crate::sketch::Sketch;
 use crate::{Config, SketchConfig};
 
-const MAGIC: &[u8; 8] = b"PXDEDUP1";
+const MAGIC: &[u8; 8] = b"PXDEDUP2";
 const HEADER_LEN: u64 = 8 + 16;
 const KIND_DOC: u8 = 1;
 const KIND_EVICT: u8 = 2;
@@ -226,6 +226,7 @@ fn encode_doc(buf: &mut Vec<u8>, id: &str, time: i32, fp: &Fingerprint) {
     buf.extend_from_slice(&time.to_le_bytes());
     buf.push(flags);
     buf.extend_from_slice(&fp.sketch.words.to_le_bytes());
+    buf.extend_from_slice(&fp.content_words.to_le_bytes());
     buf.extend_from_slice(&fp.sketch.exact.to_le_bytes());
     buf.extend_from_slice(&fp.sketch.threshold.to_le_bytes());
     buf.extend_from_slice(&(fp.sketch.samples.len() as u16).to_le_bytes());
@@ -365,6 +366,7 @@ fn decode_doc<'a>(
     let time = c.i32()?;
     let flags = c.u8()?;
     let words = c.u32()?;
+    let content_words = c.u32()?;
     let exact = c.u64()?;
     let threshold = c.u32()?;
     let n = c.u16()?;
@@ -380,6 +382,7 @@ fn decode_doc<'a>(
             samples: samples.clone(),
         },
         published: (flags & DATED != 0).then_some(time),
+        content_words,
         flags: flags & KEPT_FLAGS,
     };
     Some((id, fp, time))

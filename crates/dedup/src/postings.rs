@@ -13,11 +13,11 @@
 //!   smaller keys are skipped, the key's own postings are contiguous, and the
 //!   scan stops at the first larger key or empty slot;
 //! * an insert shifts the rest of its run one slot right;
-//! * growing (by half) and evicting are one sequential pass that re-places
+//! * growing (by a quarter) and evicting are one sequential pass that re-places
 //!   the entries, already in order, into a new array.
 //!
-//! The load factor stays between about 0.57 and 0.85, so the table costs
-//! about 9.5 to 14 bytes per posting. A key is 32 bits; a chance equality
+//! The load factor stays between about 0.68 and 0.85, so the table costs
+//! about 9.5 to 12 bytes per posting. A key is 32 bits; a chance equality
 //! with another shingle's key is filtered by the caller (the other
 //! article's threshold) and, failing that, costs one spurious shared sample,
 //! which the relation tests tolerate.
@@ -95,7 +95,7 @@ impl PostingTable {
     pub fn insert(&mut self, key: u32, doc: u32) {
         debug_assert!(doc != u32::MAX);
         if (self.len + 1) * MAX_LOAD_DEN > self.capacity * MAX_LOAD_NUM {
-            self.rebuild(self.capacity + self.capacity / 2, |_| true);
+            self.rebuild(self.capacity + self.capacity / 4, |_| true);
         }
         let e = pack(key, doc);
         let mut i = self.home(key);

@@ -7,10 +7,13 @@
 //! unpunctuated copy of it (the shape of seed 001) therefore give the same
 //! words, the same shingles and the same exact hash.
 //!
-//! Paragraphs that are pure ASCII take a fast path that produces exactly the
-//! words `match_key` would (NFKC is the identity on ASCII, and the ASCII
-//! letters and digits are exactly the ASCII alphanumerics), without building
-//! the key string; other paragraphs go through `match_key` itself.
+//! Text is scanned once, byte by byte: ASCII stretches take a fast path that
+//! produces exactly the words `match_key` would (NFKC is the identity on
+//! ASCII, and the ASCII letters and digits are exactly the ASCII
+//! alphanumerics), hashing as it goes, without building the key string; a
+//! whitespace-delimited chunk that holds any non-ASCII character goes
+//! through `match_key` itself (NFKC never composes across ASCII
+//! whitespace).
 //!
 //! Each word is hashed to 64 bits; a shingle (`k` consecutive words) hashes
 //! to a mix of its words' hashes with position-dependent multipliers, so
@@ -69,6 +72,8 @@ pub struct Words {
     pub hashes: Vec<u64>,
     /// Hash of the whole sequence.
     pub exact: u64,
+    /// Words in each `\n`-separated paragraph, in order.
+    pub paragraphs: Vec<u32>,
 }
 
 /// Hashes the match-key words of `text` into `out` (cleared first).
@@ -86,21 +91,45 @@ pub struct Words {
 /// ```
 pub fn words(text: &str, out: &mut Words) {
     out.hashes.clear();
-    for para in text.split('\n') {
-        if para.is_ascii() {
-            ascii_words(para.as_bytes(), &mut out.hashes);
-        } else {
-            let key = match_key(para);
-            for w in key.split(' ').filter(|w| !w.is_empty()) {
-                out.hashes.push(hash_bytes(w.as_bytes()));
+    out.paragraphs.clear();
+    let bytes = text.as_bytes();
+    let mut para_start = 0usize;
+    let mut start = 0usize;
+    // Chunks between ASCII whitespace; a newline also ends a paragraph.
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_whitespace() {
+            if start < i {
+                chunk_words(&text[start..i], &mut out.hashes);
+            }
+            start = i + 1;
+            if b == b'\n' {
+                out.paragraphs.push((out.hashes.len() - para_start) as u32);
+                para_start = out.hashes.len();
             }
         }
     }
+    if start < bytes.len() {
+        chunk_words(&text[start..], &mut out.hashes);
+    }
+    out.paragraphs.push((out.hashes.len() - para_start) as u32);
     let mut e = FNV_OFFSET ^ out.hashes.len() as u64;
     for &w in &out.hashes {
         e = (e ^ w).wrapping_mul(FNV_PRIME).rotate_left(29);
     }
     out.exact = mix64(e);
+}
+
+/// The words of one whitespace-free chunk: the ASCII fast path, or
+/// `match_key` when the chunk holds anything else.
+#[inline]
+fn chunk_words(chunk: &str, out: &mut Vec<u64>) {
+    if chunk.is_ascii() {
+        ascii_words(chunk.as_bytes(), out);
+    } else {
+        for w in match_key(chunk).split(' ').filter(|w| !w.is_empty()) {
+            out.push(hash_bytes(w.as_bytes()));
+        }
+    }
 }
 
 /// The ASCII fast path: lowercase alphanumeric runs, hashed as they are
@@ -170,6 +199,9 @@ mod tests {
             "ZTE's \"denial order.\"\nSecond paragraph -- here",
             "",
             "...",
+            "caf\u{e9}s and na\u{ef}ve r\u{e9}sum\u{e9}s \u{2014} \u{201c}quoted\u{201d}, ZTE\u{2019}s",
+            "mixed\u{a0}nbsp x\u{301}y \u{fb01}nal ok",
+            "line one\nl\u{ed}ne two\n\nthree",
         ] {
             let fast = hashes(text);
             let slow: Vec<u64> = text

@@ -39,7 +39,7 @@ pub struct SketchConfig {
     /// The fewest samples a text with at least that many distinct shingles
     /// keeps.
     pub min_samples: usize,
-    /// The most samples any text keeps.
+    /// The most samples any text keeps (at most 255).
     pub max_samples: usize,
 }
 
@@ -47,7 +47,7 @@ impl Default for SketchConfig {
     fn default() -> Self {
         Self {
             shingle: 4,
-            rate: 12,
+            rate: 16,
             min_samples: 12,
             max_samples: 32,
         }
@@ -90,6 +90,7 @@ pub fn key(h: u64) -> u32 {
 #[derive(Debug, Default)]
 pub struct Sketcher {
     words: Words,
+    kept: Vec<u64>,
     all: Vec<u64>,
 }
 
@@ -99,13 +100,16 @@ impl Sketcher {
         Self::default()
     }
 
-    /// The sketch of `text` under `config`. Also returns the word hashes
-    /// (for callers that inspect the words, e.g. for wire credits).
-    pub fn sketch(&mut self, text: &str, config: &SketchConfig) -> (Sketch, &[u64]) {
+    /// The sketch of `text` under `config`: shingles of its words outside
+    /// boilerplate lines ([`crate::boilerplate`]), the exact hash of all its
+    /// words. Also returns all the words, and the content words (for
+    /// callers that inspect them, e.g. for wire credits and length).
+    pub fn sketch(&mut self, text: &str, config: &SketchConfig) -> (Sketch, &Words, usize) {
         crate::shingle::words(text, &mut self.words);
+        crate::boilerplate::keep_content(text, &self.words, &mut self.kept);
         let base = config.base_threshold();
         let mut samples = Vec::with_capacity(config.max_samples.min(64));
-        for_each_shingle(&self.words.hashes, config.shingle, |h| {
+        for_each_shingle(&self.kept, config.shingle, |h| {
             if high(h) <= base {
                 samples.push(h);
             }
@@ -117,7 +121,7 @@ impl Sketcher {
             // Short text: take its smallest hashes instead.
             self.all.clear();
             let all = &mut self.all;
-            for_each_shingle(&self.words.hashes, config.shingle, |h| all.push(h));
+            for_each_shingle(&self.kept, config.shingle, |h| all.push(h));
             all.sort_unstable();
             all.dedup();
             if all.len() > config.min_samples {
@@ -129,8 +133,8 @@ impl Sketcher {
             }
             samples.clear();
             samples.extend_from_slice(all);
-        } else if samples.len() > config.max_samples {
-            threshold = high(samples[config.max_samples - 1]);
+        } else if samples.len() > config.max_samples.min(255) {
+            threshold = high(samples[config.max_samples.min(255) - 1]);
             let keep = samples.partition_point(|&h| high(h) <= threshold);
             samples.truncate(keep);
         }
@@ -140,7 +144,7 @@ impl Sketcher {
             threshold,
             samples,
         };
-        (sketch, &self.words.hashes)
+        (sketch, &self.words, self.kept.len())
     }
 }
 

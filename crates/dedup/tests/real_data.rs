@@ -1,7 +1,7 @@
 //! The detector on real articles from `../shared` (read at run time; each
 //! test skips with a note when the data is missing).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use parallax_dedup::{
     Added, Config, DocInput, Fingerprinter, Index, Pair, PersistentIndex, Relation,
@@ -17,7 +17,7 @@ fn shared() -> Option<PathBuf> {
     }
 }
 
-fn seeds(shared: &PathBuf) -> Vec<(String, String)> {
+fn seeds(shared: &Path) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = std::fs::read_dir(shared.join("seeds"))
         .unwrap()
         .map(|e| e.unwrap().path())
