@@ -15,17 +15,34 @@
 //! * [`headline`]: the most central of the sources' headlines, or one
 //!   condensed from the most central lead sentence when none has a title.
 //!
+//! * [`facts`]: figures grouped by what they measure, with each source's
+//!   figure where they disagree.
+//! * [`quotes`]: quotes with their speakers, one per quote however many
+//!   sources carry it.
+//! * [`entities`]: people, organisations and places with mentions per
+//!   source.
+//! * [`timeline`]: dated events in order; [`unique`]: what each source
+//!   alone reports.
+//!
 //! The briefer learns term rarity from every article it is shown
 //! ([`Briefer::observe`]), so a brief improves as the store grows.
 
 pub mod cite;
+pub mod entities;
+pub mod facts;
+mod gazetteer;
 pub mod headline;
 mod profile;
+pub mod quotes;
 pub mod summary;
+pub mod timeline;
+pub mod unique;
+pub mod words;
 
 use std::collections::HashMap;
 
 use parallax_model::{Article, Brief, SourceRef, StoryId};
+use parallax_text::Analyzer;
 
 pub use profile::ArticleProfile;
 
@@ -86,14 +103,18 @@ impl Briefer {
             .map(|s| s.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
+        let en = Analyzer::english();
+        let names = entities::Names::build(&profiles);
         Brief {
             story: story.clone(),
             title: headline::headline(self, &profiles),
             summary,
             sentences,
-            facts: Vec::new(),
-            quotes: Vec::new(),
-            entities: Vec::new(),
+            facts: facts::facts(self, &profiles, &names, &en),
+            quotes: quotes::quotes(&profiles, &names, &en),
+            entities: names.to_brief(&profiles),
+            timeline: timeline::timeline(self, &profiles, &en),
+            unique: unique::unique(self, &profiles),
             sources: articles
                 .iter()
                 .map(|a| SourceRef {

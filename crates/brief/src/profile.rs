@@ -10,6 +10,8 @@ use parallax_text::{Analyzer, normalize, sentences};
 pub struct SentenceProfile {
     /// The sentence as written.
     pub text: String,
+    /// Where it is in the article body.
+    pub span: parallax_model::Span,
     /// Position within its article, from 0.
     pub position: usize,
     /// Whether it may be shown (not cut from degraded text).
@@ -32,6 +34,9 @@ pub struct ArticleProfile<'a> {
     pub sentences: Vec<SentenceProfile>,
     /// Stemmed title terms.
     pub title_terms: Vec<String>,
+    /// Whether English rules (facts, quotes, names, dates) apply: the
+    /// article is English or of unknown language.
+    pub english: bool,
     /// Consecutive content-term pairs over the whole body, case and
     /// punctuation ignored.
     pub bigrams: HashSet<(String, String)>,
@@ -54,6 +59,7 @@ impl<'a> ArticleProfile<'a> {
                 SentenceProfile {
                     words: text.split_whitespace().count(),
                     text,
+                    span,
                     position,
                     well_formed,
                     ordered,
@@ -75,6 +81,7 @@ impl<'a> ArticleProfile<'a> {
             article,
             sentences,
             title_terms,
+            english: analyzer.lang() == Some("en"),
             bigrams,
         }
     }

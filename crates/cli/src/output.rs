@@ -4,7 +4,9 @@ use std::io::{self, Write};
 
 use parallax_model::Brief;
 
-/// Writes `brief` for a terminal reader: headline, cited summary, sources.
+/// Writes `brief` for a terminal reader: headline, cited summary, where the
+/// sources disagree (each source's figure), agreed figures, quotes with
+/// speakers, entities, timeline, what only one source reports, sources.
 /// Citations are numbers into the source list printed below.
 pub fn write_brief(out: &mut impl Write, brief: &Brief) -> io::Result<()> {
     let outlets: std::collections::BTreeSet<&str> =
@@ -27,9 +29,40 @@ pub fn write_brief(out: &mut impl Write, brief: &Brief) -> io::Result<()> {
             .position(|s| &s.article == id)
             .map_or_else(|| id.to_string(), |i| (i + 1).to_string())
     };
+    let cite = |ids: &[parallax_model::ArticleId]| -> String {
+        let n: Vec<String> = ids.iter().map(number).collect();
+        format!("[{}]", n.join(", "))
+    };
     for s in &brief.sentences {
-        let cites: Vec<String> = s.sources.iter().map(number).collect();
-        writeln!(out, "  - {} [{}]", s.text, cites.join(", "))?;
+        writeln!(out, "  - {} {}", s.text, cite(&s.sources))?;
+    }
+    write_facts(out, brief, &cite)?;
+    write_quotes(out, brief, &cite)?;
+    write_entities(out, brief, &cite)?;
+    if !brief.timeline.is_empty() {
+        writeln!(out, "\n  Timeline")?;
+        for e in &brief.timeline {
+            writeln!(
+                out,
+                "  - {:<10}  {} {}",
+                e.date,
+                clip(&e.text, 160),
+                cite(&e.sources)
+            )?;
+        }
+    }
+    if !brief.unique.is_empty() {
+        writeln!(out, "\n  Only in one source")?;
+        for u in &brief.unique {
+            for s in &u.sentences {
+                writeln!(
+                    out,
+                    "  - {} {}",
+                    cite(std::slice::from_ref(&u.article)),
+                    clip(s, 160)
+                )?;
+            }
+        }
     }
     writeln!(out, "\n  Sources")?;
     for (i, s) in brief.sources.iter().enumerate() {
@@ -72,6 +105,137 @@ pub fn write_removals<'a>(
                 shown.replace('\n', " ")
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Most facts that agree shown (disagreements are all shown).
+const AGREED_SHOWN: usize = 8;
+
+/// Most entities shown.
+const ENTITIES_SHOWN: usize = 20;
+
+/// `text` cut to about `max` characters at a word boundary.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
+}
+
+fn fact_name(f: &parallax_model::Fact) -> String {
+    match &f.subject {
+        Some(s) => format!("{s}: {}", f.about),
+        None => f.about.clone(),
+    }
+}
+
+/// Disagreements, each source's figure and wording; then agreed figures
+/// that several sources give.
+fn write_facts(
+    out: &mut impl Write,
+    brief: &Brief,
+    cite: &dyn Fn(&[parallax_model::ArticleId]) -> String,
+) -> io::Result<()> {
+    let disagree: Vec<_> = brief.facts.iter().filter(|f| !f.agree).collect();
+    if !disagree.is_empty() {
+        writeln!(out, "\n  Where sources disagree")?;
+        for f in disagree {
+            writeln!(out, "  - {}", fact_name(f))?;
+            for v in &f.values {
+                let hedge = v
+                    .qualifier
+                    .as_deref()
+                    .map(|q| format!(" ({q})"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "      {}{hedge} {}: \"{}\"",
+                    v.value,
+                    cite(&v.sources),
+                    clip(&v.text, 100)
+                )?;
+            }
+        }
+    }
+    let agreed: Vec<_> = brief
+        .facts
+        .iter()
+        .filter(|f| f.agree && f.values.first().is_some_and(|v| v.sources.len() >= 2))
+        .take(AGREED_SHOWN)
+        .collect();
+    if !agreed.is_empty() {
+        writeln!(out, "\n  Figures the sources agree on")?;
+        for f in agreed {
+            let v = &f.values[0];
+            writeln!(
+                out,
+                "  - {}: {} {}",
+                fact_name(f),
+                v.value,
+                cite(&v.sources)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Every quote with its speaker and the sources that carry it.
+fn write_quotes(
+    out: &mut impl Write,
+    brief: &Brief,
+    cite: &dyn Fn(&[parallax_model::ArticleId]) -> String,
+) -> io::Result<()> {
+    if brief.quotes.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n  Quotes")?;
+    for q in &brief.quotes {
+        let who = q.speaker.as_deref().unwrap_or("(unattributed)");
+        let how = if q.direct { "" } else { " (reported)" };
+        writeln!(
+            out,
+            "  - {who}{how} {}: \"{}\"",
+            cite(&q.sources),
+            clip(&q.text, 240)
+        )?;
+    }
+    Ok(())
+}
+
+/// The most widely mentioned people, organisations and places.
+fn write_entities(
+    out: &mut impl Write,
+    brief: &Brief,
+    cite: &dyn Fn(&[parallax_model::ArticleId]) -> String,
+) -> io::Result<()> {
+    use parallax_model::EntityKind;
+    let shown: Vec<_> = brief
+        .entities
+        .iter()
+        .filter(|e| e.kind != EntityKind::Other)
+        .take(ENTITIES_SHOWN)
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n  People, organisations, places")?;
+    for e in shown {
+        let kind = match e.kind {
+            EntityKind::Person => "person",
+            EntityKind::Organisation => "organisation",
+            EntityKind::Place => "place",
+            EntityKind::Other => "other",
+        };
+        let total: u32 = e.mentions.iter().sum();
+        writeln!(
+            out,
+            "  - {} ({kind}, {total} mentions) {}",
+            e.name,
+            cite(&e.sources)
+        )?;
     }
     Ok(())
 }

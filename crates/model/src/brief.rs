@@ -27,6 +27,12 @@ pub struct Brief {
     pub entities: Vec<Entity>,
     /// The articles of the story with their outlets.
     pub sources: Vec<SourceRef>,
+    /// Dated events in date order.
+    #[serde(default)]
+    pub timeline: Vec<TimelineEvent>,
+    /// For each source, what it reports that no other source does.
+    #[serde(default)]
+    pub unique: Vec<SourceUnique>,
 }
 
 /// One summary sentence and the articles that carry its information.
@@ -47,6 +53,9 @@ pub struct Fact {
     pub values: Vec<FactValue>,
     /// True when every source gave the same figure.
     pub agree: bool,
+    /// Whose figure it is ("ZTE"), when a source names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 /// One figure for a fact and the sources that gave it.
@@ -58,6 +67,10 @@ pub struct FactValue {
     pub text: String,
     /// Articles that gave this figure.
     pub sources: Vec<ArticleId>,
+    /// How the sources hedged it ("about", "more than", "at least"), when
+    /// they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
 }
 
 /// A quote, merged across the outlets that carried it.
@@ -69,6 +82,14 @@ pub struct Quote {
     pub text: String,
     /// Articles that carry the quote.
     pub sources: Vec<ArticleId>,
+    /// False for words reported without quote marks (a caseless copy, or
+    /// "X said that ..."); true for a direct quote.
+    #[serde(default = "yes")]
+    pub direct: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Kinds of named entity.
@@ -94,6 +115,30 @@ pub struct Entity {
     pub kind: EntityKind,
     /// Articles mentioning it.
     pub sources: Vec<ArticleId>,
+    /// Mentions in each of `sources`, in the same order.
+    #[serde(default)]
+    pub mentions: Vec<u32>,
+}
+
+/// A dated event of the story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    /// When: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as precise as the sources
+    /// were.
+    pub date: String,
+    /// What happened, in a source's words.
+    pub text: String,
+    /// Articles that date this event.
+    pub sources: Vec<ArticleId>,
+}
+
+/// What one source reports that no other source in the story does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceUnique {
+    /// The source.
+    pub article: ArticleId,
+    /// Its sentences that no other source carries, most telling first.
+    pub sentences: Vec<String>,
 }
 
 /// One article of the story as a source.

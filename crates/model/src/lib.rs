@@ -16,5 +16,8 @@ mod brief;
 mod story;
 
 pub use article::{Article, ArticleId, Origin, Removal, RemovalReason, Sentence, Source, Span};
-pub use brief::{Brief, CitedSentence, Entity, EntityKind, Fact, FactValue, Quote, SourceRef};
+pub use brief::{
+    Brief, CitedSentence, Entity, EntityKind, Fact, FactValue, Quote, SourceRef, SourceUnique,
+    TimelineEvent,
+};
 pub use story::{Story, StoryId};

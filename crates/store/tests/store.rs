@@ -40,6 +40,8 @@ fn brief(story: &str, title: &str, sources: &[&str]) -> Brief {
         quotes: vec![],
         entities: vec![],
         sources: vec![],
+        timeline: vec![],
+        unique: vec![],
     }
 }
 

@@ -1,0 +1,975 @@
+//! Figures the sources give, grouped by what they measure, with
+//! agreement and disagreement (English rules).
+//!
+//! **Reading a figure.** A number (`80,000`, `$1.1bn`, `25-30%`, `2.3
+//! billion`, `seven`), a fraction before `of` (`a quarter of` = 25%,
+//! `half of` = 50%), or, in caseless copy that lost its decimal point, `2 3
+//! billion` (= 2.3 billion). Scale words and suffixes multiply (`bn`,
+//! `million`); `%`, `percent` and `per cent` make a share, `25 percent to 30
+//! percent` a range; a currency sign or word makes money (a figure in
+//! brackets right after money is a conversion, `(£800m)`, and is skipped);
+//! `years`, `months`, `days` make a duration (`seven-year` too). Years
+//! (`2017`), dates (`May 13`), ordinals and codes (`5G`) are not figures.
+//! A hedge before the figure is kept as its qualifier: `about`, `more
+//! than` (`over`), `at least`, `nearly`, `less than`, `up to`.
+//!
+//! **What it measures.** A count is of the noun after it (modifiers such
+//! as `US` skipped): `200 US companies`, `211 u s exporters`. Nouns that
+//! mean the same thing share a label (companies, firms, suppliers and
+//! exporters are `companies`); people who are employed are `employees`,
+//! people killed `deaths`. Money is labelled by the nearest cue word
+//! (`fined` -> `fine`, `spent` -> `spending`), a duration likewise (`banned`
+//! -> `ban length`), a share by what it is a share of (`share of
+//! components`). The subject is the nearest organisation or person named
+//! before the figure in its sentence (`ZTE`).
+//!
+//! **Grouping.** Figures with the same label from different sources are
+//! one fact when their sentences share enough rare words (figures
+//! included, so `$2.3bn` ties `about 200 US companies` to `211 u s
+//! exporters`), or, for labels that say exactly what is measured
+//! (employees, deaths, fine, ban length), when their subjects do not
+//! differ. One source gives at most one distinct figure per fact. A fact
+//! whose sources give different figures is a disagreement, shown with each
+//! source's own figure and wording.
+
+use std::collections::HashMap;
+
+use parallax_model::{ArticleId, EntityKind, Fact, FactValue};
+use parallax_text::{Analyzer, normalize};
+
+use crate::Briefer;
+use crate::entities::{Names, is_cased};
+use crate::profile::ArticleProfile;
+use crate::words::{Tok, number_word, scale_word, tokens};
+
+/// Most facts listed in a brief.
+pub const MAX_FACTS: usize = 40;
+
+/// Least weighted share of rare words two sentences must share for their
+/// figures to be one fact (when the label alone does not settle it).
+pub const CONTEXT_THRESHOLD: f32 = 0.3;
+
+/// What a figure counts in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unit {
+    /// Things or people.
+    Count,
+    /// A share, in percent.
+    Percent,
+    /// Money, with its currency sign when known.
+    Money(Option<char>),
+    /// A length of time, in the unit named (index into [`DURATIONS`]).
+    Duration(usize),
+}
+
+/// Duration units, singular.
+pub const DURATIONS: &[&str] = &["year", "month", "week", "day", "hour", "minute", "decade"];
+
+/// A figure: a value or a range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantity {
+    /// The value, or the low end of a range.
+    pub lo: f64,
+    /// The high end of a range.
+    pub hi: Option<f64>,
+    /// What it counts in.
+    pub unit: Unit,
+}
+
+impl Quantity {
+    /// Whether two figures are the same (an unknown currency matches any).
+    pub fn same(&self, o: &Quantity) -> bool {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);
+        let unit = match (self.unit, o.unit) {
+            (Unit::Money(a), Unit::Money(b)) => a.is_none() || b.is_none() || a == b,
+            (a, b) => a == b,
+        };
+        unit && close(self.lo, o.lo)
+            && match (self.hi, o.hi) {
+                (None, None) => true,
+                (Some(a), Some(b)) => close(a, b),
+                _ => false,
+            }
+    }
+
+    /// The figure normalised for display: `80000`, `25%`, `25-30%`, `$1.1
+    /// billion`, `7 years`.
+    pub fn show(&self) -> String {
+        let range = |f: &dyn Fn(f64) -> String| match self.hi {
+            Some(h) => format!("{}-{}", f(self.lo), f(h)),
+            None => f(self.lo),
+        };
+        match self.unit {
+            Unit::Count => range(&plain),
+            Unit::Percent => format!("{}%", range(&plain)),
+            Unit::Money(c) => {
+                let sign = c.map(String::from).unwrap_or_default();
+                format!("{sign}{}", range(&money))
+            }
+            Unit::Duration(u) => {
+                let n = range(&plain);
+                let plural = if self.hi.is_none() && self.lo == 1.0 {
+                    ""
+                } else {
+                    "s"
+                };
+                format!("{n} {}{plural}", DURATIONS[u])
+            }
+        }
+    }
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+fn plain(x: f64) -> String {
+    trim(x)
+}
+
+fn money(x: f64) -> String {
+    for (f, w) in [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")] {
+        if x >= f {
+            return format!("{} {w}", trim(x / f));
+        }
+    }
+    trim(x)
+}
+
+/// One figure read from one sentence.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// Article index in the story.
+    pub article: usize,
+    /// The figure.
+    pub quantity: Quantity,
+    /// Its hedge, if any.
+    pub qualifier: Option<&'static str>,
+    /// What it measures.
+    pub label: String,
+    /// Grouping key: kind and label.
+    pub key: String,
+    /// Whether the label alone says what is measured.
+    pub specific: bool,
+    /// The source's wording around it.
+    pub wording: String,
+    /// Whose figure it is (entity index).
+    pub subject: Option<usize>,
+    /// Rare-word context: stemmed terms of its sentence and the other
+    /// figures in it.
+    pub context: Vec<String>,
+}
+
+/// A figure read from a sentence: first and past-last token (hedge
+/// included), the figure, its hedge, its label, whether the label is
+/// specific.
+pub type Read = (usize, usize, Quantity, Option<&'static str>, String, bool);
+
+/// Reads the figures of one sentence (`cased`: written, not a caseless
+/// copy).
+pub fn read(text: &str) -> Vec<Read> {
+    let cased = is_cased(text);
+    let toks = tokens(text);
+    let lower: Vec<String> = toks.iter().map(Tok::lower).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        match figure(&toks, &lower, i, cased) {
+            Some((q, end, label, specific)) => {
+                let (qual, from) = qualifier(&lower, i);
+                out.push((from, end, q, qual, label, specific));
+                i = end.max(i + 1);
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// The hedge just before token `i`, and where it starts.
+fn qualifier(lower: &[String], i: usize) -> (Option<&'static str>, usize) {
+    let w = |k: usize| -> &str { i.checked_sub(k).map_or("", |j| lower[j].as_str()) };
+    let two = (w(2), w(1));
+    let q = match two {
+        ("more" | "greater", "than") | ("just", "over") => Some(("more than", 2)),
+        ("at", "least") => Some(("at least", 2)),
+        ("less" | "fewer", "than") | ("just", "under") => Some(("less than", 2)),
+        ("up", "to") | ("as", "many") => Some(("up to", 2)),
+        ("an", "estimated") | ("close", "to") => Some(("about", 2)),
+        _ => None,
+    };
+    if let Some((q, n)) = q {
+        return (Some(q), i - n);
+    }
+    let q = match w(1) {
+        "about" | "around" | "approximately" | "roughly" | "some" | "estimated" => Some("about"),
+        "nearly" | "almost" => Some("nearly"),
+        "over" => Some("more than"),
+        "under" => Some("less than"),
+        _ => None,
+    };
+    match q {
+        Some(q) => (Some(q), i - 1),
+        None => (None, i),
+    }
+}
+
+/// Parses a written number: value, high end of a range, currency, percent
+/// sign, and whether a scale suffix was applied.
+fn number(tok: &str) -> Option<(f64, Option<f64>, Option<char>, bool)> {
+    let mut s = tok;
+    let mut cur = None;
+    if let Some(c) = s.chars().next()
+        && matches!(c, '$' | '£' | '€' | '¥')
+    {
+        cur = Some(c);
+        s = &s[c.len_utf8()..];
+    }
+    let pct = s.ends_with('%');
+    let s = s.trim_end_matches('%');
+    let (a, b) = match s.split_once('-') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    };
+    let one = |x: &str| -> Option<f64> {
+        let digits_end = x
+            .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+            .unwrap_or(x.len());
+        let (num, suffix) = x.split_at(digits_end);
+        if num.is_empty() || !num.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        // "80,000" but not "2,5".
+        if num.contains(',')
+            && !num
+                .split(',')
+                .skip(1)
+                .all(|g| g.len() == 3 || (g.len() > 3 && g[3..].starts_with('.')))
+        {
+            return None;
+        }
+        let v: f64 = num.replace(',', "").parse().ok()?;
+        match suffix.to_lowercase().as_str() {
+            "" => Some(v),
+            sfx => scale_word(sfx).map(|f| v * f),
+        }
+    };
+    let lo = one(a)?;
+    let hi = match b {
+        Some(b) => Some(one(b)?),
+        None => None,
+    };
+    Some((lo, hi, cur, pct))
+}
+
+/// Words between a number and its noun that do not name the thing
+/// counted.
+const MODIFIERS: &[&str] = &[
+    "us",
+    "u",
+    "s",
+    "u.s",
+    "u.s.",
+    "american",
+    "chinese",
+    "new",
+    "more",
+    "other",
+    "additional",
+    "full-time",
+    "part-time",
+    "senior",
+    "local",
+    "foreign",
+    "federal",
+    "state",
+    "million",
+    "billion",
+    "thousand",
+    "of",
+    "its",
+    "their",
+    "the",
+    "his",
+    "her",
+    "our",
+    "own",
+    "small",
+    "large",
+    "major",
+    "top",
+    "key",
+    "different",
+    "separate",
+    "such",
+];
+
+/// Nouns that count the same thing, and the label they share.
+fn noun_label(noun: &str) -> String {
+    let n = noun.trim_end_matches("'s");
+    let l = match n {
+        "employees" | "employee" | "staff" | "staffers" | "workers" | "worker" | "personnel" => {
+            "employees"
+        }
+        "companies" | "company" | "firms" | "firm" | "suppliers" | "supplier" | "exporters"
+        | "exporter" | "businesses" | "vendors" | "manufacturers" | "makers" => "companies",
+        "people" | "persons" | "individuals" => "people",
+        "dead" | "deaths" | "fatalities" | "victims" => "deaths",
+        "injured" | "injuries" | "wounded" => "injured",
+        "countries" | "nations" | "states" => "countries",
+        other => other,
+    };
+    l.to_owned()
+}
+
+fn near(lower: &[String], i: usize, span: usize, words: &[&str]) -> Option<usize> {
+    let lo = i.saturating_sub(span);
+    let hi = (i + span + 1).min(lower.len());
+    (lo..hi)
+        .filter(|&j| words.iter().any(|w| lower[j].starts_with(w)))
+        .min_by_key(|&j| j.abs_diff(i))
+        .map(|j| j.abs_diff(i))
+}
+
+/// Cue words for money, nearest wins.
+const MONEY_CUES: &[(&[&str], &str)] = &[
+    (&["fine", "fined", "penalt", "settle"], "fine"),
+    (
+        &[
+            "paid", "pay", "spent", "spend", "import", "purchas", "bought",
+        ],
+        "spending",
+    ),
+    (
+        &["takeover", "acqui", "deal", "merger", "bid", "buyout"],
+        "deal value",
+    ),
+    (&["tariff"], "tariffs"),
+    (&["revenue", "sales"], "revenue"),
+    (&["profit", "earning"], "profit"),
+    (&["loss"], "loss"),
+    (&["cost", "fee", "price"], "cost"),
+    (&["budget"], "budget"),
+    (&["aid", "relief", "stimulus"], "aid"),
+    (&["bail", "bond"], "bail"),
+    (&["salary", "salaries", "wage"], "pay"),
+    (&["damages"], "damages"),
+];
+
+fn cue(lower: &[String], i: usize, cues: &[(&[&str], &str)], default: &str) -> String {
+    cue_within(lower, i, 12, cues, default)
+}
+
+fn cue_within(
+    lower: &[String],
+    i: usize,
+    span: usize,
+    cues: &[(&[&str], &str)],
+    default: &str,
+) -> String {
+    cues.iter()
+        .filter_map(|(ws, l)| near(lower, i, span, ws).map(|d| (d, *l)))
+        .min_by_key(|(d, _)| *d)
+        .map_or(default, |(_, l)| l)
+        .to_owned()
+}
+
+/// A figure starting at token `i`: the quantity, the token index past it,
+/// its label and whether the label is specific.
+fn figure(
+    toks: &[Tok],
+    lower: &[String],
+    i: usize,
+    cased: bool,
+) -> Option<(Quantity, usize, String, bool)> {
+    let l = |k: usize| lower.get(k).map_or("", String::as_str);
+    // Fractions: "a quarter of", "half of", "two-thirds of".
+    let fraction = match (l(i), l(i + 1), l(i + 2)) {
+        ("a" | "one", "quarter", "of") => Some((25.0, i + 2)),
+        ("a" | "one", "third", "of") => Some((100.0 / 3.0, i + 2)),
+        ("half", "of", _) => Some((50.0, i + 1)),
+        ("two-thirds", "of", _) => Some((200.0 / 3.0, i + 1)),
+        ("three-quarters", "of", _) | ("three", "quarters", "of") => {
+            Some((75.0, if l(i + 1) == "of" { i + 1 } else { i + 2 }))
+        }
+        _ => None,
+    };
+    if let Some((v, of)) = fraction {
+        let q = Quantity {
+            lo: v,
+            hi: None,
+            unit: Unit::Percent,
+        };
+        let label = share_label(lower, of, i);
+        return Some((q, of + 2, label, false));
+    }
+    let t = toks[i].text;
+    let first = t.chars().next()?;
+    let mut j = i + 1;
+    let mut scaled = false;
+    let (mut lo, mut hi, mut cur, mut pct, word) =
+        if first.is_ascii_digit() || matches!(first, '$' | '£' | '€' | '¥') {
+            let (lo, hi, cur, pct) = number(t)?;
+            (lo, hi, cur, pct, false)
+        } else if let Some(v) = number_word(l(i))
+            .filter(|&v| v >= 3.0 || (v >= 2.0 && is_duration(l(i + 1))))
+            .filter(|_| {
+                // "the next two weeks" is a time, not a figure.
+                let prev = i.checked_sub(1).map_or("", |p| lower[p].as_str());
+                !matches!(prev, "next" | "past" | "last" | "first" | "coming")
+            })
+        {
+            (v, None, None, false, true)
+        } else if let Some((a, b)) = l(i).split_once('-')
+            && let Some(v) = number_word(a).filter(|&v| v >= 1.0)
+        {
+            // "seven-year ban".
+            let unit = DURATIONS
+                .iter()
+                .position(|d| b == *d || b.strip_suffix('s') == Some(d))?;
+            let q = Quantity {
+                lo: v,
+                hi: None,
+                unit: Unit::Duration(unit),
+            };
+            if l(i + 1) == "old" || b.ends_with("old") {
+                return None;
+            }
+            return Some((q, i + 1, duration_label(lower, i), false));
+        } else {
+            return None;
+        };
+    // Not figures: years, dates, ordinals, times, list numbers.
+    let prev = i.checked_sub(1).map_or("", |p| lower[p].as_str());
+    if !word {
+        let is_year = hi.is_none()
+            && cur.is_none()
+            && !pct
+            && !t.contains([',', '.'])
+            && (1900.0..=2100.0).contains(&lo)
+            && lo.fract() == 0.0;
+        if is_year
+            || crate::gazetteer::month(prev).is_some()
+            || crate::gazetteer::month(l(i + 1)).is_some()
+            || matches!(prev, "no" | "no." | "number" | "#")
+            || matches!(l(i + 1), "a.m" | "p.m" | "am" | "pm" | "a" | "p")
+        {
+            return None;
+        }
+    }
+    // Caseless copy loses decimal points: "2 3 billion".
+    if !cased
+        && !word
+        && hi.is_none()
+        && let Some(d) = toks.get(j).map(|t| t.text)
+        && d.len() <= 2
+        && d.chars().all(|c| c.is_ascii_digit())
+        && scale_word(l(j + 1)).is_some()
+    {
+        lo += d.parse::<f64>().unwrap_or(0.0) / 10f64.powi(d.len() as i32);
+        j += 1;
+    }
+    if let Some(f) = scale_word(l(j)).filter(|_| l(j).len() > 1) {
+        lo *= f;
+        hi = hi.map(|h| h * f);
+        j += 1;
+        scaled = true;
+    }
+    let percent_word = |k: usize| -> Option<usize> {
+        match (l(k), l(k + 1)) {
+            ("percent" | "pct" | "per-cent", _) => Some(k + 1),
+            ("per", "cent") => Some(k + 2),
+            _ => None,
+        }
+    };
+    if let Some(k) = percent_word(j) {
+        pct = true;
+        j = k;
+    }
+    // Ranges: "25 percent to 30 percent", "25 to 30 percent".
+    if hi.is_none()
+        && matches!(l(j), "to" | "and" | "-")
+        && let Some(n) = toks.get(j + 1)
+        && let Some((h, None, _, p2)) = number(n.text)
+        && h > lo
+    {
+        let mut k = j + 2;
+        let mut p = p2;
+        if let Some(e) = percent_word(k) {
+            p = true;
+            k = e;
+        }
+        if p == pct || (!pct && p) {
+            pct = p;
+            hi = Some(h);
+            j = k;
+        }
+    }
+    // Currency words.
+    if cur.is_none() {
+        cur = match l(j) {
+            "dollars" | "dollar" => Some('$'),
+            "euros" | "euro" => Some('€'),
+            "pounds" => Some('£'),
+            _ => None,
+        };
+        if cur.is_some() {
+            j += 1;
+        }
+    }
+    if pct {
+        let q = Quantity {
+            lo,
+            hi,
+            unit: Unit::Percent,
+        };
+        let label = if l(j) == "of" {
+            share_label(lower, j, i)
+        } else if near(
+            lower,
+            i,
+            3,
+            &[
+                "rose", "rise", "fell", "fall", "gain", "lost", "drop", "jump", "increas",
+                "decreas", "grew", "climb", "declin", "up", "down", "cut",
+            ],
+        )
+        .is_some()
+        {
+            "change".to_owned()
+        } else {
+            "percentage".to_owned()
+        };
+        return Some((q, j, label, false));
+    }
+    let money_scale = scaled
+        || toks.get(i).is_some_and(|t| {
+            t.text
+                .trim_start_matches(['$', '£', '€', '¥'])
+                .chars()
+                .any(|c| c.is_alphabetic())
+        });
+    if cur.is_some() || (!cased && money_scale && lo >= 1e6) {
+        // A conversion in brackets after money: "$1.1bn (£800m)".
+        if prev == "(" && i >= 2 && number(toks[i - 2].text).is_some_and(|n| n.2.is_some()) {
+            return None;
+        }
+        let q = Quantity {
+            lo,
+            hi,
+            unit: Unit::Money(cur),
+        };
+        let label = cue(lower, i, MONEY_CUES, "amount");
+        let specific = label == "fine";
+        return Some((q, j, label, specific));
+    }
+    // Durations.
+    if let Some(u) = DURATIONS
+        .iter()
+        .position(|d| l(j) == *d || l(j).strip_suffix('s') == Some(d))
+    {
+        if matches!(
+            l(j + 1),
+            "ago" | "old" | "earlier" | "later" | "after" | "before" | "since"
+        ) {
+            return None;
+        }
+        let q = Quantity {
+            lo,
+            hi,
+            unit: Unit::Duration(u),
+        };
+        let label = duration_label(lower, i);
+        let specific = false;
+        return Some((q, j + 1, label, specific));
+    }
+    // Counts: the noun after, modifiers skipped.
+    let mut k = j;
+    let mut skipped = 0;
+    while k < toks.len() && skipped < 3 {
+        let w = l(k);
+        let cap = cased && toks[k].is_capitalised() && toks[k].is_word();
+        if MODIFIERS.contains(&w) || (cap && skipped < 2) {
+            k += 1;
+            skipped += 1;
+        } else {
+            break;
+        }
+    }
+    let noun = l(k);
+    if noun.len() < 3
+        || !noun.chars().all(|c| c.is_alphabetic() || c == '\'')
+        || !toks[k].is_word()
+        || STOP_NOUNS.contains(&noun)
+        || (cased && toks[k].is_capitalised())
+        || (word && !COUNT_NOUNS.contains(&noun_label(noun).as_str()))
+    {
+        return None;
+    }
+    let mut label = noun_label(noun);
+    if label == "people" || label == "employees" {
+        let killed = near(
+            lower,
+            i,
+            6,
+            &["kill", "dead", "died", "death", "fatal", "toll", "lives"],
+        );
+        let hurt = near(lower, i, 6, &["injur", "wound", "hurt"]);
+        let employed = near(lower, i, 4, &["employ", "workforce", "hire", "staff"]);
+        label = [
+            (killed, "deaths"),
+            (hurt, "injured"),
+            (employed, "employees"),
+        ]
+        .into_iter()
+        .filter_map(|(d, l)| d.map(|d| (d, l)))
+        .min_by_key(|(d, _)| *d)
+        .map_or(label, |(_, l)| l.to_owned());
+    }
+    let q = Quantity {
+        lo,
+        hi,
+        unit: Unit::Count,
+    };
+    let specific = matches!(label.as_str(), "employees" | "deaths" | "injured");
+    Some((q, k + 1, label, specific))
+}
+
+/// Nouns that follow numbers without being counted things.
+const STOP_NOUNS: &[&str] = &[
+    "times", "percent", "per", "and", "to", "or", "the", "for", "from", "with", "than", "in", "on",
+    "at", "by", "a", "an", "is", "was", "were", "are", "have", "has", "had", "will", "would",
+    "who", "which", "that", "points", "min", "read", "minutes",
+];
+
+/// Count nouns a number word may count ("two people", "seven companies").
+const COUNT_NOUNS: &[&str] = &[
+    "people",
+    "employees",
+    "companies",
+    "deaths",
+    "injured",
+    "countries",
+    "children",
+    "soldiers",
+    "officers",
+    "students",
+    "suspects",
+    "victims",
+    "members",
+    "candidates",
+];
+
+fn share_label(lower: &[String], of: usize, _at: usize) -> String {
+    let mut k = of + 1;
+    while k < lower.len() && MODIFIERS.contains(&lower[k].as_str()) {
+        k += 1;
+    }
+    match lower.get(k) {
+        Some(n) if n.chars().all(char::is_alphabetic) && n.len() > 2 => format!("share of {n}"),
+        _ => "share".to_owned(),
+    }
+}
+
+fn is_duration(w: &str) -> bool {
+    DURATIONS
+        .iter()
+        .any(|d| w == *d || w.strip_suffix('s') == Some(d))
+}
+
+fn duration_label(lower: &[String], i: usize) -> String {
+    cue_within(
+        lower,
+        i,
+        lower.len(),
+        &[
+            (
+                &[
+                    "ban", "block", "barr", "prohibit", "suspen", "embargo", "denial",
+                ],
+                "ban length",
+            ),
+            (
+                &["sentence", "prison", "jail", "imprison"],
+                "prison sentence",
+            ),
+        ],
+        "duration",
+    )
+}
+
+/// Reads every figure of a story.
+pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for (a, p) in profiles.iter().enumerate().filter(|(_, p)| p.english) {
+        for s in &p.sentences {
+            let found = read(&s.text);
+            if found.is_empty() {
+                continue;
+            }
+            let toks = tokens(&s.text);
+            let people = names.find(&s.text, en);
+            let words = en.terms(&normalize::match_key(&s.text));
+            let values: Vec<String> = found.iter().map(|f| format!("#{}", trim(f.2.lo))).collect();
+            for (n, (from, end, q, qual, label, specific)) in found.iter().enumerate() {
+                let start_byte = toks[*from].start;
+                let end_byte = toks[end.saturating_sub(1).max(*from)].end;
+                let subject = people
+                    .iter()
+                    .filter(|f| {
+                        matches!(
+                            names.get(f.entity).kind,
+                            EntityKind::Organisation | EntityKind::Person | EntityKind::Other
+                        )
+                    })
+                    .filter(|f| f.end <= start_byte)
+                    .max_by_key(|f| f.end)
+                    .map(|f| f.entity);
+                let mut context = words.clone();
+                context.extend(
+                    values
+                        .iter()
+                        .enumerate()
+                        .filter(|(m, _)| *m != n)
+                        .map(|(_, v)| v.clone()),
+                );
+                context.sort();
+                context.dedup();
+                let kind = match q.unit {
+                    Unit::Count => "count",
+                    Unit::Percent => "percent",
+                    Unit::Money(_) => "money",
+                    Unit::Duration(_) => "duration",
+                };
+                let key = match q.unit {
+                    Unit::Percent => kind.to_owned(),
+                    _ => format!("{kind}:{label}"),
+                };
+                out.push(Mention {
+                    article: a,
+                    quantity: *q,
+                    qualifier: *qual,
+                    label: label.clone(),
+                    key,
+                    specific: *specific,
+                    wording: wording(&s.text, &toks, start_byte, end_byte),
+                    subject,
+                    context,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The clause around a figure: a few words either side, within the
+/// sentence.
+fn wording(text: &str, toks: &[Tok], start: usize, end: usize) -> String {
+    let first = toks.iter().position(|t| t.start >= start).unwrap_or(0);
+    let last = toks.iter().rposition(|t| t.end <= end).unwrap_or(first);
+    let from = toks[..first]
+        .iter()
+        .rev()
+        .take(6)
+        .take_while(|t| !matches!(t.text, "." | ";" | "\u{201c}" | "\u{201d}"))
+        .last()
+        .map_or(start, |t| t.start);
+    let to = toks[last + 1..]
+        .iter()
+        .take(6)
+        .take_while(|t| !matches!(t.text, "." | ";" | "," | "\u{201c}" | "\u{201d}"))
+        .last()
+        .map_or(end, |t| t.end);
+    text[from..to].trim().to_owned()
+}
+
+/// Weighted overlap of two sorted term lists, over the smaller.
+pub(crate) fn overlap(briefer: &Briefer, a: &[String], b: &[String]) -> f32 {
+    let w = |t: &String| {
+        if t.starts_with('#') {
+            3.0
+        } else {
+            briefer.idf(t)
+        }
+    };
+    let wa: f32 = a.iter().map(w).sum();
+    let wb: f32 = b.iter().map(w).sum();
+    let common: f32 = a.iter().filter(|t| b.binary_search(t).is_ok()).map(w).sum();
+    let d = wa.min(wb);
+    if d > 0.0 { common / d } else { 0.0 }
+}
+
+/// Labels that do not say what is measured.
+const GENERIC: &[&str] = &["percentage", "change", "amount", "duration", "people"];
+
+/// Groups the figures into facts.
+pub fn facts(
+    briefer: &Briefer,
+    profiles: &[ArticleProfile],
+    names: &Names,
+    en: &Analyzer,
+) -> Vec<Fact> {
+    let ms = mentions(profiles, names, en);
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (m, mention) in ms.iter().enumerate() {
+        let slots = by_key.entry(mention.key.as_str()).or_default();
+        let mut best: Option<(usize, f32)> = None;
+        for &g in slots.iter() {
+            let members = &groups[g];
+            // One source, one figure per fact.
+            if members.iter().any(|&o| {
+                ms[o].article == mention.article && !ms[o].quantity.same(&mention.quantity)
+            }) {
+                continue;
+            }
+            let subjects_differ = members
+                .iter()
+                .any(|&o| matches!((ms[o].subject, mention.subject), (Some(a), Some(b)) if a != b));
+            let same_label = members.iter().any(|&o| ms[o].label == mention.label)
+                && !GENERIC.contains(&mention.label.as_str());
+            if subjects_differ && !mention.specific && !same_label {
+                continue;
+            }
+            let sim = members
+                .iter()
+                .map(|&o| overlap(briefer, &ms[o].context, &mention.context))
+                .fold(0.0, f32::max);
+            let fits = mention.specific
+                || sim >= CONTEXT_THRESHOLD
+                || (same_label && sim >= CONTEXT_THRESHOLD / 3.0);
+            if fits && best.is_none_or(|(_, b)| sim > b) {
+                best = Some((g, sim));
+            }
+        }
+        match best {
+            Some((g, _)) => groups[g].push(m),
+            None => {
+                groups.push(vec![m]);
+                slots.push(groups.len() - 1);
+            }
+        }
+    }
+    let mut facts: Vec<(usize, Fact)> = groups
+        .iter()
+        .map(|g| {
+            let mut values: Vec<(Quantity, FactValue)> = Vec::new();
+            let mut articles: Vec<usize> = Vec::new();
+            for &m in g {
+                let x = &ms[m];
+                let id: ArticleId = profiles[x.article].article.id.clone();
+                if !articles.contains(&x.article) {
+                    articles.push(x.article);
+                }
+                match values.iter_mut().find(|(q, _)| q.same(&x.quantity)) {
+                    Some((q, v)) => {
+                        if !v.sources.contains(&id) {
+                            v.sources.push(id);
+                        }
+                        // Prefer the form that knows its currency.
+                        if let (Unit::Money(None), Unit::Money(Some(_))) = (q.unit, x.quantity.unit)
+                        {
+                            *q = x.quantity;
+                            v.value = q.show();
+                        }
+                    }
+                    None => values.push((
+                        x.quantity,
+                        FactValue {
+                            value: x.quantity.show(),
+                            text: x.wording.clone(),
+                            sources: vec![id],
+                            qualifier: x.qualifier.map(str::to_owned),
+                        },
+                    )),
+                }
+            }
+            let about = majority(g.iter().map(|&m| ms[m].label.clone()))
+                .unwrap_or_else(|| "figure".to_owned());
+            let subject = majority(
+                g.iter()
+                    .filter_map(|&m| ms[m].subject)
+                    .map(|e| names.get(e).name.clone()),
+            );
+            let agree = values.len() == 1;
+            (
+                articles.len(),
+                Fact {
+                    about,
+                    values: values.into_iter().map(|(_, v)| v).collect(),
+                    agree,
+                    subject,
+                },
+            )
+        })
+        .collect();
+    facts.sort_by(|a, b| {
+        let rank = |(n, f): &(usize, Fact)| (f.agree || *n < 2, usize::MAX - n);
+        rank(a).cmp(&rank(b))
+    });
+    facts.truncate(MAX_FACTS);
+    facts.into_iter().map(|(_, f)| f).collect()
+}
+
+fn majority(items: impl Iterator<Item = String>) -> Option<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for it in items {
+        match counts.iter_mut().find(|(s, _)| *s == it) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((it, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .enumerate()
+        .max_by_key(|(i, (_, c))| (*c, usize::MAX - i))
+        .map(|(_, (s, _))| s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(s: &str) -> Vec<(String, Option<&'static str>, String)> {
+        read(s)
+            .into_iter()
+            .map(|(_, _, q, qual, label, _)| (q.show(), qual, label))
+            .collect()
+    }
+
+    #[test]
+    fn reads_figures_with_units_and_hedges() {
+        assert_eq!(
+            figures("ZTE, which employs about 80,000 people, was fined $1.1bn (£800m) in 2017."),
+            [
+                ("80000".into(), Some("about"), "employees".into()),
+                ("$1.1 billion".into(), None, "fine".into())
+            ]
+        );
+        assert_eq!(
+            figures("US companies provide at least a quarter of the components used."),
+            [("25%".into(), Some("at least"), "share of components".into())]
+        );
+        assert_eq!(
+            figures(
+                "american companies are estimated to provide 25 percent to 30 percent of components"
+            ),
+            [("25-30%".into(), None, "share of components".into())]
+        );
+        assert_eq!(
+            figures("zte paid over 2 3 billion to 211 u s exporters in 2017"),
+            [
+                ("2.3 billion".into(), Some("more than"), "spending".into()),
+                ("211".into(), None, "companies".into())
+            ]
+        );
+        assert_eq!(
+            figures(
+                "The department banned American companies from selling to the firm for seven years."
+            ),
+            [("7 years".into(), None, "ban length".into())]
+        );
+        assert!(figures("On May 13, 2018 he said the 5G rollout was No. 1.").is_empty());
+    }
+}
