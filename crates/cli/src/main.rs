@@ -78,6 +78,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the JSON API, its OpenAPI document and the web page.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on: HOST:PORT, or HOST alone for port 8080.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Largest request body accepted, in bytes (larger ones get 413).
+        #[arg(long, default_value_t = parallax_serve::DEFAULT_MAX_BODY)]
+        max_body: usize,
+        /// Do not cache list and search responses (for measuring).
+        #[arg(long)]
+        no_cache: bool,
+    },
     /// Cluster an Article JSONL stream into stories (assignments TSV).
     Cluster {
         /// Article JSONL, read in file order as one stream.
@@ -178,6 +192,12 @@ fn main() -> ExitCode {
         } => commands::run::run(&db.db, &paths, json, quiet),
         Command::Stories { db, json } => commands::stories::stories(&db.db, json),
         Command::Show { db, story, json } => commands::stories::show(&db.db, &story, json),
+        Command::Serve {
+            db,
+            addr,
+            max_body,
+            no_cache,
+        } => commands::serve::serve(&db.db, &addr, max_body, no_cache),
         Command::Cluster {
             input,
             output,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use parallax_brief::{BriefConfig, Briefer};
 use parallax_ingest::{Event, IngestError, IngestOptions, IngestWarning, Reader};
-use parallax_model::{Article, Brief, StoryId};
+use parallax_model::{Article, ArticleId, Brief, StoryId};
 use parallax_store::{Batch, NewArticle, Store, StoryRow};
 use parallax_stories::{ClusterConfig, Clusterer};
 use tracing::{debug, info};
@@ -63,6 +63,8 @@ pub enum IngestNotice<'a> {
 pub struct IngestReport {
     /// New articles stored.
     pub stored: usize,
+    /// The ids of the new articles stored, in arrival order.
+    pub stored_ids: Vec<ArticleId>,
     /// Articles already stored with the same content (not stored again).
     pub unchanged: usize,
     /// Articles whose id is stored with different content (skipped).
@@ -77,6 +79,14 @@ pub struct IngestReport {
     pub touched: Vec<StoryId>,
     /// Of those, stories founded in this run.
     pub founded: usize,
+}
+
+/// Where [`Engine::ingest_inputs`] reads from.
+enum Input<'a> {
+    /// A file or folder.
+    Path(&'a Path),
+    /// An Article JSONL stream and the name to report it by.
+    Jsonl(&'a mut dyn std::io::Read, &'a str),
 }
 
 /// The engine: a store and the online state rebuilt from it.
@@ -131,13 +141,34 @@ impl Engine {
         paths: &[PathBuf],
         notify: &mut dyn FnMut(IngestNotice<'_>),
     ) -> Result<IngestReport> {
+        let inputs = paths.iter().map(|p| Input::Path(p)).collect();
+        self.ingest_inputs(inputs, notify)
+    }
+
+    /// Ingests Article JSONL from a byte stream (a request body), naming it
+    /// `name` in origins and reports; otherwise exactly as [`Self::ingest`]
+    /// (same validation, same idempotency, same batches).
+    pub fn ingest_jsonl(
+        &mut self,
+        input: &mut dyn std::io::Read,
+        name: &str,
+        notify: &mut dyn FnMut(IngestNotice<'_>),
+    ) -> Result<IngestReport> {
+        self.ingest_inputs(vec![Input::Jsonl(input, name)], notify)
+    }
+
+    fn ingest_inputs(
+        &mut self,
+        inputs: Vec<Input<'_>>,
+        notify: &mut dyn FnMut(IngestNotice<'_>),
+    ) -> Result<IngestReport> {
         let mut report = IngestReport::default();
         let mut touched: BTreeSet<StoryId> = BTreeSet::new();
         let mut pending: Vec<NewArticle> = Vec::new();
         let mut failure: Option<EngineError> = None;
         let mut reader = Reader::new(self.config.ingest.clone());
-        for path in paths {
-            reader.read_path(path, &mut |event| {
+        for input in inputs {
+            let mut sink = |event: Event| {
                 if failure.is_some() {
                     return;
                 }
@@ -171,7 +202,11 @@ impl Engine {
                         notify(IngestNotice::FileSkipped(&path, &reason));
                     }
                 }
-            });
+            };
+            match input {
+                Input::Path(path) => reader.read_path(path, &mut sink),
+                Input::Jsonl(stream, name) => reader.read_jsonl(stream, name, &mut sink),
+            };
             if let Some(e) = failure.take() {
                 return Err(e);
             }
@@ -221,6 +256,7 @@ impl Engine {
         }
         touched.insert(assignment.story.clone());
         report.stored += 1;
+        report.stored_ids.push(article.id.clone());
         Ok(Some(NewArticle {
             article,
             content_hash: hash,

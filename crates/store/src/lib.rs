@@ -19,9 +19,13 @@
 
 mod error;
 pub mod migrations;
+mod search;
 mod store;
 
 pub use error::StoreError;
+pub use search::{
+    ArticleFilter, ArticleHit, Page, SnippetPart, SourceCount, StoryFilter, StorySummary, fts_query,
+};
 pub use store::{Batch, NewArticle, Store, StoredArticle, StoryRow};
 
 /// Result type of store operations.

@@ -35,6 +35,60 @@ pub const MIGRATIONS: &[&str] = &[
         brief       TEXT NOT NULL,
         updated_at  TEXT NOT NULL
      );",
+    // 2: full-text search (FTS5, Porter stemming over Unicode words, accents
+    // folded) over articles (title, body) and stories (headline, summary,
+    // source titles, entity names), kept in step by triggers so an index
+    // entry is written in the same transaction as its row; plus the indexes
+    // that story listing and filtering use. See `search.rs`.
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, body,
+        content = 'articles', content_rowid = 'seq',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+     );
+     INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+     CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, body) VALUES (new.seq, new.title, new.body);
+     END;
+     CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, body)
+        VALUES ('delete', old.seq, old.title, old.body);
+     END;
+     CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, body)
+        VALUES ('delete', old.seq, old.title, old.body);
+        INSERT INTO articles_fts (rowid, title, body) VALUES (new.seq, new.title, new.body);
+     END;
+     CREATE INDEX articles_by_source ON articles (source);
+     CREATE INDEX stories_by_first_seq ON stories (first_seq);
+     CREATE INDEX stories_by_update ON stories (updated_at, first_seq);
+     -- A story's search row has the story's founding article seq as rowid:
+     -- an integer that never changes (a text primary key's rowid may be
+     -- renumbered by VACUUM).
+     CREATE VIRTUAL TABLE stories_fts USING fts5(
+        title, summary, extra,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+     );
+     CREATE VIEW stories_fts_source (first_seq, title, summary, extra) AS
+        SELECT s.first_seq, s.title, json_extract(s.brief, '$.summary'),
+               (SELECT group_concat(t, ' ') FROM (
+                   SELECT json_extract(value, '$.title') AS t
+                     FROM json_each(s.brief, '$.sources')
+                   UNION ALL
+                   SELECT json_extract(value, '$.name') FROM json_each(s.brief, '$.entities')))
+          FROM stories s;
+     INSERT INTO stories_fts (rowid, title, summary, extra) SELECT * FROM stories_fts_source;
+     CREATE TRIGGER stories_fts_insert AFTER INSERT ON stories BEGIN
+        INSERT INTO stories_fts (rowid, title, summary, extra)
+        SELECT * FROM stories_fts_source WHERE first_seq = new.first_seq;
+     END;
+     CREATE TRIGGER stories_fts_update AFTER UPDATE OF title, brief ON stories BEGIN
+        DELETE FROM stories_fts WHERE rowid = old.first_seq;
+        INSERT INTO stories_fts (rowid, title, summary, extra)
+        SELECT * FROM stories_fts_source WHERE first_seq = new.first_seq;
+     END;
+     CREATE TRIGGER stories_fts_delete AFTER DELETE ON stories BEGIN
+        DELETE FROM stories_fts WHERE rowid = old.first_seq;
+     END;",
 ];
 
 /// The schema version this build writes.

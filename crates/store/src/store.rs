@@ -55,7 +55,7 @@ pub struct StoryRow {
 
 /// A handle on one store file.
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 impl Store {
@@ -255,10 +255,10 @@ impl Store {
     }
 }
 
-const ARTICLE_COLUMNS: &str =
+pub(crate) const ARTICLE_COLUMNS: &str =
     "seq, id, content_hash, story_id, title, url, source, published, lang, body, removed, origin";
 
-fn read_article(row: &Row<'_>) -> rusqlite::Result<Result<StoredArticle>> {
+pub(crate) fn read_article(row: &Row<'_>) -> rusqlite::Result<Result<StoredArticle>> {
     let id: String = row.get(1)?;
     let published: Option<String> = row.get(7)?;
     let removed: String = row.get(10)?;

@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod dedup;
 pub mod extract;
 pub mod run;
+pub mod serve;
 pub mod similarity;
 pub mod stories;
 

@@ -1,0 +1,528 @@
+//! The route table and the OpenAPI 3.1 document generated from it.
+//!
+//! [`ROUTES`] is the only list of endpoints: `routes::router` builds the
+//! router from it (an entry without a handler fails at start, and a test
+//! requests every entry), and [`document`] writes `/openapi.json` from it.
+//! The response schemas are written here by hand next to the table; the
+//! API tests check real responses against them.
+
+use serde_json::{Map, Value, json};
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum In {
+    /// In the path (`{id}`).
+    Path,
+    /// In the query string.
+    Query,
+}
+
+/// One parameter of an endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    /// Name.
+    pub name: &'static str,
+    /// Where.
+    pub location: In,
+    /// JSON schema type (`string`, `integer`).
+    pub kind: &'static str,
+    /// What it does.
+    pub doc: &'static str,
+}
+
+/// One endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// HTTP method, lowercase.
+    pub method: &'static str,
+    /// Path, with `{name}` for path parameters (axum's syntax too).
+    pub path: &'static str,
+    /// Operation id; also names the handler.
+    pub id: &'static str,
+    /// One line on what it does.
+    pub summary: &'static str,
+    /// Parameters.
+    pub params: &'static [Param],
+    /// Request body media type and description, when it takes one.
+    pub body: Option<(&'static str, &'static str)>,
+    /// Success status, media type and schema name (in `components`), or
+    /// `None` for a body that is not JSON.
+    pub ok: (u16, &'static str, Option<&'static str>),
+    /// Error statuses it can answer with.
+    pub errors: &'static [(u16, &'static str)],
+}
+
+const ID: Param = Param {
+    name: "id",
+    location: In::Path,
+    kind: "string",
+    doc: "Story id, or a unique prefix of one",
+};
+
+const FILTERS: [Param; 7] = [
+    Param {
+        name: "q",
+        location: In::Query,
+        kind: "string",
+        doc: "Words to search for (all required, stemmed; the last may be a prefix)",
+    },
+    Param {
+        name: "source",
+        location: In::Query,
+        kind: "string",
+        doc: "Outlet: source name or URL host, case-insensitive",
+    },
+    Param {
+        name: "lang",
+        location: In::Query,
+        kind: "string",
+        doc: "Language, ISO 639-1",
+    },
+    Param {
+        name: "from",
+        location: In::Query,
+        kind: "string",
+        doc: "Published on or after this day, YYYY-MM-DD",
+    },
+    Param {
+        name: "to",
+        location: In::Query,
+        kind: "string",
+        doc: "Published on or before this day, YYYY-MM-DD",
+    },
+    Param {
+        name: "limit",
+        location: In::Query,
+        kind: "integer",
+        doc: "Page size, 1 to 200 (default 20)",
+    },
+    Param {
+        name: "offset",
+        location: In::Query,
+        kind: "integer",
+        doc: "Results to skip; the X-Has-More header and a Link rel=next say whether more follow",
+    },
+];
+
+const ARTICLE_FILTERS: [Param; 8] = [
+    FILTERS[0],
+    FILTERS[1],
+    FILTERS[2],
+    FILTERS[3],
+    FILTERS[4],
+    FILTERS[5],
+    FILTERS[6],
+    Param {
+        name: "story",
+        location: In::Query,
+        kind: "string",
+        doc: "Only this story's articles (full id)",
+    },
+];
+
+const NOT_FOUND: &[(u16, &str)] = &[
+    (404, "No such story"),
+    (409, "The id prefix matches several stories"),
+];
+const JSON: &str = "application/json";
+
+/// Every endpoint the server answers.
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "get",
+        path: "/api/health",
+        id: "health",
+        summary: "200 when ready (engine loaded); 503 while the store is being loaded",
+        params: &[],
+        body: None,
+        ok: (200, JSON, Some("Health")),
+        errors: &[(503, "Starting")],
+    },
+    Route {
+        method: "get",
+        path: "/api/stories",
+        id: "listStories",
+        summary: "Stories, most recently updated first, or by relevance with q; filtered and paginated",
+        params: &FILTERS,
+        body: None,
+        ok: (200, JSON, Some("StoryList")),
+        errors: &[(400, "Bad parameter")],
+    },
+    Route {
+        method: "get",
+        path: "/api/stories/{id}",
+        id: "getStory",
+        summary: "One story's brief (the fields of `parallax brief`)",
+        params: &[ID],
+        body: None,
+        ok: (200, JSON, Some("Brief")),
+        errors: NOT_FOUND,
+    },
+    Route {
+        method: "get",
+        path: "/api/stories/{id}/articles",
+        id: "getStoryArticles",
+        summary: "The story's articles with their full cleaned text, in arrival order",
+        params: &[ID],
+        body: None,
+        ok: (200, JSON, Some("ArticleList")),
+        errors: NOT_FOUND,
+    },
+    Route {
+        method: "get",
+        path: "/api/stories/{id}/events",
+        id: "getStoryEvents",
+        summary: "How the story grew: founded, then each article that joined (stories are never merged or split: ids are stable)",
+        params: &[ID],
+        body: None,
+        ok: (200, JSON, Some("EventList")),
+        errors: NOT_FOUND,
+    },
+    Route {
+        method: "get",
+        path: "/api/stories/{id}/syndication",
+        id: "getStorySyndication",
+        summary: "Who reused whose text inside the story: pairs of articles sharing passages",
+        params: &[ID],
+        body: None,
+        ok: (200, JSON, Some("Syndication")),
+        errors: NOT_FOUND,
+    },
+    Route {
+        method: "get",
+        path: "/api/articles",
+        id: "listArticles",
+        summary: "Articles, newest first, or by relevance with q (with a highlighted snippet); filtered and paginated",
+        params: &ARTICLE_FILTERS,
+        body: None,
+        ok: (200, JSON, Some("ArticleHitList")),
+        errors: &[(400, "Bad parameter")],
+    },
+    Route {
+        method: "post",
+        path: "/api/articles",
+        id: "postArticles",
+        summary: "Ingest Article JSONL (the CLI's validation: bad lines are rejected and reported, the rest stored)",
+        params: &[],
+        body: Some((
+            "application/x-ndjson",
+            "Article JSONL: one {id, text or html, title?, url?, source?, published?, lang?} per line",
+        )),
+        ok: (200, JSON, Some("IngestResult")),
+        errors: &[
+            (413, "Body larger than the server's limit"),
+            (422, "No line could be read as an article"),
+            (503, "The engine is still loading"),
+        ],
+    },
+    Route {
+        method: "get",
+        path: "/api/articles/{id}",
+        id: "getArticle",
+        summary: "One article with its full cleaned text and what cleaning removed",
+        params: &[Param {
+            name: "id",
+            location: In::Path,
+            kind: "string",
+            doc: "Article id",
+        }],
+        body: None,
+        ok: (200, JSON, Some("Article")),
+        errors: &[(404, "No such article")],
+    },
+    Route {
+        method: "get",
+        path: "/api/sources",
+        id: "listSources",
+        summary: "Outlets with their article and story counts, biggest first",
+        params: &[],
+        body: None,
+        ok: (200, JSON, Some("SourceList")),
+        errors: &[],
+    },
+    Route {
+        method: "get",
+        path: "/openapi.json",
+        id: "openapi",
+        summary: "This document",
+        params: &[],
+        body: None,
+        ok: (200, JSON, None),
+        errors: &[],
+    },
+    Route {
+        method: "get",
+        path: "/",
+        id: "index",
+        summary: "The web page",
+        params: &[],
+        body: None,
+        ok: (200, "text/html", None),
+        errors: &[],
+    },
+    Route {
+        method: "get",
+        path: "/assets/{file}",
+        id: "asset",
+        summary: "The web page's script and style sheet",
+        params: &[Param {
+            name: "file",
+            location: In::Path,
+            kind: "string",
+            doc: "app.js or style.css",
+        }],
+        body: None,
+        ok: (200, "text/plain", None),
+        errors: &[(404, "No such asset")],
+    },
+];
+
+/// Property lists for the component schemas: `(name, JSON type, required)`.
+type Props = &'static [(&'static str, &'static str, bool)];
+
+const IDS: &str = "array:string";
+
+/// The response schemas by name: each is an object with these properties.
+pub const SCHEMAS: &[(&str, Props)] = &[
+    (
+        "Health",
+        &[
+            ("status", "string", true),
+            ("articles", "integer", true),
+            ("stories", "integer", true),
+            ("version", "string", true),
+        ],
+    ),
+    (
+        "StoryListItem",
+        &[
+            ("story", "string", true),
+            ("title", "string", true),
+            ("summary", "string", true),
+            ("articles", IDS, true),
+            ("outlets", "array:string", true),
+            ("first_published", "string|null", true),
+            ("last_published", "string|null", true),
+            ("updated_at", "string", true),
+        ],
+    ),
+    (
+        "Brief",
+        &[
+            ("story", "string", true),
+            ("title", "string", true),
+            ("summary", "string", true),
+            ("sentences", "array:object", true),
+            ("facts", "array:object", true),
+            ("quotes", "array:object", true),
+            ("entities", "array:object", true),
+            ("sources", "array:object", true),
+        ],
+    ),
+    (
+        "Article",
+        &[
+            ("id", "string", true),
+            ("story", "string", true),
+            ("seq", "integer", true),
+            ("title", "string|null", true),
+            ("url", "string|null", true),
+            ("source", "string|null", true),
+            ("outlet", "string", true),
+            ("published", "string|null", true),
+            ("lang", "string|null", true),
+            ("body", "string", true),
+            ("removed", "array:object", true),
+            ("origin", "string", true),
+        ],
+    ),
+    (
+        "ArticleHit",
+        &[
+            ("id", "string", true),
+            ("story", "string", true),
+            ("seq", "integer", true),
+            ("title", "string|null", true),
+            ("url", "string|null", true),
+            ("source", "string|null", true),
+            ("published", "string|null", true),
+            ("lang", "string|null", true),
+            ("snippet", "array:object", true),
+        ],
+    ),
+    (
+        "Event",
+        &[
+            ("seq", "integer", true),
+            ("kind", "string", true),
+            ("article", "string", true),
+            ("outlet", "string", true),
+            ("published", "string|null", true),
+        ],
+    ),
+    (
+        "Syndication",
+        &[("story", "string", true), ("pairs", "array:object", true)],
+    ),
+    (
+        "Source",
+        &[
+            ("source", "string|null", true),
+            ("articles", "integer", true),
+            ("stories", "integer", true),
+        ],
+    ),
+    (
+        "IngestResult",
+        &[
+            ("stored", IDS, true),
+            ("unchanged", "integer", true),
+            ("conflicts", "array:string", true),
+            ("rejected", "array:string", true),
+            ("warnings", "array:string", true),
+            ("stories", IDS, true),
+        ],
+    ),
+    ("Error", &[("error", "string", true)]),
+];
+
+/// Array schemas: `(name, item schema)`.
+const LISTS: &[(&str, &str)] = &[
+    ("StoryList", "StoryListItem"),
+    ("ArticleList", "Article"),
+    ("ArticleHitList", "ArticleHit"),
+    ("EventList", "Event"),
+    ("SourceList", "Source"),
+];
+
+fn type_schema(kind: &str) -> Value {
+    if let Some(item) = kind.strip_prefix("array:") {
+        return json!({"type": "array", "items": {"type": item}});
+    }
+    match kind.split_once('|') {
+        Some((a, b)) => json!({"type": [a, b]}),
+        None => json!({"type": kind}),
+    }
+}
+
+fn components() -> Value {
+    let mut schemas = Map::new();
+    for (name, props) in SCHEMAS {
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for (prop, kind, req) in *props {
+            properties.insert((*prop).into(), type_schema(kind));
+            if *req {
+                required.push(Value::from(*prop));
+            }
+        }
+        schemas.insert(
+            (*name).into(),
+            json!({"type": "object", "properties": properties, "required": required}),
+        );
+    }
+    for (name, item) in LISTS {
+        schemas.insert(
+            (*name).into(),
+            json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}),
+        );
+    }
+    json!({ "schemas": schemas })
+}
+
+fn operation(route: &Route) -> Value {
+    let params: Vec<Value> = route
+        .params
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.name,
+                "in": match p.location { In::Path => "path", In::Query => "query" },
+                "required": p.location == In::Path,
+                "description": p.doc,
+                "schema": {"type": p.kind},
+            })
+        })
+        .collect();
+    let mut responses = Map::new();
+    let (status, media, schema) = route.ok;
+    let content = match schema {
+        Some(s) => json!({ media: {"schema": {"$ref": format!("#/components/schemas/{s}")}} }),
+        None => json!({ media: {} }),
+    };
+    responses.insert(
+        status.to_string(),
+        json!({"description": "OK", "content": content}),
+    );
+    for (status, why) in route.errors {
+        responses.insert(
+            status.to_string(),
+            json!({"description": why, "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+        );
+    }
+    let mut op = json!({
+        "operationId": route.id,
+        "summary": route.summary,
+        "parameters": params,
+        "responses": responses,
+    });
+    if let Some((media, doc)) = route.body {
+        op["requestBody"] = json!({
+            "required": true,
+            "description": doc,
+            "content": { media: {"schema": {"type": "string"}} },
+        });
+    }
+    op
+}
+
+/// The OpenAPI 3.1 document for [`ROUTES`].
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for route in ROUTES {
+        let entry = paths
+            .entry(route.path.to_owned())
+            .or_insert_with(|| json!({}));
+        entry[route.method] = operation(route);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Parallax",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "News articles turned into stories: briefs, search, ingestion.",
+        },
+        "paths": paths,
+        "components": components(),
+    })
+}
+
+/// The properties and required properties of component schema `name`.
+pub fn schema_props(name: &str) -> Option<Props> {
+    SCHEMAS.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_documented_once() {
+        let doc = document();
+        for r in ROUTES {
+            assert!(
+                doc["paths"][r.path][r.method].is_object(),
+                "{} {}",
+                r.method,
+                r.path
+            );
+            if let (_, _, Some(s)) = r.ok {
+                assert!(doc["components"]["schemas"][s].is_object(), "{s}");
+            }
+        }
+        let mut ids: Vec<&str> = ROUTES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), ROUTES.len());
+    }
+}

@@ -1,0 +1,451 @@
+//! The JSON API handlers. Reads run on the reader pool; ingestion takes the
+//! one writer.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, OnceLock};
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use parallax_engine::IngestNotice;
+use parallax_model::{ArticleId, StoryId};
+use parallax_store::{ArticleHit, SourceCount, Store, StoredArticle, StorySummary};
+use serde_json::{Value, json};
+
+use super::ApiError;
+use crate::search::ListParams;
+use crate::state::{AppState, Cached, EngineStatus};
+
+type Shared = State<Arc<AppState>>;
+
+/// Answers `cached` as JSON with its headers.
+fn respond(cached: Cached) -> Response {
+    let mut response = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        cached.body,
+    )
+        .into_response();
+    for (name, value) in cached.headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, v);
+        }
+    }
+    response
+}
+
+/// Serves `key` from the cache, or computes it on a reader and keeps it.
+async fn cached<F>(state: &Arc<AppState>, key: String, compute: F) -> Result<Response, ApiError>
+where
+    F: FnOnce(&Store) -> Result<Cached, ApiError> + Send + 'static,
+{
+    if let Some(hit) = state.cache.get(&key) {
+        return Ok(respond(hit));
+    }
+    let generation = state.cache.generation();
+    let value = state.read(compute).await?;
+    state.cache.put(key, generation, value.clone());
+    Ok(respond(value))
+}
+
+fn to_bytes(value: &impl serde::Serialize) -> Result<Bytes, ApiError> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|e| ApiError::internal(format!("encoding a response: {e}")))
+}
+
+/// `X-Has-More` and, when more follow, a `Link` to the next page.
+fn page_headers(uri: &Uri, more: bool, limit: u32, offset: u32) -> Vec<(&'static str, String)> {
+    let mut headers = vec![("x-has-more", more.to_string())];
+    if more {
+        let mut query: Vec<&str> = uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("offset="))
+            .collect();
+        let next = format!("offset={}", offset + limit);
+        query.push(&next);
+        headers.push((
+            "link",
+            format!("<{}?{}>; rel=\"next\"", uri.path(), query.join("&")),
+        ));
+    }
+    headers
+}
+
+fn params(query: Result<Query<ListParams>, QueryRejection>) -> Result<ListParams, ApiError> {
+    query
+        .map(|Query(p)| p)
+        .map_err(|e| ApiError::bad_request(e.body_text()))
+}
+
+/// The one story `id` names (exactly or as a unique prefix).
+fn resolve(store: &Store, id: &str) -> Result<StoryId, ApiError> {
+    let matches = store.stories_with_prefix(id)?;
+    if let Some(exact) = matches.iter().find(|s| s.as_str() == id) {
+        return Ok(exact.clone());
+    }
+    match matches.len() {
+        0 => Err(ApiError::not_found(format!("no story with id {id:?}"))),
+        1 => Ok(matches.into_iter().next().expect("one match")),
+        _ => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "story id {id:?} is ambiguous: it matches {}",
+                matches
+                    .iter()
+                    .map(StoryId::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+fn story_json(s: &StorySummary) -> Value {
+    json!({
+        "story": s.id,
+        "title": s.title,
+        "summary": s.summary,
+        "articles": s.articles,
+        "outlets": s.outlets,
+        "first_published": s.first_published,
+        "last_published": s.last_published,
+        "updated_at": s.updated_at,
+    })
+}
+
+fn hit_json(h: &ArticleHit) -> Value {
+    let snippet: Vec<Value> = h
+        .snippet
+        .iter()
+        .map(|p| json!({"text": p.text, "hit": p.hit}))
+        .collect();
+    json!({
+        "id": h.id,
+        "story": h.story,
+        "seq": h.seq,
+        "title": h.title,
+        "url": h.url,
+        "source": h.source,
+        "published": h.published,
+        "lang": h.lang,
+        "snippet": snippet,
+    })
+}
+
+fn article_json(s: &StoredArticle) -> Value {
+    let a = &s.article;
+    json!({
+        "id": a.id,
+        "story": s.story,
+        "seq": s.seq,
+        "title": a.title,
+        "url": a.url,
+        "source": a.source,
+        "outlet": a.outlet(),
+        "published": a.published.map(|d| d.to_rfc3339()),
+        "lang": a.lang,
+        "body": a.body,
+        "removed": a.removed,
+        "origin": a.origin.to_string(),
+    })
+}
+
+fn source_json(s: &SourceCount) -> Value {
+    json!({"source": s.source, "articles": s.articles, "stories": s.stories})
+}
+
+/// `GET /api/health`.
+pub async fn health(State(state): Shared) -> Result<Response, ApiError> {
+    let (articles, stories) = state
+        .read(|store| Ok((store.article_count()?, store.story_count()?)))
+        .await?;
+    let (status, code) = match state.writer.status() {
+        EngineStatus::Ready => ("ok", StatusCode::OK),
+        EngineStatus::Loading => ("starting", StatusCode::SERVICE_UNAVAILABLE),
+        EngineStatus::Failed(_) => ("failed", StatusCode::INTERNAL_SERVER_ERROR),
+    };
+    let body = json!({
+        "status": status,
+        "articles": articles,
+        "stories": stories,
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    Ok((code, Json(body)).into_response())
+}
+
+/// `GET /api/stories`.
+pub async fn list_stories(
+    State(state): Shared,
+    uri: Uri,
+    query: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let filter = params(query)?.story_filter()?;
+    cached(&state, uri.to_string(), move |store| {
+        let page = store.find_stories(&filter)?;
+        let items: Vec<Value> = page.items.iter().map(story_json).collect();
+        Ok(Cached {
+            body: to_bytes(&items)?,
+            headers: page_headers(&uri, page.more, filter.limit, filter.offset),
+        })
+    })
+    .await
+}
+
+/// `GET /api/stories/{id}`.
+pub async fn get_story(State(state): Shared, Path(id): Path<String>) -> Result<Response, ApiError> {
+    cached(&state, format!("brief {id}"), move |store| {
+        let story = resolve(store, &id)?;
+        let brief = store
+            .brief(&story)?
+            .ok_or_else(|| ApiError::not_found(format!("no story with id {id:?}")))?;
+        Ok(Cached {
+            body: to_bytes(&brief)?,
+            headers: vec![],
+        })
+    })
+    .await
+}
+
+/// `GET /api/stories/{id}/articles`.
+pub async fn story_articles(
+    State(state): Shared,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    cached(&state, format!("articles {id}"), move |store| {
+        let story = resolve(store, &id)?;
+        let articles: Vec<Value> = store
+            .story_articles(&story)?
+            .iter()
+            .map(article_json)
+            .collect();
+        Ok(Cached {
+            body: to_bytes(&articles)?,
+            headers: vec![],
+        })
+    })
+    .await
+}
+
+/// `GET /api/stories/{id}/events`.
+pub async fn story_events(
+    State(state): Shared,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    cached(&state, format!("events {id}"), move |store| {
+        let story = resolve(store, &id)?;
+        let events: Vec<Value> = store
+            .story_articles(&story)?
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                json!({
+                    "seq": s.seq,
+                    "kind": if i == 0 { "founded" } else { "joined" },
+                    "article": s.article.id,
+                    "outlet": s.article.outlet(),
+                    "published": s.article.published.map(|d| d.to_rfc3339()),
+                })
+            })
+            .collect();
+        Ok(Cached {
+            body: to_bytes(&events)?,
+            headers: vec![],
+        })
+    })
+    .await
+}
+
+/// `GET /api/stories/{id}/syndication`.
+pub async fn story_syndication(
+    State(state): Shared,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    cached(&state, format!("syndication {id}"), move |store| {
+        let story = resolve(store, &id)?;
+        let articles = store.story_articles(&story)?;
+        let pairs = syndication(&articles);
+        Ok(Cached {
+            body: to_bytes(&json!({"story": story, "pairs": pairs}))?,
+            headers: vec![],
+        })
+    })
+    .await
+}
+
+/// `GET /api/articles`.
+pub async fn list_articles(
+    State(state): Shared,
+    uri: Uri,
+    query: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let filter = params(query)?.article_filter()?;
+    cached(&state, uri.to_string(), move |store| {
+        let page = store.find_articles(&filter)?;
+        let items: Vec<Value> = page.items.iter().map(hit_json).collect();
+        Ok(Cached {
+            body: to_bytes(&items)?,
+            headers: page_headers(&uri, page.more, filter.limit, filter.offset),
+        })
+    })
+    .await
+}
+
+/// `GET /api/articles/{id}`.
+pub async fn get_article(
+    State(state): Shared,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let article = state
+        .read(move |store| {
+            store
+                .article(&ArticleId(id.clone()))?
+                .ok_or_else(|| ApiError::not_found(format!("no article with id {id:?}")))
+        })
+        .await?;
+    Ok(Json(article_json(&article)).into_response())
+}
+
+/// `GET /api/sources`.
+pub async fn list_sources(State(state): Shared) -> Result<Response, ApiError> {
+    cached(&state, "sources".into(), |store| {
+        let sources: Vec<Value> = store.sources()?.iter().map(source_json).collect();
+        Ok(Cached {
+            body: to_bytes(&sources)?,
+            headers: vec![],
+        })
+    })
+    .await
+}
+
+/// `POST /api/articles`: Article JSONL in, what was stored and rejected out.
+pub async fn post_articles(State(state): Shared, body: Bytes) -> Result<Response, ApiError> {
+    let mut guard = state.writer.lock().await?;
+    let done = state.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let engine = guard
+            .as_mut()
+            .ok_or_else(|| ApiError::unavailable("the engine is not loaded"))?;
+        let mut rejected: Vec<String> = Vec::new();
+        let mut warnings: Vec<String> = Vec::new();
+        let mut conflicts: Vec<String> = Vec::new();
+        let mut input: &[u8] = &body;
+        let report = engine.ingest_jsonl(&mut input, "request body", &mut |notice| {
+            #[allow(unreachable_patterns)]
+            match notice {
+                IngestNotice::Rejected(e) => rejected.push(e.to_string()),
+                IngestNotice::Warning(w) => warnings.push(w.to_string()),
+                IngestNotice::Conflict(a) => conflicts.push(format!(
+                    "{}: article {} is already stored with different content",
+                    a.origin, a.id
+                )),
+                IngestNotice::FileSkipped(..) | IngestNotice::Committed { .. } => {}
+                _ => {}
+            }
+        });
+        // Whatever was committed before a failure is visible: drop the cache
+        // either way.
+        done.cache.invalidate();
+        let report = report?;
+        Ok::<_, ApiError>(json!({
+            "stored": report.stored_ids,
+            "unchanged": report.unchanged,
+            "conflicts": conflicts,
+            "rejected": rejected,
+            "warnings": warnings,
+            "stories": report.touched,
+        }))
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("ingest task failed: {e}")))??;
+    let readable = !result["stored"].as_array().is_some_and(Vec::is_empty)
+        || result["unchanged"].as_u64().unwrap_or(0) > 0
+        || !result["conflicts"].as_array().is_some_and(Vec::is_empty);
+    let code = if readable {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((code, Json(result)).into_response())
+}
+
+/// `GET /openapi.json`.
+pub async fn openapi() -> Response {
+    static DOC: OnceLock<Bytes> = OnceLock::new();
+    let body = DOC.get_or_init(|| {
+        Bytes::from(serde_json::to_vec_pretty(&crate::openapi::document()).expect("JSON"))
+    });
+    respond(Cached {
+        body: body.clone(),
+        headers: vec![],
+    })
+}
+
+/// Words per shingle when comparing texts.
+const SHINGLE: usize = 5;
+/// Least share of the shorter text two articles must have in common to be
+/// shown as one reusing the other.
+const MIN_SHARE: f64 = 0.2;
+/// Most articles compared in one story.
+const MAX_COMPARED: usize = 200;
+
+fn shingles(body: &str) -> HashSet<u64> {
+    let words: Vec<String> = body
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words
+        .windows(SHINGLE)
+        .map(|w| {
+            let mut h = DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+/// Pairs of articles where one reuses a substantial part of the other's
+/// text (word 5-shingles, case and punctuation ignored). The original is
+/// the earlier published, else the fuller, else the earlier arrived.
+fn syndication(articles: &[StoredArticle]) -> Vec<Value> {
+    let articles = &articles[..articles.len().min(MAX_COMPARED)];
+    let sets: Vec<HashSet<u64>> = articles.iter().map(|a| shingles(&a.article.body)).collect();
+    let mut pairs = Vec::new();
+    for i in 0..articles.len() {
+        for j in i + 1..articles.len() {
+            let (a, b) = (&sets[i], &sets[j]);
+            let smaller = a.len().min(b.len());
+            if smaller == 0 {
+                continue;
+            }
+            let shared = a.intersection(b).count();
+            if (shared as f64) < MIN_SHARE * smaller as f64 {
+                continue;
+            }
+            let (x, y) = (&articles[i], &articles[j]);
+            let i_first = match (x.article.published, y.article.published) {
+                (Some(p), Some(q)) if p != q => p < q,
+                _ if a.len() != b.len() => a.len() > b.len(),
+                _ => x.seq < y.seq,
+            };
+            let (original, copy, copy_set) = if i_first { (x, y, b) } else { (y, x, a) };
+            pairs.push(json!({
+                "copy": copy.article.id,
+                "copy_outlet": copy.article.outlet(),
+                "original": original.article.id,
+                "original_outlet": original.article.outlet(),
+                "share": (shared as f64 / copy_set.len() as f64 * 100.0).round() / 100.0,
+            }));
+        }
+    }
+    pairs
+}

@@ -1,0 +1,193 @@
+//! The router: every entry of [`crate::openapi::ROUTES`] bound to its
+//! handler, the body limit, and the headers every response carries.
+
+pub mod api;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use serde_json::json;
+
+use crate::openapi::ROUTES;
+use crate::state::AppState;
+use crate::web;
+
+/// The page may load only its own script and style: even if article text
+/// ever reached the DOM as markup, an inline `<script>` would not run.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+                   img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+                   form-action 'self'; frame-ancestors 'none'";
+
+/// The handler of the route with operation id `id`.
+fn handler(id: &str) -> Option<MethodRouter<Arc<AppState>>> {
+    Some(match id {
+        "health" => get(api::health),
+        "listStories" => get(api::list_stories),
+        "getStory" => get(api::get_story),
+        "getStoryArticles" => get(api::story_articles),
+        "getStoryEvents" => get(api::story_events),
+        "getStorySyndication" => get(api::story_syndication),
+        "listArticles" => get(api::list_articles),
+        "postArticles" => post(api::post_articles),
+        "getArticle" => get(api::get_article),
+        "listSources" => get(api::list_sources),
+        "openapi" => get(api::openapi),
+        "index" => get(web::index),
+        "asset" => get(web::asset),
+        _ => return None,
+    })
+}
+
+/// The whole application over `state`.
+///
+/// # Panics
+/// When a route of the table has no handler (caught by every test).
+pub fn router(state: Arc<AppState>) -> Router {
+    let mut router: Router<Arc<AppState>> = Router::new();
+    for route in ROUTES {
+        let h = handler(route.id)
+            .unwrap_or_else(|| panic!("route {} {} has no handler", route.method, route.id));
+        router = router.route(route.path, h);
+    }
+    router
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(state.max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refuse_announced_oversize,
+        ))
+        .layer(axum::middleware::map_response(secure_headers))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no such endpoint (see /openapi.json)",
+    )
+}
+
+/// Answers 413 at once when a request announces a body over the limit, so
+/// not a byte of it is read; bodies without a length are cut off at the
+/// limit by [`DefaultBodyLimit`].
+async fn refuse_announced_oversize(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match announced {
+        Some(n) if n > state.max_body as u64 => {
+            let mut response = ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "request body of {n} bytes is over this server's limit of {} bytes",
+                    state.max_body
+                ),
+            )
+            .into_response();
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+        _ => next.run(request).await,
+    }
+}
+
+async fn secure_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// An error answer: a status and `{"error": message}`.
+#[derive(Debug)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// What went wrong, for the client.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error with `status`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// 400.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 404.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 503.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
+
+    /// 500.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+}
+
+impl From<parallax_store::StoreError> for ApiError {
+    fn from(e: parallax_store::StoreError) -> Self {
+        tracing::error!(error = %e, "store error");
+        Self::internal(e.to_string())
+    }
+}
+
+impl From<parallax_engine::EngineError> for ApiError {
+    fn from(e: parallax_engine::EngineError) -> Self {
+        use parallax_engine::EngineError;
+        match e {
+            EngineError::NoSuchStory(_) => Self::not_found(e.to_string()),
+            EngineError::AmbiguousStory { .. } => Self::new(StatusCode::CONFLICT, e.to_string()),
+            EngineError::Store(e) => e.into(),
+            #[allow(unreachable_patterns)]
+            other => Self::internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response =
+            (self.status, axum::Json(json!({ "error": self.message }))).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}

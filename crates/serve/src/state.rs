@@ -1,0 +1,243 @@
+//! What the handlers share: the one writer, the pool of readers and the
+//! response cache.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use parallax_engine::{Engine, EngineConfig};
+use parallax_store::Store;
+use tokio::sync::{OwnedMutexGuard, Semaphore};
+use tracing::{error, info};
+
+use crate::ServeConfig;
+use crate::routes::ApiError;
+
+/// Everything a handler can reach.
+pub struct AppState {
+    /// Read-only connections.
+    pub readers: Readers,
+    /// The engine, for ingestion.
+    pub writer: Writer,
+    /// Recent list and search responses.
+    pub cache: ResponseCache,
+    /// Largest request body accepted.
+    pub max_body: usize,
+}
+
+impl AppState {
+    /// Opens (creating and migrating) the store so readers can open it.
+    pub fn open(config: &ServeConfig) -> Result<Arc<Self>, parallax_store::StoreError> {
+        // Opening for writing once migrates the file; the engine opens its
+        // own connection later.
+        drop(Store::open(&config.db)?);
+        let readers = Readers::open(&config.db, config.readers.max(1))?;
+        Ok(Arc::new(Self {
+            readers,
+            writer: Writer::default(),
+            cache: ResponseCache::new(config.cache),
+            max_body: config.max_body,
+        }))
+    }
+
+    /// Loads the engine on a blocking thread; ingestion waits for it.
+    pub fn start_engine(self: &Arc<Self>, db: PathBuf) {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            match Engine::open(&db, EngineConfig::default()) {
+                Ok(engine) => {
+                    *state.writer.engine.blocking_lock() = Some(engine);
+                    *state.writer.status.lock().expect("status lock") = EngineStatus::Ready;
+                    info!(seconds = started.elapsed().as_secs_f32(), "engine ready");
+                }
+                Err(e) => {
+                    error!(error = %e, "engine failed to load");
+                    *state.writer.status.lock().expect("status lock") =
+                        EngineStatus::Failed(e.to_string());
+                }
+            }
+        });
+    }
+
+    /// Runs `f` on a reader, on a blocking thread, at most one per reader
+    /// at a time.
+    pub async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let permit = self
+            .readers
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::unavailable("the server is shutting down"))?;
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let store = state.readers.checkout()?;
+            let out = f(&store);
+            state.readers.checkin(store);
+            out
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("read task failed: {e}")))?
+    }
+}
+
+/// Where the engine stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineStatus {
+    /// Replaying the store.
+    Loading,
+    /// Ready for ingestion.
+    Ready,
+    /// Could not be loaded (the message says why).
+    Failed(String),
+}
+
+/// The engine behind an async mutex: one ingest at a time.
+pub struct Writer {
+    engine: Arc<tokio::sync::Mutex<Option<Engine>>>,
+    status: Mutex<EngineStatus>,
+}
+
+impl Default for Writer {
+    fn default() -> Self {
+        Self {
+            engine: Arc::new(tokio::sync::Mutex::new(None)),
+            status: Mutex::new(EngineStatus::Loading),
+        }
+    }
+}
+
+impl Writer {
+    /// Where the engine stands.
+    pub fn status(&self) -> EngineStatus {
+        self.status.lock().expect("status lock").clone()
+    }
+
+    /// The engine, exclusively, once it is loaded; waits for an ingest in
+    /// progress to finish.
+    pub async fn lock(&self) -> Result<OwnedMutexGuard<Option<Engine>>, ApiError> {
+        match self.status() {
+            EngineStatus::Ready => Ok(self.engine.clone().lock_owned().await),
+            EngineStatus::Loading => Err(ApiError::unavailable(
+                "the engine is still loading the store; retry shortly",
+            )),
+            EngineStatus::Failed(why) => Err(ApiError::internal(format!(
+                "the engine could not be loaded: {why}"
+            ))),
+        }
+    }
+
+    /// Waits until no ingest holds the engine.
+    pub async fn quiesce(&self) {
+        drop(self.engine.lock().await);
+    }
+}
+
+/// A pool of read-only connections.
+pub struct Readers {
+    db: PathBuf,
+    idle: Mutex<Vec<Store>>,
+    permits: Arc<Semaphore>,
+}
+
+impl Readers {
+    fn open(db: &Path, size: usize) -> Result<Self, parallax_store::StoreError> {
+        let mut idle = Vec::with_capacity(size);
+        for _ in 0..size {
+            idle.push(Store::open_reader(db)?);
+        }
+        Ok(Self {
+            db: db.to_owned(),
+            idle: Mutex::new(idle),
+            permits: Arc::new(Semaphore::new(size)),
+        })
+    }
+
+    fn checkout(&self) -> Result<Store, ApiError> {
+        if let Some(store) = self.idle.lock().expect("reader pool lock").pop() {
+            return Ok(store);
+        }
+        // Only after a reader was lost to a panic.
+        Store::open_reader(&self.db).map_err(ApiError::from)
+    }
+
+    fn checkin(&self, store: Store) {
+        self.idle.lock().expect("reader pool lock").push(store);
+    }
+}
+
+/// A cached response: its body and its extra headers.
+#[derive(Clone)]
+pub struct Cached {
+    /// JSON body.
+    pub body: Bytes,
+    /// Extra headers (pagination).
+    pub headers: Vec<(&'static str, String)>,
+}
+
+/// Responses to recent GETs, keyed by path and query, dropped after
+/// [`ResponseCache::TTL`] or when this server commits a write.
+pub struct ResponseCache {
+    enabled: bool,
+    generation: AtomicU64,
+    entries: Mutex<HashMap<String, (u64, Instant, Cached)>>,
+}
+
+impl ResponseCache {
+    /// How long an entry is served: bounds how stale a read can be after
+    /// another process wrote to the store.
+    pub const TTL: Duration = Duration::from_secs(1);
+    /// Most entries kept; the cache is emptied when full.
+    pub const CAPACITY: usize = 4096;
+
+    fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            generation: AtomicU64::new(0),
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The current write generation (taken before computing a response).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// A fresh entry for `key`.
+    pub fn get(&self, key: &str) -> Option<Cached> {
+        if !self.enabled {
+            return None;
+        }
+        let generation = self.generation();
+        let entries = self.entries.lock().expect("cache lock");
+        let (g, at, cached) = entries.get(key)?;
+        (*g == generation && at.elapsed() < Self::TTL).then(|| cached.clone())
+    }
+
+    /// Keeps `value` for `key`, computed at `generation`.
+    pub fn put(&self, key: String, generation: u64, value: Cached) {
+        if !self.enabled {
+            return;
+        }
+        let mut entries = self.entries.lock().expect("cache lock");
+        if entries.len() >= Self::CAPACITY {
+            entries.clear();
+        }
+        entries.insert(key, (generation, Instant::now(), value));
+    }
+
+    /// Drops every entry (after a write).
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.entries.lock().expect("cache lock").clear();
+    }
+}

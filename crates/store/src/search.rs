@@ -1,0 +1,514 @@
+//! Search and browsing queries: stories and articles by full text, source,
+//! language and date, a page at a time.
+//!
+//! The full-text index is SQLite FTS5 (migration 2), not a separate search
+//! engine: it ships inside the SQLite Parallax already embeds (no new
+//! dependency, no second file), and triggers write each index entry in the
+//! same transaction as its row, so a crash can never leave the index and the
+//! store out of step. Words are Unicode tokens with accents folded and
+//! Porter-stemmed ("tariffs" finds "tariff"); Porter is an English stemmer,
+//! so other languages are matched on their folded word forms (a stem
+//! prefix query, `word*`, still works for them). `bench/README.md` has the
+//! measurements behind the choice.
+//!
+//! Story search looks at what a reader sees of a story: its headline, its
+//! summary, the titles of its articles and the names of its entities.
+//! Article search looks at each article's title and cleaned body.
+
+use parallax_model::{ArticleId, Brief, StoryId};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params_from_iter};
+
+use crate::error::Context;
+use crate::store::{ARTICLE_COLUMNS, read_article};
+use crate::{Result, Store, StoreError, StoredArticle};
+
+/// What to list of the stories. Every filter is optional; with none, every
+/// story is listed, most recently updated first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoryFilter {
+    /// Full-text query (words, all required; the last may be a prefix).
+    pub q: Option<String>,
+    /// Only stories with an article from this outlet (source name or URL
+    /// host, case-insensitive).
+    pub source: Option<String>,
+    /// Only stories with an article in this language (ISO 639-1).
+    pub lang: Option<String>,
+    /// Only stories with an article published on or after this day
+    /// (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Only stories with an article published on or before this day.
+    pub to: Option<String>,
+    /// Page size.
+    pub limit: u32,
+    /// Stories to skip.
+    pub offset: u32,
+}
+
+/// What to list of the articles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleFilter {
+    /// Full-text query over title and body.
+    pub q: Option<String>,
+    /// Only this story's articles.
+    pub story: Option<String>,
+    /// Only this outlet (source name or URL host, case-insensitive).
+    pub source: Option<String>,
+    /// Only this language.
+    pub lang: Option<String>,
+    /// Published on or after this day (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Published on or before this day.
+    pub to: Option<String>,
+    /// Page size.
+    pub limit: u32,
+    /// Articles to skip.
+    pub offset: u32,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The results on this page, best (or newest) first.
+    pub items: Vec<T>,
+    /// True when there are results after this page.
+    pub more: bool,
+}
+
+/// A story as listed: enough to show a row and to filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorySummary {
+    /// Stable id.
+    pub id: StoryId,
+    /// Headline.
+    pub title: String,
+    /// The summary text of its brief.
+    pub summary: String,
+    /// Member articles, in arrival order.
+    pub articles: Vec<ArticleId>,
+    /// Distinct outlets, in order of first article.
+    pub outlets: Vec<String>,
+    /// Earliest publication time among its articles (RFC 3339).
+    pub first_published: Option<String>,
+    /// Latest publication time among its articles (RFC 3339).
+    pub last_published: Option<String>,
+    /// When its brief was last written (RFC 3339).
+    pub updated_at: String,
+}
+
+/// A piece of a search snippet; `hit` marks the words that matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetPart {
+    /// The text.
+    pub text: String,
+    /// True for matched words.
+    pub hit: bool,
+}
+
+/// An article as listed (no body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleHit {
+    /// Arrival order across the store.
+    pub seq: i64,
+    /// Id.
+    pub id: ArticleId,
+    /// Title, when it has one.
+    pub title: Option<String>,
+    /// Outlet as the input named it.
+    pub source: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// Publication time (RFC 3339).
+    pub published: Option<String>,
+    /// Language.
+    pub lang: Option<String>,
+    /// The story it belongs to.
+    pub story: StoryId,
+    /// For a text query: the best passage with matched words marked; else
+    /// the start of the body.
+    pub snippet: Vec<SnippetPart>,
+}
+
+/// An outlet and how much of the store it accounts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceCount {
+    /// Outlet as the input named it; `None` for articles that named none.
+    pub source: Option<String>,
+    /// Its articles.
+    pub articles: u64,
+    /// Stories it has articles in.
+    pub stories: u64,
+}
+
+/// Turns what a user typed into an FTS5 query that cannot be a syntax
+/// error: the Unicode words of `q`, each quoted, all required, the last one
+/// also matching as a prefix when the text does not end in a space (so
+/// typing "tari" finds "tariffs"). `None` when `q` has no words.
+///
+/// ```
+/// use parallax_store::fts_query;
+/// assert_eq!(fts_query("ZTE \"trade-talks\"").as_deref(), Some("\"ZTE\" \"trade\" \"talks\""));
+/// assert_eq!(fts_query("ZTE tari").as_deref(), Some("\"ZTE\" \"tari\"*"));
+/// assert_eq!(fts_query("  -*: ").as_deref(), None);
+/// ```
+pub fn fts_query(q: &str) -> Option<String> {
+    let words: Vec<&str> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let last = words.len().checked_sub(1)?;
+    let prefix = q.ends_with(|c: char| c.is_alphanumeric());
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push('"');
+        out.push_str(w);
+        out.push('"');
+        if i == last && prefix {
+            out.push('*');
+        }
+    }
+    Some(out)
+}
+
+/// Markers FTS5 puts around matched words in snippets (control characters
+/// that cleaned text never holds).
+const HIT_START: char = '\u{2}';
+const HIT_END: char = '\u{3}';
+
+/// Most results on one page.
+pub const MAX_PAGE: u32 = 200;
+
+/// Builds the WHERE conditions shared by the article filters over the
+/// `articles` table aliased `a`.
+fn article_conditions(
+    source: &Option<String>,
+    lang: &Option<String>,
+    from: &Option<String>,
+    to: &Option<String>,
+    conds: &mut Vec<String>,
+    args: &mut Vec<Value>,
+) {
+    if let Some(source) = source {
+        args.push(Value::Text(source.clone()));
+        let n = args.len();
+        conds.push(format!(
+            "(a.source = ?{n} COLLATE NOCASE OR a.url LIKE '%://' || ?{n} || '/%' \
+             OR a.url LIKE '%://www.' || ?{n} || '/%')"
+        ));
+    }
+    if let Some(lang) = lang {
+        args.push(Value::Text(lang.to_lowercase()));
+        conds.push(format!("a.lang = ?{}", args.len()));
+    }
+    if let Some(from) = from {
+        args.push(Value::Text(from.clone()));
+        conds.push(format!("substr(a.published, 1, 10) >= ?{}", args.len()));
+    }
+    if let Some(to) = to {
+        args.push(Value::Text(to.clone()));
+        conds.push(format!("substr(a.published, 1, 10) <= ?{}", args.len()));
+    }
+}
+
+fn page_bounds(limit: u32, offset: u32) -> (i64, i64) {
+    let limit = limit.clamp(1, MAX_PAGE) as i64;
+    // One more than asked tells whether another page follows.
+    (limit + 1, offset as i64)
+}
+
+impl Store {
+    /// Opens an existing store for reading only (a server's readers: in WAL
+    /// mode they run beside the one writer without blocking it). The file
+    /// must already be at this build's schema version.
+    pub fn open_reader(path: &std::path::Path) -> Result<Self> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_err)?;
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(open_err)?;
+        if found != crate::migrations::latest() {
+            return Err(StoreError::Corrupt {
+                what: format!("schema version of {}", path.display()),
+                detail: format!(
+                    "found {found}, this build reads {}; open it for writing first",
+                    crate::migrations::latest()
+                ),
+            });
+        }
+        Ok(Self { conn })
+    }
+
+    /// Number of stored stories.
+    pub fn story_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))
+            .context("counting stories")
+            .map(|n| n as u64)
+    }
+
+    /// One page of stories matching `filter`: by relevance for a text
+    /// query, else most recently updated first.
+    pub fn find_stories(&self, filter: &StoryFilter) -> Result<Page<StorySummary>> {
+        let mut args: Vec<Value> = Vec::new();
+        let mut conds: Vec<String> = Vec::new();
+        let query = filter.q.as_deref().and_then(fts_query);
+        // A story matches when one of its articles does, or its own search
+        // row (headline, summary, entity names) does; its score is the best
+        // of those matches.
+        let (with, from, order) = match &query {
+            Some(q) => {
+                args.push(Value::Text(q.clone()));
+                (
+                    "WITH hits (story, score) AS (
+                        SELECT a.story_id, f.rank FROM articles_fts f
+                          JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ?1
+                        UNION ALL
+                        SELECT s.id, f.rank FROM stories_fts f
+                          JOIN stories s ON s.first_seq = f.rowid WHERE stories_fts MATCH ?1),
+                     best (story, score) AS (SELECT story, MIN(score) FROM hits GROUP BY story)",
+                    "best b JOIN stories s ON s.id = b.story",
+                    "b.score, s.first_seq DESC",
+                )
+            }
+            None => ("", "stories s", "s.updated_at DESC, s.first_seq DESC"),
+        };
+        let mut article_conds = Vec::new();
+        article_conditions(
+            &filter.source,
+            &filter.lang,
+            &filter.from,
+            &filter.to,
+            &mut article_conds,
+            &mut args,
+        );
+        if !article_conds.is_empty() {
+            conds.push(format!(
+                "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND {})",
+                article_conds.join(" AND ")
+            ));
+        }
+        let (limit, offset) = page_bounds(filter.limit, filter.offset);
+        args.push(Value::Integer(limit));
+        args.push(Value::Integer(offset));
+        let where_ = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        let sql = format!(
+            "{with} SELECT s.id, s.title, s.brief, s.updated_at,
+                    (SELECT MIN(a.published) FROM articles a WHERE a.story_id = s.id),
+                    (SELECT MAX(a.published) FROM articles a WHERE a.story_id = s.id),
+                    (SELECT group_concat(a.id, char(31)) FROM
+                        (SELECT id FROM articles a WHERE a.story_id = s.id ORDER BY a.seq) a)
+             FROM {from} {where_} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+            args.len() - 1,
+            args.len()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).context("listing stories")?;
+        let mut rows = stmt
+            .query(params_from_iter(args))
+            .context("listing stories")?;
+        let mut items = Vec::new();
+        while let Some(row) = rows.next().context("listing stories")? {
+            let id: String = row.get(0).context("reading a story")?;
+            let brief: String = row.get(2).context("reading a story")?;
+            let brief: Brief = serde_json::from_str(&brief).map_err(|e| StoreError::Corrupt {
+                what: format!("brief of story {id}"),
+                detail: e.to_string(),
+            })?;
+            let mut outlets: Vec<String> = Vec::new();
+            for s in &brief.sources {
+                if !outlets.contains(&s.outlet) {
+                    outlets.push(s.outlet.clone());
+                }
+            }
+            let members: Option<String> = row.get(6).context("reading a story")?;
+            items.push(StorySummary {
+                id: StoryId(id),
+                title: row.get(1).context("reading a story")?,
+                summary: brief.summary,
+                articles: members
+                    .unwrap_or_default()
+                    .split('\u{1f}')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| ArticleId(s.to_owned()))
+                    .collect(),
+                outlets,
+                first_published: row.get(4).context("reading a story")?,
+                last_published: row.get(5).context("reading a story")?,
+                updated_at: row.get(3).context("reading a story")?,
+            });
+        }
+        Ok(trim_page(items, limit))
+    }
+
+    /// One page of articles matching `filter`: by relevance for a text
+    /// query, else newest arrival first.
+    pub fn find_articles(&self, filter: &ArticleFilter) -> Result<Page<ArticleHit>> {
+        let mut args: Vec<Value> = Vec::new();
+        let mut conds: Vec<String> = Vec::new();
+        let query = filter.q.as_deref().and_then(fts_query);
+        let (from, order, snippet) = match &query {
+            Some(q) => {
+                args.push(Value::Text(q.clone()));
+                conds.push(format!("articles_fts MATCH ?{}", args.len()));
+                (
+                    "articles_fts f JOIN articles a ON a.seq = f.rowid",
+                    "f.rank, a.seq DESC",
+                    format!("snippet(articles_fts, 1, '{HIT_START}', '{HIT_END}', '…', 24)"),
+                )
+            }
+            None => ("articles a", "a.seq DESC", "substr(a.body, 1, 240)".into()),
+        };
+        if let Some(story) = &filter.story {
+            args.push(Value::Text(story.clone()));
+            conds.push(format!("a.story_id = ?{}", args.len()));
+        }
+        article_conditions(
+            &filter.source,
+            &filter.lang,
+            &filter.from,
+            &filter.to,
+            &mut conds,
+            &mut args,
+        );
+        let (limit, offset) = page_bounds(filter.limit, filter.offset);
+        args.push(Value::Integer(limit));
+        args.push(Value::Integer(offset));
+        let where_ = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT a.seq, a.id, a.title, a.source, a.url, a.published, a.lang, a.story_id,
+                    {snippet}
+             FROM {from} {where_} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+            args.len() - 1,
+            args.len()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).context("listing articles")?;
+        let rows = stmt
+            .query_map(params_from_iter(args), |r| {
+                let snippet: String = r.get(8)?;
+                Ok(ArticleHit {
+                    seq: r.get(0)?,
+                    id: ArticleId(r.get(1)?),
+                    title: r.get(2)?,
+                    source: r.get(3)?,
+                    url: r.get(4)?,
+                    published: r.get(5)?,
+                    lang: r.get(6)?,
+                    story: StoryId(r.get(7)?),
+                    snippet: split_snippet(&snippet),
+                })
+            })
+            .context("listing articles")?;
+        let items = rows
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .context("reading an article")?;
+        Ok(trim_page(items, limit))
+    }
+
+    /// The article with id `id`, when stored.
+    pub fn article(&self, id: &ArticleId) -> Result<Option<StoredArticle>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"
+            ))
+            .context("reading an article")?;
+        stmt.query_row([id.as_str()], read_article)
+            .optional()
+            .context("reading an article")?
+            .transpose()
+    }
+
+    /// Every outlet with its article and story counts, biggest first.
+    pub fn sources(&self) -> Result<Vec<SourceCount>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT source, COUNT(*), COUNT(DISTINCT story_id) FROM articles
+                 GROUP BY source ORDER BY COUNT(*) DESC, source",
+            )
+            .context("listing sources")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SourceCount {
+                    source: r.get(0)?,
+                    articles: r.get::<_, i64>(1)? as u64,
+                    stories: r.get::<_, i64>(2)? as u64,
+                })
+            })
+            .context("listing sources")?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .context("listing sources")
+    }
+}
+
+fn trim_page<T>(mut items: Vec<T>, limit: i64) -> Page<T> {
+    let more = items.len() as i64 >= limit;
+    items.truncate((limit - 1) as usize);
+    Page { items, more }
+}
+
+/// Splits an FTS5 snippet at the hit markers.
+fn split_snippet(s: &str) -> Vec<SnippetPart> {
+    let mut parts = Vec::new();
+    let mut hit = false;
+    let mut cur = String::new();
+    for c in s.chars() {
+        match c {
+            HIT_START | HIT_END => {
+                if !cur.is_empty() {
+                    parts.push(SnippetPart {
+                        text: std::mem::take(&mut cur),
+                        hit,
+                    });
+                }
+                hit = c == HIT_START;
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        parts.push(SnippetPart { text: cur, hit });
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_split_at_markers() {
+        let parts = split_snippet("a \u{2}b\u{3} c");
+        let texts: Vec<(&str, bool)> = parts.iter().map(|p| (p.text.as_str(), p.hit)).collect();
+        assert_eq!(texts, vec![("a ", false), ("b", true), (" c", false)]);
+    }
+
+    #[test]
+    fn queries_are_quoted_words() {
+        assert_eq!(fts_query("tariff ").as_deref(), Some("\"tariff\""));
+        assert_eq!(
+            fts_query("NOT OR AND").as_deref(),
+            Some("\"NOT\" \"OR\" \"AND\"*")
+        );
+        assert_eq!(fts_query("é"), Some("\"é\"*".into()));
+    }
+}
