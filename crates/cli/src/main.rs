@@ -45,7 +45,7 @@ struct DbArg {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Ingest files or folders (JSONL, .txt, .html) into the store and
+    /// Ingest files or folders (JSONL, .txt, .html, feeds, WARC) into the store and
     /// print the stories they joined.
     Run {
         #[command(flatten)]
@@ -59,6 +59,35 @@ enum Command {
         /// Show no progress bar.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Poll feeds (RSS, Atom, JSON Feed) on a schedule and ingest their new
+    /// items into the store, each once (conditional GET, robots.txt,
+    /// per-host delay and backoff).
+    Watch {
+        #[command(flatten)]
+        db: DbArg,
+        /// Feed addresses (http or https).
+        #[arg(required = true)]
+        feeds: Vec<String>,
+        /// Seconds between two polls.
+        #[arg(long, default_value_t = 900)]
+        interval: u64,
+        /// Stop after this many polls (default: run until stopped).
+        #[arg(long)]
+        polls: Option<u64>,
+        /// Least time between two requests to one host, in milliseconds.
+        #[arg(long, default_value_t = 1000)]
+        delay_ms: u64,
+        /// First backoff after a failed request, in milliseconds (doubles
+        /// with each failure, at most an hour).
+        #[arg(long, default_value_t = 60_000)]
+        backoff_ms: u64,
+        /// Do not fetch the pages of items that carry only a summary.
+        #[arg(long)]
+        no_fetch: bool,
+        /// Seconds one request may take.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
     },
     /// List stored stories.
     Stories {
@@ -190,6 +219,25 @@ fn main() -> ExitCode {
             json,
             quiet,
         } => commands::run::run(&db.db, &paths, json, quiet),
+        Command::Watch {
+            db,
+            feeds,
+            interval,
+            polls,
+            delay_ms,
+            backoff_ms,
+            no_fetch,
+            timeout,
+        } => commands::watch::watch(&commands::watch::WatchArgs {
+            db: db.db,
+            feeds,
+            interval,
+            polls,
+            delay_ms,
+            backoff_ms,
+            fetch: !no_fetch,
+            timeout,
+        }),
         Command::Stories { db, json } => commands::stories::stories(&db.db, json),
         Command::Show { db, story, json } => commands::stories::show(&db.db, &story, json),
         Command::Serve {

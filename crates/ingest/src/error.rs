@@ -108,6 +108,15 @@ pub enum IngestError {
         /// What is wrong.
         message: String,
     },
+    /// A feed (RSS, Atom, JSON Feed) could not be read: not well-formed,
+    /// not a feed, bad gzip data. Nothing of it is ingested.
+    #[error("{origin}: not a readable feed: {message}")]
+    BadFeed {
+        /// The file (or address) at fault.
+        origin: Origin,
+        /// What is wrong.
+        message: String,
+    },
     /// A WARC archive is damaged from some record on; the records before it
     /// were read.
     #[error("{origin}: corrupt WARC archive: {message}")]
@@ -139,6 +148,7 @@ impl IngestError {
             | Self::FileTooLarge { origin, .. }
             | Self::NotText { origin }
             | Self::BadPage { origin, .. }
+            | Self::BadFeed { origin, .. }
             | Self::BadArchive { origin, .. }
             | Self::DuplicateId { origin, .. } => Some(origin),
         }

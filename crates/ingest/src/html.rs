@@ -204,10 +204,17 @@ pub(crate) fn decode_entities(s: &str) -> String {
             .bytes()
             .take(12)
             .position(|b| b == b';')
-            .and_then(|semi| entity(&rest[1..1 + semi]).map(|c| (c, semi + 2)));
+            .and_then(|semi| {
+                let name = &rest[1..1 + semi];
+                let text = match entity(name) {
+                    Some(c) => c.to_string(),
+                    None => rare_entity(name)?,
+                };
+                Some((text, semi + 2))
+            });
         match decoded {
-            Some((c, used)) => {
-                out.push(c);
+            Some((text, used)) => {
+                out.push_str(&text);
                 rest = &rest[used..];
             }
             None => {
@@ -218,6 +225,20 @@ pub(crate) fn decode_entities(s: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Any other named entity (`&eacute;`, `&euro;`, ...), decoded by the
+/// HTML parser's full table.
+fn rare_entity(name: &str) -> Option<String> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let raw = format!("&{name};");
+    let text = dom_query::Document::fragment(raw.as_str())
+        .root()
+        .text()
+        .to_string();
+    (text != raw && !text.is_empty()).then_some(text)
 }
 
 /// The character an entity name (between `&` and `;`) stands for.

@@ -13,6 +13,11 @@ pub struct IngestOptions {
     /// Run in-article cleaning ([`crate::clean_body`]) on every body. Off,
     /// bodies are only trimmed and their blank lines collapsed.
     pub clean: bool,
+    /// With `clean`, also cut outlet templates: lines that recur across one
+    /// source's articles ([`crate::clean::template`]). Articles are then
+    /// handed on in windows of [`crate::clean::TEMPLATE_WINDOW`] (still in
+    /// input order).
+    pub templates: bool,
 }
 
 impl Default for IngestOptions {
@@ -20,6 +25,7 @@ impl Default for IngestOptions {
         Self {
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             clean: true,
+            templates: true,
         }
     }
 }

@@ -129,6 +129,9 @@ pub enum RemovalReason {
     Footer,
     /// A metadata line (e.g. `date 2018-05-14`) moved into a field.
     Metadata,
+    /// A line of the outlet's template: it recurs across that source's
+    /// other articles (newsletter boxes, "Advert", "About us" blurbs).
+    Template,
 }
 
 impl RemovalReason {
@@ -140,6 +143,7 @@ impl RemovalReason {
             Self::Navigation => "navigation",
             Self::Footer => "footer",
             Self::Metadata => "metadata",
+            Self::Template => "template",
         }
     }
 }

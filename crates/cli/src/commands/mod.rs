@@ -8,6 +8,7 @@ pub mod run;
 pub mod serve;
 pub mod similarity;
 pub mod stories;
+pub mod watch;
 
 use std::path::Path;
 

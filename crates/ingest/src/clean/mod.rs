@@ -33,6 +33,12 @@
 //!    punctuation) opens a footer, cut to the end when at most 150 words.
 //!    A market-data disclaimer between credits and rights goes with them.
 //!
+//! 7. **Outlet templates** ([`RemovalReason::Template`], [`template`]):
+//!    across articles, not within one. When a [`crate::Reader`] reads
+//!    several articles of one source, lines that recur across them (bylines
+//!    and quotes aside) are the outlet's template and are cut. This runs on
+//!    windows of [`TEMPLATE_WINDOW`] articles after the per-article steps.
+//!
 //! The kept body keeps its characters as written; lines are trimmed, blank
 //! lines dropped, and paragraphs joined by a single `\n`.
 
@@ -41,6 +47,13 @@ pub(crate) mod fold;
 mod footer;
 mod promo;
 mod repeat;
+pub mod template;
+
+pub use template::Templates;
+
+/// How many articles a [`crate::Reader`] holds back at most to learn outlet
+/// templates from before handing them on.
+pub const TEMPLATE_WINDOW: usize = 256;
 
 use parallax_model::{Removal, RemovalReason};
 

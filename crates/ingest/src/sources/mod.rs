@@ -15,7 +15,15 @@
 //! | `.txt`, `.text` | one article, id = file stem |
 //! | `.html`, `.htm`, `.xhtml`, and those `.gz` | one article (main text found by [`parallax_extract`]), id = file name without extensions |
 //! | `.warc`, `.warc.gz` | WARC archive: one article per HTML `response` record, id = its URL |
+//! | `.rss`, `.atom`, `.rdf`, `.feed`, and those `.gz` | feed ([`feed`]): RSS 0.9x/1.0/2.0, Atom or JSON Feed, one article per item, id = its link |
+//! | `.xml` | a feed when it opens with `<rss`, `<feed` or `<rdf:RDF`; skipped otherwise |
+//! | `.json` holding a JSON Feed (`jsonfeed.org/version`) | feed |
+//!
+//! A file named directly with another extension is a feed when it starts
+//! like one (`<rss`, `<feed`, `<rdf:RDF` after any `<?xml ...?>` prolog and
+//! comments, or a JSON Feed object).
 
+pub mod feed;
 pub mod folder;
 pub mod html_file;
 pub mod jsonl;
@@ -31,7 +39,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use parallax_model::{Article, ArticleId, Origin, Removal, Source};
 
-use crate::clean::{clean_body, tidy};
+use crate::clean::{TEMPLATE_WINDOW, Templates, clean_body, tidy};
 use crate::{Event, IngestError, IngestOptions, IngestWarning, Summary};
 
 /// Reads inputs into articles for one batch. It remembers the ids it has
@@ -53,6 +61,7 @@ use crate::{Event, IngestError, IngestOptions, IngestWarning, Summary};
 pub struct Reader {
     options: IngestOptions,
     seen: HashMap<ArticleId, Origin>,
+    templates: Templates,
 }
 
 impl Reader {
@@ -61,6 +70,7 @@ impl Reader {
         Self {
             options,
             seen: HashMap::new(),
+            templates: Templates::new(),
         }
     }
 
@@ -79,7 +89,7 @@ impl Reader {
     /// no other error (an empty folder or file) ends with
     /// [`IngestError::NoArticles`].
     pub fn read_path(&mut self, path: &Path, sink: &mut dyn FnMut(Event)) -> Summary {
-        let mut out = Emitter::new(sink);
+        let mut out = self.emitter(sink);
         match std::fs::metadata(path) {
             Err(source) => out.error(IngestError::Io {
                 path: path.display().to_string(),
@@ -105,6 +115,7 @@ impl Reader {
                 path: path.display().to_string(),
             });
         }
+        self.flush(&mut out);
         out.summary
     }
 
@@ -116,8 +127,9 @@ impl Reader {
         name: &str,
         sink: &mut dyn FnMut(Event),
     ) -> Summary {
-        let mut out = Emitter::new(sink);
+        let mut out = self.emitter(sink);
         jsonl::read(self, io::BufReader::new(input), name, &mut out);
+        self.flush(&mut out);
         out.summary
     }
 
@@ -134,6 +146,61 @@ impl Reader {
             Format::Text => text_file::read(self, file, path, out),
             Format::Html => html_file::read(self, file, path, out),
             Format::Warc => warc::read(self, file, path, out),
+            Format::Feed => feed::read(self, file, path, out),
+        }
+    }
+
+    /// Read a feed (RSS, Atom, JSON Feed) held in memory, naming it `name`
+    /// in origins and errors; `base` is its address, for relative links.
+    /// Every item becomes an article (see [`feed`]).
+    pub fn read_feed(
+        &mut self,
+        bytes: &[u8],
+        name: &str,
+        base: Option<&str>,
+        sink: &mut dyn FnMut(Event),
+    ) -> Summary {
+        let mut out = self.emitter(sink);
+        feed::read_bytes(self, bytes, name, base, &mut out);
+        self.flush(&mut out);
+        out.summary
+    }
+
+    /// An emitter that holds events back for template learning when the
+    /// options ask for it.
+    fn emitter<'a>(&self, sink: &'a mut dyn FnMut(Event)) -> Emitter<'a> {
+        let mut out = Emitter::new(sink);
+        out.hold = self.options.clean && self.options.templates;
+        out
+    }
+
+    /// Cut outlet templates from the held-back articles and hand every
+    /// held event on, in order.
+    fn flush(&mut self, out: &mut Emitter<'_>) {
+        let held = std::mem::take(&mut out.pending);
+        out.held_articles = 0;
+        let mut articles = Vec::new();
+        let mut order = Vec::with_capacity(held.len());
+        for event in held {
+            match event {
+                Event::Article(a) => {
+                    articles.push(a);
+                    order.push(None);
+                }
+                other => order.push(Some(other)),
+            }
+        }
+        self.templates.strip(&mut articles);
+        let mut articles = articles.into_iter();
+        for slot in order {
+            let event = match slot {
+                Some(e) => e,
+                None => match articles.next() {
+                    Some(a) => Event::Article(a),
+                    None => continue,
+                },
+            };
+            (out.sink)(event);
         }
     }
 
@@ -142,6 +209,9 @@ impl Reader {
     /// is still an article; a warning says so), reject the record when
     /// there is no title either, then hand the article and its warnings on.
     pub(crate) fn accept(&mut self, draft: Draft, origin: Origin, out: &mut Emitter<'_>) {
+        if out.held_articles >= TEMPLATE_WINDOW {
+            self.flush(out);
+        }
         if let Some(first) = self.seen.get(&draft.id) {
             return out.error(IngestError::DuplicateId {
                 origin,
@@ -236,6 +306,10 @@ impl Draft {
 pub(crate) struct Emitter<'a> {
     sink: &'a mut dyn FnMut(Event),
     pub summary: Summary,
+    /// Hold events in `pending` instead of handing them on.
+    hold: bool,
+    pending: Vec<Event>,
+    held_articles: usize,
 }
 
 impl<'a> Emitter<'a> {
@@ -243,12 +317,20 @@ impl<'a> Emitter<'a> {
         Self {
             sink,
             summary: Summary::default(),
+            hold: false,
+            pending: Vec::new(),
+            held_articles: 0,
         }
     }
 
     pub(crate) fn emit(&mut self, event: Event) {
         self.summary.count(&event);
-        (self.sink)(event);
+        if self.hold {
+            self.held_articles += usize::from(matches!(event, Event::Article(_)));
+            self.pending.push(event);
+        } else {
+            (self.sink)(event);
+        }
     }
 
     pub(crate) fn error(&mut self, error: IngestError) {
@@ -263,6 +345,7 @@ enum Format {
     Text,
     Html,
     Warc,
+    Feed,
 }
 
 impl Format {
@@ -278,6 +361,11 @@ impl Format {
             "txt" | "text" => Ok(Self::Text),
             "html" | "htm" | "xhtml" => Ok(Self::Html),
             "warc" => Ok(Self::Warc),
+            "rss" | "atom" | "rdf" | "feed" => Ok(Self::Feed),
+            "xml" => match sniff(path) {
+                Some(Self::Feed) => Ok(Self::Feed),
+                _ => Err("XML that is not a feed (no <rss>, <feed> or <rdf:RDF>)".into()),
+            },
             "gz" => {
                 let inner = Path::new(path.file_stem().unwrap_or_default())
                     .extension()
@@ -286,10 +374,12 @@ impl Format {
                 match inner.as_str() {
                     "html" | "htm" | "xhtml" => Ok(Self::Html),
                     "warc" => Ok(Self::Warc),
+                    "rss" | "atom" | "rdf" | "feed" | "xml" => Ok(Self::Feed),
                     _ => Err(format!("unknown file extension .{inner}.gz")),
                 }
             }
             "json" => match first_byte(path) {
+                Some(b'{') if sniff(path) == Some(Self::Feed) => Ok(Self::Feed),
                 Some(b'{') | None => Ok(Self::Jsonl),
                 Some(_) => Err("JSON that is not Article JSONL (one object per line)".into()),
             },
@@ -304,6 +394,9 @@ impl Format {
         Self::by_extension(path).or_else(|reason| {
             if reason.starts_with("JSON") {
                 return Err(reason);
+            }
+            if let Some(format) = sniff(path) {
+                return Ok(format);
             }
             Ok(match first_byte(path) {
                 Some(b'{') => Self::Jsonl,
@@ -325,6 +418,42 @@ fn first_byte(path: &Path) -> Option<u8> {
         .ok()?;
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
     head.iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
+/// [`Format::Feed`] when the start of the file looks like a feed: the
+/// first element (after an XML prolog, comments and doctype) is `<rss`,
+/// `<feed` or `<rdf:RDF`, or a JSON object names a JSON Feed version.
+fn sniff(path: &Path) -> Option<Format> {
+    let mut head = Vec::new();
+    File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    looks_like_feed(&head).then_some(Format::Feed)
+}
+
+/// True when `head` (a file's first bytes) starts a feed.
+pub(crate) fn looks_like_feed(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+    if rest.starts_with('{') {
+        return rest.contains("jsonfeed.org/version");
+    }
+    loop {
+        if let Some(r) = rest.strip_prefix("<?") {
+            rest = r.split_once("?>").map_or("", |(_, r)| r).trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!--") {
+            rest = r.split_once("-->").map_or("", |(_, r)| r).trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!") {
+            rest = r.split_once('>').map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    ["<rss", "<feed", "<rdf:rdf", "<rdf "]
+        .iter()
+        .any(|tag| rest.len() >= tag.len() && rest[..tag.len()].eq_ignore_ascii_case(tag))
 }
 
 /// `s` trimmed, or `None` when nothing is left.
