@@ -82,7 +82,9 @@ impl Fingerprinter {
         if self.agencies.outlet(doc.source, doc.url) {
             flags |= direction::WIRE_OUTLET;
         }
-        if parallax_text::shape::is_degraded(prefix(doc.text, DEGRADED_SAMPLE)) {
+        if could_be_degraded(prefix(doc.text, DEGRADED_SAMPLE))
+            && parallax_text::shape::is_degraded(prefix(doc.text, DEGRADED_SAMPLE))
+        {
             flags |= direction::DEGRADED;
         }
         let published = doc.published.map(|secs| {
@@ -99,6 +101,15 @@ impl Fingerprinter {
 
 /// Bytes of a text looked at to tell whether it lost case and punctuation.
 const DEGRADED_SAMPLE: usize = 600;
+
+/// False when `s` has too many capitals to be degraded: `is_degraded`
+/// needs fewer than 1% of its cased letters uppercase, and there are no
+/// more cased letters than bytes. A cheap scan that spares the full test
+/// for ordinary text.
+fn could_be_degraded(s: &str) -> bool {
+    let upper = s.bytes().filter(u8::is_ascii_uppercase).count();
+    upper * 100 < s.len()
+}
 
 /// The first `n` bytes of `s`, cut back to a character boundary.
 fn prefix(s: &str, n: usize) -> &str {

@@ -35,7 +35,7 @@ use crate::sketch::Sketch;
 use crate::{Config, SketchConfig};
 
 const MAGIC: &[u8; 8] = b"PXDEDUP2";
-const HEADER_LEN: u64 = 8 + 16;
+const HEADER_LEN: u64 = 8 + 16 + 8;
 const KIND_DOC: u8 = 1;
 const KIND_EVICT: u8 = 2;
 /// Largest record accepted when reading (a corrupt length beyond this is
@@ -214,6 +214,8 @@ fn header(c: &SketchConfig) -> Vec<u8> {
     ] {
         h.extend_from_slice(&v.to_le_bytes());
     }
+    h.extend_from_slice(&c.seed.to_le_bytes());
+    debug_assert_eq!(h.len() as u64, HEADER_LEN);
     h
 }
 

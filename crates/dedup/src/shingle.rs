@@ -53,14 +53,51 @@ pub fn mix64(mut h: u64) -> u64 {
     h
 }
 
-/// A well-mixed 64-bit hash of a byte string (FNV-1a, then [`mix64`]).
+/// Multiplier folding each 8-byte block of a word into its hash.
+const BLOCK_MUL: u64 = 0x9fb2_1c65_1e98_df25;
+
+/// Hash state of a word being read: bytes are packed eight to a `u64` and
+/// each full block is folded in with one multiply, so a byte costs a shift
+/// and an or, not a multiply.
+#[derive(Clone, Copy)]
+struct WordHasher {
+    h: u64,
+    acc: u64,
+    len: u32,
+}
+
+impl WordHasher {
+    const NEW: Self = Self {
+        h: FNV_OFFSET,
+        acc: 0,
+        len: 0,
+    };
+
+    #[inline(always)]
+    fn push(&mut self, b: u8) {
+        self.acc = (self.acc << 8) | u64::from(b);
+        self.len += 1;
+        if self.len.is_multiple_of(8) {
+            self.h = (self.h ^ self.acc).wrapping_mul(BLOCK_MUL).rotate_left(29);
+            self.acc = 0;
+        }
+    }
+
+    #[inline(always)]
+    fn finish(self) -> u64 {
+        mix64((self.h ^ self.acc).wrapping_mul(BLOCK_MUL) ^ u64::from(self.len))
+    }
+}
+
+/// A well-mixed 64-bit hash of a byte string; a word's hash whichever way
+/// its text was read.
 #[inline]
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h = FNV_OFFSET;
+    let mut w = WordHasher::NEW;
     for &b in bytes {
-        h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        w.push(b);
     }
-    mix64(h)
+    w.finish()
 }
 
 /// The words of a text as hashes, in order, plus an order-sensitive hash of
@@ -94,22 +131,52 @@ pub fn words(text: &str, out: &mut Words) {
     out.paragraphs.clear();
     let bytes = text.as_bytes();
     let mut para_start = 0usize;
-    let mut start = 0usize;
-    // Chunks between ASCII whitespace; a newline also ends a paragraph.
-    for (i, &b) in bytes.iter().enumerate() {
-        if b.is_ascii_whitespace() {
-            if start < i {
-                chunk_words(&text[start..i], &mut out.hashes);
-            }
-            start = i + 1;
-            if b == b'\n' {
-                out.paragraphs.push((out.hashes.len() - para_start) as u32);
-                para_start = out.hashes.len();
-            }
+    // Start of the current whitespace-delimited chunk, and where its words
+    // begin in `out.hashes` (to take them back if it turns out non-ASCII).
+    let mut chunk_start = 0usize;
+    let mut chunk_words = 0usize;
+    let mut word = WordHasher::NEW;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            // `| 0x20` lowercases ASCII letters and leaves digits alone.
+            word.push(b | 0x20);
+            i += 1;
+            continue;
         }
+        if word.len > 0 {
+            out.hashes.push(word.finish());
+            word = WordHasher::NEW;
+        }
+        if b < 0x80 {
+            if b.is_ascii_whitespace() {
+                chunk_start = i + 1;
+                chunk_words = out.hashes.len();
+                if b == b'\n' {
+                    out.paragraphs.push((out.hashes.len() - para_start) as u32);
+                    para_start = out.hashes.len();
+                }
+            }
+            i += 1;
+            continue;
+        }
+        // Non-ASCII: redo the whole chunk through `match_key`.
+        out.hashes.truncate(chunk_words);
+        let mut end = i;
+        while end < bytes.len() && !bytes[end].is_ascii_whitespace() {
+            end += 1;
+        }
+        for w in match_key(&text[chunk_start..end])
+            .split(' ')
+            .filter(|w| !w.is_empty())
+        {
+            out.hashes.push(hash_bytes(w.as_bytes()));
+        }
+        i = end;
     }
-    if start < bytes.len() {
-        chunk_words(&text[start..], &mut out.hashes);
+    if word.len > 0 {
+        out.hashes.push(word.finish());
     }
     out.paragraphs.push((out.hashes.len() - para_start) as u32);
     let mut e = FNV_OFFSET ^ out.hashes.len() as u64;
@@ -117,40 +184,6 @@ pub fn words(text: &str, out: &mut Words) {
         e = (e ^ w).wrapping_mul(FNV_PRIME).rotate_left(29);
     }
     out.exact = mix64(e);
-}
-
-/// The words of one whitespace-free chunk: the ASCII fast path, or
-/// `match_key` when the chunk holds anything else.
-#[inline]
-fn chunk_words(chunk: &str, out: &mut Vec<u64>) {
-    if chunk.is_ascii() {
-        ascii_words(chunk.as_bytes(), out);
-    } else {
-        for w in match_key(chunk).split(' ').filter(|w| !w.is_empty()) {
-            out.push(hash_bytes(w.as_bytes()));
-        }
-    }
-}
-
-/// The ASCII fast path: lowercase alphanumeric runs, hashed as they are
-/// scanned.
-#[inline]
-fn ascii_words(bytes: &[u8], out: &mut Vec<u64>) {
-    let mut h = FNV_OFFSET;
-    let mut in_word = false;
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() {
-            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
-            in_word = true;
-        } else if in_word {
-            out.push(mix64(h));
-            h = FNV_OFFSET;
-            in_word = false;
-        }
-    }
-    if in_word {
-        out.push(mix64(h));
-    }
 }
 
 /// Calls `f` with the hash of every `k`-word shingle of `words`, in order.

@@ -41,6 +41,9 @@ pub struct SketchConfig {
     pub min_samples: usize,
     /// The most samples any text keeps (at most 255).
     pub max_samples: usize,
+    /// Mixed into every shingle hash: a different seed draws a different
+    /// (equally good) sample, to measure how much a result owes to chance.
+    pub seed: u64,
 }
 
 impl Default for SketchConfig {
@@ -48,8 +51,9 @@ impl Default for SketchConfig {
         Self {
             shingle: 4,
             rate: 16,
-            min_samples: 12,
-            max_samples: 32,
+            min_samples: 16,
+            max_samples: 24,
+            seed: 0,
         }
     }
 }
@@ -109,7 +113,16 @@ impl Sketcher {
         crate::boilerplate::keep_content(text, &self.words, &mut self.kept);
         let base = config.base_threshold();
         let mut samples = Vec::with_capacity(config.max_samples.min(64));
+        let seed = config.seed;
+        let reseed = move |h: u64| {
+            if seed == 0 {
+                h
+            } else {
+                crate::shingle::mix64(h ^ seed)
+            }
+        };
         for_each_shingle(&self.kept, config.shingle, |h| {
+            let h = reseed(h);
             if high(h) <= base {
                 samples.push(h);
             }
@@ -121,7 +134,7 @@ impl Sketcher {
             // Short text: take its smallest hashes instead.
             self.all.clear();
             let all = &mut self.all;
-            for_each_shingle(&self.kept, config.shingle, |h| all.push(h));
+            for_each_shingle(&self.kept, config.shingle, |h| all.push(reseed(h)));
             all.sort_unstable();
             all.dedup();
             if all.len() > config.min_samples {

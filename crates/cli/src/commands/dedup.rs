@@ -83,6 +83,7 @@ fn config_from(tune: Option<&str>) -> Result<Config> {
             "rate" => c.sketch.rate = num as u32,
             "min" => c.sketch.min_samples = num as usize,
             "max" => c.sketch.max_samples = num as usize,
+            "seed" => c.sketch.seed = num as u64,
             "near" => c.relation.near_duplicate = num,
             "syndicated" => c.relation.syndicated = num,
             "larger" => c.relation.syndicated_larger = num,
