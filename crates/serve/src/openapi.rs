@@ -317,6 +317,8 @@ pub const SCHEMAS: &[(&str, Props)] = &[
             ("quotes", "array:object", true),
             ("entities", "array:object", true),
             ("sources", "array:object", true),
+            ("timeline", "array:object", true),
+            ("unique", "array:object", true),
         ],
     ),
     (
