@@ -27,7 +27,7 @@
 //! taken as a person too (`claire reade`), up to a credit line
 //! (`reporting by ...`).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use parallax_model::{Entity, EntityKind};
 use parallax_text::Analyzer;
@@ -72,6 +72,8 @@ pub struct Names {
     caps_only: HashSet<String>,
     /// Longest key, in words.
     longest: usize,
+    /// First word of each key -> most words in a key starting with it.
+    starts: HashMap<String, usize>,
 }
 
 /// Words joining a name's parts.
@@ -150,7 +152,7 @@ impl Names {
         let en = Analyzer::english();
         // Words the story uses in lowercase: a capitalised sentence opener
         // that is one of them is not a name.
-        let mut lowercase: HashSet<String> = HashSet::new();
+        let mut lowercase: HashSet<String> = HashSet::default();
         for p in profiles.iter().filter(|p| p.english) {
             for s in p.sentences.iter().filter(|s| is_cased(&s.text)) {
                 for t in tokens(&s.text) {
@@ -160,7 +162,7 @@ impl Names {
                 }
             }
         }
-        let mut votes: HashMap<String, (Vec<String>, [u32; 4])> = HashMap::new();
+        let mut votes: HashMap<String, (Vec<String>, [u32; 4])> = HashMap::default();
         for p in profiles.iter().filter(|p| p.english) {
             for s in p.sentences.iter().filter(|s| is_cased(&s.text)) {
                 for c in candidates(&s.text, &lowercase, &en) {
@@ -204,7 +206,11 @@ impl Names {
     }
 
     fn alias(&mut self, key: String, e: usize) {
-        self.longest = self.longest.max(key.split(' ').count());
+        let n = key.split(' ').count();
+        self.longest = self.longest.max(n);
+        let first = key.split(' ').next().unwrap_or("").to_owned();
+        let m = self.starts.entry(first).or_insert(0);
+        *m = (*m).max(n);
         self.index.entry(key).or_insert(e);
     }
 
@@ -311,7 +317,7 @@ impl Names {
     /// A person's surname alone names them, when no other entity claims
     /// it and it is not a common word.
     fn alias_surnames(&mut self, en: &Analyzer) {
-        let mut claims: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut claims: HashMap<String, Vec<usize>> = HashMap::default();
         for (e, ent) in self.entities.iter().enumerate() {
             if ent.kind != EntityKind::Person {
                 continue;
@@ -381,20 +387,24 @@ impl Names {
     pub fn find(&self, text: &str, en: &Analyzer) -> Vec<Found> {
         let cased = is_cased(text);
         let toks = tokens(text);
+        let norm: Vec<String> = toks
+            .iter()
+            .map(|t| key_of(std::slice::from_ref(t)))
+            .collect();
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            if !toks[i].is_word() {
+            let Some(&most) = self.starts.get(&norm[i]).filter(|_| toks[i].is_word()) else {
                 i += 1;
                 continue;
-            }
+            };
             let mut hit = None;
-            for len in (1..=self.longest.min(toks.len() - i)).rev() {
+            for len in (1..=most.min(toks.len() - i)).rev() {
                 let span = &toks[i..i + len];
                 if span.iter().any(|t| !t.is_word()) {
                     continue;
                 }
-                let key = key_of(span);
+                let key = norm[i..i + len].join(" ");
                 let Some(&e) = self.index.get(&key) else {
                     continue;
                 };
@@ -730,7 +740,7 @@ mod tests {
     #[test]
     fn classifies_runs() {
         let en = Analyzer::english();
-        let none = HashSet::new();
+        let none = HashSet::default();
         let c = candidates(
             "Washington lawyer Douglas Jacobson, who represents ZTE Corp., said the Commerce Department and President Donald J. Trump met in the U.S. with Scott Kennedy of the Center for Strategic & International Studies.",
             &none,

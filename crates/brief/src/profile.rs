@@ -67,10 +67,12 @@ impl<'a> ArticleProfile<'a> {
                 }
             })
             .collect();
-        let ordered = analyzer.terms(&normalize::match_key(body));
+        // The body's terms are its sentences' terms in order: sentences
+        // cover every word of the body.
+        let ordered: Vec<&String> = sentences.iter().flat_map(|s| s.ordered.iter()).collect();
         let bigrams = ordered
             .windows(2)
-            .map(|w| (w[0].clone(), w[1].clone()))
+            .map(|w| (w[0].to_owned(), w[1].to_owned()))
             .collect();
         let title_terms = article
             .title

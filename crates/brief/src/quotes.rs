@@ -28,8 +28,9 @@
 //! quote (or all of a shorter one) carries it, so a copy that lost its
 //! quote marks and capitals still counts as a source.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet, FxHasher};
 
 use parallax_model::{EntityKind, Quote};
 use parallax_text::{Analyzer, normalize};
@@ -532,7 +533,7 @@ fn grams(words: &[String]) -> Vec<u64> {
     words
         .windows(4)
         .map(|w| {
-            let mut h = DefaultHasher::new();
+            let mut h = FxHasher::default();
             w.hash(&mut h);
             h.finish()
         })
@@ -582,7 +583,7 @@ pub fn quotes(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Vec<
     let g: Vec<Vec<u64>> = all.iter().map(|f| grams(&f.words)).collect();
     let sets: Vec<HashSet<u64>> = g.iter().map(|v| v.iter().copied().collect()).collect();
     // Candidate pairs through shared 4-grams.
-    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut index: HashMap<u64, Vec<usize>> = HashMap::default();
     for (i, v) in g.iter().enumerate() {
         for &h in v {
             let e = index.entry(h).or_default();
@@ -593,7 +594,7 @@ pub fn quotes(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Vec<
     }
     let mut parent: Vec<usize> = (0..all.len()).collect();
     for i in 0..all.len() {
-        let mut shared: HashMap<usize, usize> = HashMap::new();
+        let mut shared: HashMap<usize, usize> = HashMap::default();
         for h in &sets[i] {
             for &j in index.get(h).into_iter().flatten() {
                 if j > i {
@@ -611,7 +612,7 @@ pub fn quotes(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Vec<
             }
         }
     }
-    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::default();
     for i in 0..all.len() {
         let r = find(&mut parent, i);
         groups.entry(r).or_default().push(i);
@@ -623,7 +624,7 @@ pub fn quotes(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Vec<
             if p.english {
                 grams(&key_words(&p.article.body)).into_iter().collect()
             } else {
-                HashSet::new()
+                HashSet::default()
             }
         })
         .collect();

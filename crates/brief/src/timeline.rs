@@ -89,8 +89,26 @@ fn before(reference: NaiveDate, m: u32, day: Option<u32>) -> When {
     }
 }
 
+/// Whether `text` may hold a date at all (a cheap test before
+/// tokenising: a digit, or a month, weekday or relative word).
+fn may_date(text: &str) -> bool {
+    if text.bytes().any(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "day",
+        "month", "year",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 /// Dates in one sentence; `reference` reads relative ones.
 pub fn dates(text: &str, reference: Option<NaiveDate>) -> Vec<When> {
+    if !may_date(text) {
+        return Vec::new();
+    }
     let toks: Vec<Tok> = tokens(text).into_iter().filter(|t| t.is_word()).collect();
     let lower: Vec<String> = toks.iter().map(Tok::lower).collect();
     let l = |k: usize| lower.get(k).map_or("", String::as_str);

@@ -8,7 +8,7 @@
 //! written ones first; a source whose every sentence is also told
 //! elsewhere lists none.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use parallax_model::SourceUnique;
 
@@ -32,8 +32,8 @@ pub fn unique(briefer: &Briefer, profiles: &[ArticleProfile]) -> Vec<SourceUniqu
     if profiles.len() < 2 {
         return Vec::new();
     }
-    let mut pair_df: HashMap<(&str, &str), u32> = HashMap::new();
-    let mut term_df: HashMap<&str, u32> = HashMap::new();
+    let mut pair_df: HashMap<(&str, &str), u32> = HashMap::default();
+    let mut term_df: HashMap<&str, u32> = HashMap::default();
     for p in profiles {
         for (a, b) in &p.bigrams {
             *pair_df.entry((a.as_str(), b.as_str())).or_insert(0) += 1;
@@ -45,7 +45,7 @@ pub fn unique(briefer: &Briefer, profiles: &[ArticleProfile]) -> Vec<SourceUniqu
     let mut out = Vec::new();
     for p in profiles {
         let mut picked: Vec<(bool, f32, &str)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::default();
         for s in &p.sentences {
             if s.words < MIN_WORDS || !seen.insert(s.ordered.join(" ")) {
                 continue;
