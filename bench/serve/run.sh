@@ -30,7 +30,7 @@ fi
 if [ ! -s "$db" ]; then
     echo "== ingesting $N articles into $db"
     start=$(date +%s.%N)
-    "$PARALLAX_BIN" run --db "$db" --quiet "$articles" > /dev/null
+    "$PARALLAX_BIN" run --db "$db" --quiet "$articles" > /dev/null 2> "$out/ingest.log"
     end=$(date +%s.%N)
     echo "ingest: $(python3 -c "print(f'{$end - $start:.1f} s, {$N / ($end - $start):.0f} articles/s')")" | tee "$out/ingest.txt"
 fi
@@ -62,8 +62,8 @@ text = open(path).read()
 def ms(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 sock = re.search(r"Socket errors: (.*)", text)

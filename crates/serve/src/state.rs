@@ -184,12 +184,22 @@ pub struct Cached {
     pub headers: Vec<(&'static str, String)>,
 }
 
-/// Responses to recent GETs, keyed by path and query, dropped after
-/// [`ResponseCache::TTL`] or when this server commits a write.
+/// Responses to recent GETs, keyed by path and query, dropped when this
+/// server commits a write and refreshed after [`ResponseCache::TTL`]. When
+/// an entry expires, the first request recomputes it while the others are
+/// still answered from the old one (so a popular page never sends every
+/// connection to the database at the same instant).
 pub struct ResponseCache {
     enabled: bool,
     generation: AtomicU64,
-    entries: Mutex<HashMap<String, (u64, Instant, Cached)>>,
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+struct Entry {
+    generation: u64,
+    at: Instant,
+    value: Cached,
+    refreshing: bool,
 }
 
 impl ResponseCache {
@@ -212,15 +222,23 @@ impl ResponseCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// A fresh entry for `key`.
+    /// The entry for `key` when it is fresh, or expired but already being
+    /// refreshed by another request; `None` tells the caller to compute it.
     pub fn get(&self, key: &str) -> Option<Cached> {
         if !self.enabled {
             return None;
         }
         let generation = self.generation();
-        let entries = self.entries.lock().expect("cache lock");
-        let (g, at, cached) = entries.get(key)?;
-        (*g == generation && at.elapsed() < Self::TTL).then(|| cached.clone())
+        let mut entries = self.entries.lock().expect("cache lock");
+        let entry = entries.get_mut(key)?;
+        if entry.generation != generation {
+            return None;
+        }
+        if entry.at.elapsed() < Self::TTL || entry.refreshing {
+            return Some(entry.value.clone());
+        }
+        entry.refreshing = true;
+        None
     }
 
     /// Keeps `value` for `key`, computed at `generation`.
@@ -232,7 +250,15 @@ impl ResponseCache {
         if entries.len() >= Self::CAPACITY {
             entries.clear();
         }
-        entries.insert(key, (generation, Instant::now(), value));
+        entries.insert(
+            key,
+            Entry {
+                generation,
+                at: Instant::now(),
+                value,
+                refreshing: false,
+            },
+        );
     }
 
     /// Drops every entry (after a write).

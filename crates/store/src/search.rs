@@ -178,6 +178,9 @@ pub fn fts_query(q: &str) -> Option<String> {
 const HIT_START: char = '\u{2}';
 const HIT_END: char = '\u{3}';
 
+/// Most article matches a story search looks at (best ranked first).
+pub const MAX_ARTICLE_HITS: u32 = 1000;
+
 /// Most results on one page.
 pub const MAX_PAGE: u32 = 200;
 
@@ -264,16 +267,20 @@ impl Store {
         let mut args: Vec<Value> = Vec::new();
         let mut conds: Vec<String> = Vec::new();
         let query = filter.q.as_deref().and_then(fts_query);
-        // A story matches when one of its articles does, or its own search
-        // row (headline, summary, entity names) does; its score is the best
-        // of those matches.
+        // A story matches when one of its best-ranked articles does (the top
+        // [`MAX_ARTICLE_HITS`]: FTS5 scores every match, but fetching each
+        // match's row for its story would cost a random read apiece), or its
+        // own search row (headline, summary, entity names) does; its score
+        // is the best of those matches.
         let (with, from, order) = match &query {
             Some(q) => {
                 args.push(Value::Text(q.clone()));
                 (
-                    "WITH hits (story, score) AS (
-                        SELECT a.story_id, f.rank FROM articles_fts f
-                          JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ?1
+                    "WITH top (seq, score) AS (
+                        SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1
+                        ORDER BY rank LIMIT 1000),
+                     hits (story, score) AS (
+                        SELECT a.story_id, t.score FROM top t JOIN articles a ON a.seq = t.seq
                         UNION ALL
                         SELECT s.id, f.rank FROM stories_fts f
                           JOIN stories s ON s.first_seq = f.rowid WHERE stories_fts MATCH ?1),
@@ -282,7 +289,11 @@ impl Store {
                     "b.score, s.first_seq DESC",
                 )
             }
-            None => ("", "stories s", "s.updated_at DESC, s.first_seq DESC"),
+            None => (
+                "WITH unused (x) AS (SELECT 1)",
+                "stories s",
+                "s.updated_at DESC, s.first_seq DESC",
+            ),
         };
         let mut article_conds = Vec::new();
         article_conditions(
@@ -307,13 +318,18 @@ impl Store {
         } else {
             format!("WHERE {}", conds.join(" AND "))
         };
+        // The page is chosen first and only its rows get the per-story
+        // columns (SQLite would compute them for skipped rows too).
         let sql = format!(
-            "{with} SELECT s.id, s.title, s.brief, s.updated_at,
+            "{with}, page (id, n) AS (
+                SELECT s.id, row_number() OVER (ORDER BY {order}) FROM {from} {where_}
+                ORDER BY {order} LIMIT ?{} OFFSET ?{})
+             SELECT s.id, s.title, s.brief, s.updated_at,
                     (SELECT MIN(a.published) FROM articles a WHERE a.story_id = s.id),
                     (SELECT MAX(a.published) FROM articles a WHERE a.story_id = s.id),
                     (SELECT group_concat(a.id, char(31)) FROM
                         (SELECT id FROM articles a WHERE a.story_id = s.id ORDER BY a.seq) a)
-             FROM {from} {where_} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+             FROM page p JOIN stories s ON s.id = p.id ORDER BY p.n",
             args.len() - 1,
             args.len()
         );
