@@ -276,21 +276,23 @@ impl Store {
             Some(q) => {
                 args.push(Value::Text(q.clone()));
                 (
-                    "WITH top (seq, score) AS (
+                    format!(
+                        "WITH top (seq, score) AS (
                         SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1
-                        ORDER BY rank LIMIT 1000),
+                        ORDER BY rank LIMIT {MAX_ARTICLE_HITS}),
                      hits (story, score) AS (
                         SELECT a.story_id, t.score FROM top t JOIN articles a ON a.seq = t.seq
                         UNION ALL
                         SELECT s.id, f.rank FROM stories_fts f
                           JOIN stories s ON s.first_seq = f.rowid WHERE stories_fts MATCH ?1),
-                     best (story, score) AS (SELECT story, MIN(score) FROM hits GROUP BY story)",
+                     best (story, score) AS (SELECT story, MIN(score) FROM hits GROUP BY story)"
+                    ),
                     "best b JOIN stories s ON s.id = b.story",
                     "b.score, s.first_seq DESC",
                 )
             }
             None => (
-                "WITH unused (x) AS (SELECT 1)",
+                "WITH unused (x) AS (SELECT 1)".to_owned(),
                 "stories s",
                 "s.updated_at DESC, s.first_seq DESC",
             ),
