@@ -515,7 +515,10 @@ fn decide(v: &[u32; 4]) -> EntityKind {
 fn capital(t: &Tok, l: &str) -> bool {
     t.is_capitalised() && t.is_word() && !t.text.contains('-') && !t.text.contains('/') && {
         let bare = l.trim_end_matches('.');
-        gazetteer::weekday(bare).is_none()
+        let bare = bare.strip_suffix("'s").unwrap_or(bare);
+        // Shouted words ("PUBLISHED", "UPDATED") are chrome, not acronyms.
+        let shouted = is_acronym(t.text) && t.text.chars().count() > 6;
+        gazetteer::weekday(bare).is_none() && !shouted
     }
 }
 

@@ -452,7 +452,9 @@ fn figure(
         if is_year
             || crate::gazetteer::month(prev).is_some()
             || crate::gazetteer::month(l(i + 1)).is_some()
-            || matches!(prev, "no" | "no." | "number" | "#")
+            || matches!(prev, "no" | "no." | "number" | "#" | ":")
+            // A code written apart: "AK - 47", "F - 35".
+            || (prev == "-" && i >= 2 && toks[i - 2].is_capitalised())
             || matches!(l(i + 1), "a.m" | "p.m" | "am" | "pm" | "a" | "p")
         {
             return None;
@@ -602,6 +604,7 @@ fn figure(
         || !noun.chars().all(|c| c.is_alphabetic() || c == '\'')
         || !toks[k].is_word()
         || STOP_NOUNS.contains(&noun)
+        || (noun.ends_with("ed") && !matches!(noun, "injured" | "dead" | "wounded"))
         || (cased && toks[k].is_capitalised())
         || (word && !COUNT_NOUNS.contains(&noun_label(noun).as_str()))
     {
@@ -800,8 +803,21 @@ pub(crate) fn overlap(briefer: &Briefer, a: &[String], b: &[String]) -> f32 {
     if d > 0.0 { common / d } else { 0.0 }
 }
 
+/// Labels that several nouns share: the same label from two sources
+/// means more than the same noun would ("companies" for "suppliers" and
+/// "exporters").
+const CLASSES: &[&str] = &["companies", "employees", "countries", "deaths", "injured"];
+
 /// Labels that do not say what is measured.
-const GENERIC: &[&str] = &["percentage", "change", "amount", "duration", "people"];
+const GENERIC: &[&str] = &["percentage", "change", "amount", "duration"];
+
+/// Whether the same label from two sources is itself evidence of one fact:
+/// a cue-word label of money, time or share (`fine`, `ban length`, `share
+/// of components`) or a class of nouns; not a bare noun (`miles`).
+fn relaxed(m: &Mention) -> bool {
+    !GENERIC.contains(&m.label.as_str())
+        && (CLASSES.contains(&m.label.as_str()) || !m.key.starts_with("count:"))
+}
 
 /// Groups the figures into facts.
 pub fn facts(
@@ -827,8 +843,8 @@ pub fn facts(
             let subjects_differ = members
                 .iter()
                 .any(|&o| matches!((ms[o].subject, mention.subject), (Some(a), Some(b)) if a != b));
-            let same_label = members.iter().any(|&o| ms[o].label == mention.label)
-                && !GENERIC.contains(&mention.label.as_str());
+            let same_label =
+                members.iter().any(|&o| ms[o].label == mention.label) && relaxed(mention);
             if subjects_differ && !mention.specific && !same_label {
                 continue;
             }
