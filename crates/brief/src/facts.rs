@@ -47,7 +47,7 @@ pub const MAX_FACTS: usize = 40;
 
 /// Least weighted share of rare words two sentences must share for their
 /// figures to be one fact (when the label alone does not settle it).
-pub const CONTEXT_THRESHOLD: f32 = 0.3;
+pub const CONTEXT_THRESHOLD: f32 = 0.4;
 
 /// What a figure counts in.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -685,7 +685,7 @@ fn duration_label(lower: &[String], i: usize) -> String {
     cue_within(
         lower,
         i,
-        lower.len(),
+        25,
         &[
             (
                 &[
@@ -854,7 +854,7 @@ pub fn facts(
                 .fold(0.0, f32::max);
             let fits = mention.specific
                 || sim >= CONTEXT_THRESHOLD
-                || (same_label && sim >= CONTEXT_THRESHOLD / 3.0);
+                || (same_label && sim >= CONTEXT_THRESHOLD / 2.0);
             if fits && best.is_none_or(|(_, b)| sim > b) {
                 best = Some((g, sim));
             }
