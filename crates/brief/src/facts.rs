@@ -903,11 +903,19 @@ pub fn facts(
             }
             let about = majority(g.iter().map(|&m| ms[m].label.clone()))
                 .unwrap_or_else(|| "figure".to_owned());
+            // Whose figure: shown when at least half the mentions name it.
             let subject = majority(
                 g.iter()
                     .filter_map(|&m| ms[m].subject)
                     .map(|e| names.get(e).name.clone()),
-            );
+            )
+            .filter(|s| {
+                let n = g
+                    .iter()
+                    .filter(|&&m| ms[m].subject.is_some_and(|e| names.get(e).name == *s))
+                    .count();
+                n * 2 >= g.len()
+            });
             let agree = values.len() == 1;
             (
                 articles.len(),

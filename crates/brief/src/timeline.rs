@@ -268,8 +268,10 @@ pub fn timeline(
         let reference = published[a].or(story_ref);
         for (k, s) in p.sentences.iter().enumerate() {
             let ds = dates(&s.text, reference);
+            // The most precise date; the first of equally precise ones.
             let Some(&when) = ds
                 .iter()
+                .rev()
                 .max_by_key(|w| (w.day.is_some(), w.month.is_some()))
             else {
                 continue;
