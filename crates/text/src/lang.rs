@@ -248,11 +248,6 @@ mod tests {
         }
         assert_eq!(known_code("xx"), None);
     }
-}
-
-#[cfg(test)]
-mod fast_path_tests {
-    use super::*;
 
     #[test]
     fn markers_are_sorted_for_binary_search() {
