@@ -15,7 +15,10 @@
 //!   SQLite's write-ahead log lets run beside the writer without blocking
 //!   or being blocked. A semaphore bounds reads in flight to the pool size,
 //!   so a burst of requests queues instead of opening connections without
-//!   end.
+//!   end. With `--db postgres://...` the same pool holds PostgreSQL
+//!   connections, and several servers (and `parallax run` workers) may
+//!   share the database: each engine places its batches under the store's
+//!   placement lock after catching up with the others' articles.
 //! * **Ready early.** Opening the engine replays the stored stream to
 //!   rebuild the clustering state (seconds for a large store). The server
 //!   binds and answers reads at once; `GET /api/health` says `503 starting`

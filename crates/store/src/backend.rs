@@ -111,6 +111,16 @@ pub fn open(db: &Path) -> Result<Box<dyn Backend>> {
     }
 }
 
+/// Opens the store `db` names for reading only: for SQLite a read-only
+/// connection to a file that must already be at this build's schema (see
+/// [`Store::open_reader`]); for PostgreSQL an ordinary connection.
+pub fn open_reader(db: &Path) -> Result<Box<dyn Backend>> {
+    match db.to_str().filter(|s| is_postgres_url(s)) {
+        Some(url) => Ok(Box::new(PgStore::open(url)?)),
+        None => Ok(Box::new(Store::open_reader(db)?)),
+    }
+}
+
 impl Backend for Store {
     fn content_hash(&self, id: &ArticleId) -> Result<Option<String>> {
         Store::content_hash(self, id)

@@ -26,7 +26,7 @@ mod postgres;
 mod search;
 mod store;
 
-pub use backend::{Backend, is_postgres_url, open};
+pub use backend::{Backend, is_postgres_url, open, open_reader};
 pub use postgres::{PG_MIGRATIONS, PgStore};
 
 pub use error::StoreError;
