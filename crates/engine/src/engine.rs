@@ -7,7 +7,7 @@ use parallax_brief::{BriefConfig, Briefer};
 use parallax_ingest::{Event, IngestError, IngestOptions, IngestWarning, Reader};
 use parallax_model::{Article, ArticleId, Brief, StoryId};
 use parallax_store::{Backend, Batch, NewArticle, Store, StoryRow};
-use parallax_stories::{ClusterConfig, Clusterer};
+use parallax_stories::{ClusterConfig, Clusterer, Doc};
 use tracing::{debug, info};
 
 use crate::pipeline::doc_for;
@@ -173,7 +173,7 @@ impl Engine {
         notify: &mut dyn FnMut(IngestNotice<'_>),
     ) -> Result<IngestReport> {
         let mut report = IngestReport::default();
-        let mut pending: Vec<(Article, String)> = Vec::new();
+        let mut pending: Vec<Pending> = Vec::new();
         let mut failure: Option<EngineError> = None;
         let mut reader = Reader::new(self.config.ingest.clone());
         for input in inputs {
@@ -233,36 +233,56 @@ impl Engine {
         Ok(report)
     }
 
-    /// Decides what happens to one read article; returns it with its
-    /// content hash when it is not stored yet.
+    /// Decides what happens to one read article; returns it, analysed,
+    /// when it is not stored yet.
     fn accept(
         &mut self,
         mut article: Article,
         report: &mut IngestReport,
         notify: &mut dyn FnMut(IngestNotice<'_>),
-    ) -> Result<Option<(Article, String)>> {
+    ) -> Result<Option<Pending>> {
         prepare(&mut article);
         let hash = content_hash(&article);
         if let Some(stored) = self.store.content_hash(&article.id)? {
             count_known(&article, &hash, &stored, report, notify);
             return Ok(None);
         }
-        Ok(Some((article, hash)))
+        // Analysed here, outside the placement lock, so that other writers
+        // of a shared store wait only for placement itself.
+        let doc = doc_for(&article);
+        Ok(Some(Pending { article, hash, doc }))
+    }
+
+    /// Replays what other writers stored since this engine last looked, in
+    /// the store's order.
+    fn catch_up(&mut self) -> Result<()> {
+        for s in self.store.articles_after(self.seen)? {
+            self.clusterer.replay(&doc_for(&s.article), &s.story);
+            self.briefer.observe(&s.article);
+            self.seen = s.seq;
+        }
+        Ok(())
     }
 
     /// Places the pending articles and stores them with the new briefs of
     /// the stories they touched, in one transaction.
     fn commit(
         &mut self,
-        pending: &mut Vec<(Article, String)>,
+        pending: &mut Vec<Pending>,
         report: &mut IngestReport,
         notify: &mut dyn FnMut(IngestNotice<'_>),
     ) -> Result<()> {
         if pending.is_empty() {
             return Ok(());
         }
+        // Writes commit in `seq` order, so what is visible now is a prefix
+        // of the stream: most of it can be replayed before taking the lock.
+        self.catch_up()?;
         self.store.begin_placement()?;
-        let batch = match self.place(std::mem::take(pending), report, notify) {
+        let placed = self
+            .catch_up()
+            .and_then(|()| self.place(std::mem::take(pending), report, notify));
+        let batch = match placed {
             Ok(batch) => batch,
             Err(e) => {
                 self.store.abandon_placement();
@@ -279,35 +299,29 @@ impl Engine {
         Ok(())
     }
 
-    /// Under the store's placement lock: catches up with what other writers
-    /// stored, then assigns each pending article a story and briefs the
+    /// Under the store's placement lock, once caught up (others' articles
+    /// are in the clustering state before ours, as a later replay would
+    /// see them): assigns each pending article a story and briefs the
     /// stories they touched.
     fn place(
         &mut self,
-        pending: Vec<(Article, String)>,
+        pending: Vec<Pending>,
         report: &mut IngestReport,
         notify: &mut dyn FnMut(IngestNotice<'_>),
     ) -> Result<Batch> {
-        // Others' articles go into the clustering state in the store's
-        // order, before ours, exactly as a later replay would see them.
-        for s in self.store.articles_after(self.seen)? {
-            self.clusterer.replay(&doc_for(&s.article), &s.story);
-            self.briefer.observe(&s.article);
-            self.seen = s.seq;
-        }
         // Another writer may have stored some of ours since `accept` looked;
         // an id may also come twice in one batch.
-        let ids: Vec<&ArticleId> = pending.iter().map(|(a, _)| &a.id).collect();
+        let ids: Vec<&ArticleId> = pending.iter().map(|p| &p.article.id).collect();
         let mut known = self.store.content_hashes(&ids)?;
         let mut articles = Vec::with_capacity(pending.len());
         let mut touched: BTreeSet<StoryId> = BTreeSet::new();
-        for (article, hash) in pending {
+        for Pending { article, hash, doc } in pending {
             if let Some(stored) = known.get(&article.id) {
                 count_known(&article, &hash, stored, report, notify);
                 continue;
             }
             known.insert(article.id.clone(), hash.clone());
-            let assignment = self.clusterer.assign(&doc_for(&article));
+            let assignment = self.clusterer.assign(&doc);
             self.briefer.observe(&article);
             if assignment.founded {
                 report.founded += 1;
@@ -366,6 +380,13 @@ impl Engine {
             }),
         }
     }
+}
+
+/// An article read, prepared and analysed, waiting for its batch.
+struct Pending {
+    article: Article,
+    hash: String,
+    doc: Doc,
 }
 
 /// Counts an article whose id is stored (or earlier in the batch) already:

@@ -114,7 +114,12 @@ impl Server {
     /// Opens (migrating) the store, opens the readers, binds the address
     /// and starts loading the engine in the background.
     pub async fn bind(config: &ServeConfig) -> Result<Self, ServeError> {
-        let state = AppState::open(config)?;
+        // Opening runs the store's sync clients (the PostgreSQL one blocks
+        // on a runtime of its own): not on an async thread.
+        let open_config = config.clone();
+        let state = tokio::task::spawn_blocking(move || AppState::open(&open_config))
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|source| ServeError::Bind {

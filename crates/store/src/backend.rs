@@ -102,6 +102,17 @@ pub fn is_postgres_url(db: &str) -> bool {
     db.starts_with("postgres://") || db.starts_with("postgresql://")
 }
 
+/// How to name the store `db` in messages: a PostgreSQL URL without its
+/// password, else the file path.
+pub fn display(db: &Path) -> String {
+    let text = db.display().to_string();
+    if is_postgres_url(&text) {
+        crate::redact(&text)
+    } else {
+        text
+    }
+}
+
 /// Opens (creating and migrating) the store `db` names: a PostgreSQL URL or
 /// an SQLite file path.
 pub fn open(db: &Path) -> Result<Box<dyn Backend>> {

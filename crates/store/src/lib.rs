@@ -26,8 +26,8 @@ mod postgres;
 mod search;
 mod store;
 
-pub use backend::{Backend, is_postgres_url, open, open_reader};
-pub use postgres::{PG_MIGRATIONS, PgStore};
+pub use backend::{Backend, display, is_postgres_url, open, open_reader};
+pub use postgres::{PG_MIGRATIONS, PgStore, redact};
 
 pub use error::StoreError;
 pub use search::{

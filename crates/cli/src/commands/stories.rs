@@ -43,7 +43,7 @@ pub fn stories(db: &Path, as_json: bool) -> Result<ExitCode> {
         }
     }
     if !as_json && stories.is_empty() {
-        writeln!(out, "(no stories in {})", db.display())?;
+        writeln!(out, "(no stories in {})", parallax_engine::display_db(db))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -64,7 +64,8 @@ pub struct PgStore {
     // The sync client needs `&mut` for every query; the store's readers take
     // `&self`, so the connection sits behind a lock (never contended: one
     // handle is used by one thread at a time).
-    client: Mutex<Client>,
+    // `None` only while dropping.
+    client: Option<Mutex<Client>>,
     /// A placement transaction is open (and holds the advisory lock).
     placing: bool,
 }
@@ -85,7 +86,7 @@ impl PgStore {
         let mut client = config.connect(NoTls).map_err(connect_err)?;
         migrations::migrate(&mut client)?;
         Ok(Self {
-            client: Mutex::new(client),
+            client: Some(Mutex::new(client)),
             placing: false,
         })
     }
@@ -93,7 +94,19 @@ impl PgStore {
     fn client(&self) -> MutexGuard<'_, Client> {
         // A panic while holding the lock leaves the connection usable: the
         // server aborts any half-done transaction on the next BEGIN.
-        self.client.lock().unwrap_or_else(|e| e.into_inner())
+        self.client
+            .as_ref()
+            .expect("the connection lives until drop")
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn client_mut(&mut self) -> &mut Client {
+        self.client
+            .as_mut()
+            .expect("the connection lives until drop")
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     fn query(
@@ -326,7 +339,7 @@ impl Backend for PgStore {
         if self.placing {
             return Ok(());
         }
-        let client = self.client.get_mut().unwrap_or_else(|e| e.into_inner());
+        let client = self.client_mut();
         if let Err(e) = Self::lock(client) {
             let _ = client.batch_execute("ROLLBACK");
             return Err(e);
@@ -337,7 +350,7 @@ impl Backend for PgStore {
 
     fn abandon_placement(&mut self) {
         if std::mem::take(&mut self.placing) {
-            let client = self.client.get_mut().unwrap_or_else(|e| e.into_inner());
+            let client = self.client_mut();
             // Rolling back releases the lock; should the connection be gone,
             // the server has rolled back already.
             let _ = client.batch_execute("ROLLBACK");
@@ -349,7 +362,7 @@ impl Backend for PgStore {
         // stays commit order for every writer.
         self.begin_placement()?;
         self.placing = false;
-        let client = self.client.get_mut().unwrap_or_else(|e| e.into_inner());
+        let client = self.client_mut();
         let written = Self::write_in_transaction(client, batch);
         if written.is_err() {
             let _ = client.batch_execute("ROLLBACK");
@@ -360,7 +373,13 @@ impl Backend for PgStore {
 
 impl Drop for PgStore {
     fn drop(&mut self) {
-        self.abandon_placement();
+        // Closing the connection runs the sync client's own small runtime,
+        // which panics on a thread that drives an async runtime (a server's
+        // state dropped at shutdown); a thread of its own is always safe.
+        // The server rolls back an open placement when the session ends.
+        if let Some(client) = self.client.take() {
+            let _ = std::thread::spawn(move || drop(client)).join();
+        }
     }
 }
 
@@ -410,8 +429,8 @@ fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: impl Fn() -> Stri
     })
 }
 
-/// `url` with its password (if any) replaced, fit for an error message.
-fn redact(url: &str) -> String {
+/// `url` with its password (if any) replaced, fit for a message or a log.
+pub fn redact(url: &str) -> String {
     let Some(start) = url.find("://").map(|i| i + 3) else {
         return url.to_owned();
     };
