@@ -5,6 +5,9 @@
 # the URL. Idempotent: installs only when no server binaries are found,
 # initialises the data folder once, starts the server only when it is down.
 #
+# Each step checks its own status (`set -e` does not apply inside a
+# function whose caller tests it).
+#
 # Knobs: PARALLAX_PG_DIR (data, socket and log; default /tmp/parallax-pg),
 # PARALLAX_PG_PORT (default 54329).
 
@@ -16,8 +19,8 @@ parallax_pg_setup() {
     if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
         echo "== installing PostgreSQL (Debian packages)"
         export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        apt-get install -y -qq postgresql >/dev/null
+        apt-get update -qq || return 1
+        apt-get install -y -qq postgresql >/dev/null || return 1
         bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
     fi
     # initdb and the server refuse to run as root: use the postgres user the
@@ -26,9 +29,9 @@ parallax_pg_setup() {
     if [ "$(id -u)" = 0 ]; then
         as=(runuser -u postgres --)
     fi
-    mkdir -p "$dir"
+    mkdir -p "$dir" || return 1
     if [ "$(id -u)" = 0 ]; then
-        chown postgres: "$dir"
+        chown postgres: "$dir" || return 1
     fi
     if [ ! -s "$dir/data/PG_VERSION" ]; then
         echo "== initialising a PostgreSQL cluster in $dir/data"
@@ -46,10 +49,10 @@ parallax_pg_setup() {
     fi
     local psql=("${as[@]}" "$bin/psql" -h "$dir" -p "$port" -U postgres -v ON_ERROR_STOP=1 -qtA)
     if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'parallax'")" != 1 ]; then
-        "${psql[@]}" -c "CREATE ROLE parallax LOGIN PASSWORD 'parallax'" >/dev/null
+        "${psql[@]}" -c "CREATE ROLE parallax LOGIN PASSWORD 'parallax'" >/dev/null || return 1
     fi
     if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'parallax'")" != 1 ]; then
-        "${psql[@]}" -c "CREATE DATABASE parallax OWNER parallax" >/dev/null
+        "${psql[@]}" -c "CREATE DATABASE parallax OWNER parallax" >/dev/null || return 1
     fi
     export PARALLAX_TEST_PG="postgres://parallax:parallax@127.0.0.1:$port/parallax"
     export PARALLAX_REQUIRE_PG=1
