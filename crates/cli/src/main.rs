@@ -38,7 +38,8 @@ const DEFAULT_DB: &str = "parallax.db";
 
 #[derive(Debug, clap::Args)]
 struct DbArg {
-    /// The store file (SQLite). Default: $PARALLAX_DB, else ./parallax.db.
+    /// The store: an SQLite file, or a PostgreSQL database as a postgres:// URL.
+    /// Default: $PARALLAX_DB, else ./parallax.db.
     #[arg(long, env = "PARALLAX_DB", default_value = DEFAULT_DB)]
     db: PathBuf,
 }

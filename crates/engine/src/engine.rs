@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use parallax_brief::{BriefConfig, Briefer};
 use parallax_ingest::{Event, IngestError, IngestOptions, IngestWarning, Reader};
 use parallax_model::{Article, ArticleId, Brief, StoryId};
-use parallax_store::{Batch, NewArticle, Store, StoryRow};
-use parallax_stories::{ClusterConfig, Clusterer};
+use parallax_store::{Backend, Batch, NewArticle, Store, StoryRow};
+use parallax_stories::{ClusterConfig, Clusterer, Doc};
 use tracing::{debug, info};
 
 use crate::pipeline::doc_for;
@@ -90,25 +90,34 @@ enum Input<'a> {
 }
 
 /// The engine: a store and the online state rebuilt from it.
+///
+/// Several engines (processes) may write one PostgreSQL store at once: each
+/// batch is placed under the store's placement lock after replaying what the
+/// others stored meanwhile (see [`Backend`]), so every engine's clusterer
+/// sees the store's stream in the store's order.
 pub struct Engine {
-    store: Store,
+    store: Box<dyn Backend>,
+    /// The highest `seq` this engine's clustering state has seen.
+    seen: i64,
     clusterer: Clusterer,
     briefer: Briefer,
     config: EngineConfig,
 }
 
 impl Engine {
-    /// Opens the store at `path` (creating it) and resumes from it.
+    /// Opens the store at `path` (creating it) and resumes from it: an
+    /// SQLite file, or a PostgreSQL database when `path` is a
+    /// `postgres://` URL.
     pub fn open(path: &Path, config: EngineConfig) -> Result<Self> {
-        Self::resume(Store::open(path)?, config)
+        Self::resume(parallax_store::open(path)?, config)
     }
 
     /// An engine over a throw-away in-memory store.
     pub fn in_memory(config: EngineConfig) -> Result<Self> {
-        Self::resume(Store::open_in_memory()?, config)
+        Self::resume(Box::new(Store::open_in_memory()?), config)
     }
 
-    fn resume(store: Store, config: EngineConfig) -> Result<Self> {
+    fn resume(store: Box<dyn Backend>, config: EngineConfig) -> Result<Self> {
         let mut clusterer = Clusterer::new(config.cluster.clone());
         let mut briefer = Briefer::new(config.brief.clone());
         // Replaying the stored stream in arrival order rebuilds the exact
@@ -122,6 +131,7 @@ impl Engine {
         debug!(articles = stored.len(), "resumed from store");
         Ok(Self {
             store,
+            seen: stored.last().map_or(0, |s| s.seq),
             clusterer,
             briefer,
             config,
@@ -129,8 +139,8 @@ impl Engine {
     }
 
     /// The store, for reading.
-    pub fn store(&self) -> &Store {
-        &self.store
+    pub fn store(&self) -> &dyn Backend {
+        self.store.as_ref()
     }
 
     /// Ingests every path: reads, cleans, clusters and stores new articles,
@@ -163,8 +173,7 @@ impl Engine {
         notify: &mut dyn FnMut(IngestNotice<'_>),
     ) -> Result<IngestReport> {
         let mut report = IngestReport::default();
-        let mut touched: BTreeSet<StoryId> = BTreeSet::new();
-        let mut pending: Vec<NewArticle> = Vec::new();
+        let mut pending: Vec<Pending> = Vec::new();
         let mut failure: Option<EngineError> = None;
         let mut reader = Reader::new(self.config.ingest.clone());
         for input in inputs {
@@ -174,13 +183,13 @@ impl Engine {
                 }
                 match event {
                     Event::Article(article) => {
-                        match self.accept(article, &mut report, &mut touched, notify) {
+                        match self.accept(article, &mut report, notify) {
                             Ok(Some(new)) => pending.push(new),
                             Ok(None) => {}
                             Err(e) => failure = Some(e),
                         }
                         if pending.len() >= self.config.batch_size {
-                            if let Err(e) = self.commit(&mut pending, &mut touched, &mut report) {
+                            if let Err(e) = self.commit(&mut pending, &mut report, notify) {
                                 failure = Some(e);
                             } else {
                                 notify(IngestNotice::Committed {
@@ -211,7 +220,7 @@ impl Engine {
                 return Err(e);
             }
         }
-        self.commit(&mut pending, &mut touched, &mut report)?;
+        self.commit(&mut pending, &mut report, notify)?;
         notify(IngestNotice::Committed {
             stored: report.stored,
         });
@@ -224,81 +233,123 @@ impl Engine {
         Ok(report)
     }
 
-    /// Decides what happens to one read article; returns it when it is new.
+    /// Decides what happens to one read article; returns it, analysed,
+    /// when it is not stored yet.
     fn accept(
         &mut self,
         mut article: Article,
         report: &mut IngestReport,
-        touched: &mut BTreeSet<StoryId>,
         notify: &mut dyn FnMut(IngestNotice<'_>),
-    ) -> Result<Option<NewArticle>> {
+    ) -> Result<Option<Pending>> {
         prepare(&mut article);
         let hash = content_hash(&article);
-        match self.store.content_hash(&article.id)? {
-            Some(stored) if stored == hash => {
-                report.unchanged += 1;
-                return Ok(None);
-            }
-            Some(_) => {
-                report.conflicts += 1;
-                notify(IngestNotice::Conflict(&article));
-                return Ok(None);
-            }
-            None => {}
+        if let Some(stored) = self.store.content_hash(&article.id)? {
+            count_known(&article, &hash, &stored, report, notify);
+            return Ok(None);
         }
-        let assignment = self.clusterer.assign(&doc_for(&article));
-        self.briefer.observe(&article);
-        if assignment.founded {
-            report.founded += 1;
-        }
-        if !report.touched.contains(&assignment.story) {
-            report.touched.push(assignment.story.clone());
-        }
-        touched.insert(assignment.story.clone());
-        report.stored += 1;
-        report.stored_ids.push(article.id.clone());
-        Ok(Some(NewArticle {
-            article,
-            content_hash: hash,
-            story: assignment.story,
-        }))
+        // Analysed here, outside the placement lock, so that other writers
+        // of a shared store wait only for placement itself.
+        let doc = doc_for(&article);
+        Ok(Some(Pending { article, hash, doc }))
     }
 
-    /// Stores the pending articles and the new briefs of the stories they
-    /// touched, in one transaction.
+    /// Replays what other writers stored since this engine last looked, in
+    /// the store's order.
+    fn catch_up(&mut self) -> Result<()> {
+        for s in self.store.articles_after(self.seen)? {
+            self.clusterer.replay(&doc_for(&s.article), &s.story);
+            self.briefer.observe(&s.article);
+            self.seen = s.seq;
+        }
+        Ok(())
+    }
+
+    /// Places the pending articles and stores them with the new briefs of
+    /// the stories they touched, in one transaction.
     fn commit(
         &mut self,
-        pending: &mut Vec<NewArticle>,
-        touched: &mut BTreeSet<StoryId>,
+        pending: &mut Vec<Pending>,
         report: &mut IngestReport,
+        notify: &mut dyn FnMut(IngestNotice<'_>),
     ) -> Result<()> {
         if pending.is_empty() {
             return Ok(());
         }
-        let mut fresh: HashMap<&StoryId, Vec<&Article>> = HashMap::new();
-        for n in pending.iter() {
-            fresh.entry(&n.story).or_default().push(&n.article);
-        }
-        let mut briefs: Vec<Brief> = Vec::with_capacity(touched.len());
-        for story in touched.iter() {
-            let stored = self.store.story_articles(story)?;
-            let mut members: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
-            members.extend(fresh.get(story).into_iter().flatten().copied());
-            briefs.push(self.briefer.brief(story, &members));
-        }
-        let batch = Batch {
-            articles: std::mem::take(pending),
-            briefs,
+        // Writes commit in `seq` order, so what is visible now is a prefix
+        // of the stream: most of it can be replayed before taking the lock.
+        self.catch_up()?;
+        self.store.begin_placement()?;
+        let placed = self
+            .catch_up()
+            .and_then(|()| self.place(std::mem::take(pending), report, notify));
+        let batch = match placed {
+            Ok(batch) => batch,
+            Err(e) => {
+                self.store.abandon_placement();
+                return Err(e);
+            }
         };
-        self.store.write(&batch)?;
+        self.seen = self.store.commit_batch(&batch)?;
         debug!(
             articles = batch.articles.len(),
             stories = batch.briefs.len(),
             stored_so_far = report.stored,
             "batch committed"
         );
-        touched.clear();
         Ok(())
+    }
+
+    /// Under the store's placement lock, once caught up (others' articles
+    /// are in the clustering state before ours, as a later replay would
+    /// see them): assigns each pending article a story and briefs the
+    /// stories they touched.
+    fn place(
+        &mut self,
+        pending: Vec<Pending>,
+        report: &mut IngestReport,
+        notify: &mut dyn FnMut(IngestNotice<'_>),
+    ) -> Result<Batch> {
+        // Another writer may have stored some of ours since `accept` looked;
+        // an id may also come twice in one batch.
+        let ids: Vec<&ArticleId> = pending.iter().map(|p| &p.article.id).collect();
+        let mut known = self.store.content_hashes(&ids)?;
+        let mut articles = Vec::with_capacity(pending.len());
+        let mut touched: BTreeSet<StoryId> = BTreeSet::new();
+        for Pending { article, hash, doc } in pending {
+            if let Some(stored) = known.get(&article.id) {
+                count_known(&article, &hash, stored, report, notify);
+                continue;
+            }
+            known.insert(article.id.clone(), hash.clone());
+            let assignment = self.clusterer.assign(&doc);
+            self.briefer.observe(&article);
+            if assignment.founded {
+                report.founded += 1;
+            }
+            if !report.touched.contains(&assignment.story) {
+                report.touched.push(assignment.story.clone());
+            }
+            touched.insert(assignment.story.clone());
+            report.stored += 1;
+            report.stored_ids.push(article.id.clone());
+            articles.push(NewArticle {
+                article,
+                content_hash: hash,
+                story: assignment.story,
+            });
+        }
+        let mut fresh: HashMap<&StoryId, Vec<&Article>> = HashMap::new();
+        for n in &articles {
+            fresh.entry(&n.story).or_default().push(&n.article);
+        }
+        let mut briefs: Vec<Brief> = Vec::with_capacity(touched.len());
+        for story in &touched {
+            let stored = self.store.story_articles(story)?;
+            let mut members: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
+            members.extend(fresh.get(story).into_iter().flatten().copied());
+            briefs.push(self.briefer.brief(story, &members));
+        }
+        Ok(Batch { articles, briefs })
     }
 
     /// Every story, oldest first.
@@ -328,5 +379,29 @@ impl Engine {
                 matches: matches.into_iter().map(|s| s.0).collect(),
             }),
         }
+    }
+}
+
+/// An article read, prepared and analysed, waiting for its batch.
+struct Pending {
+    article: Article,
+    hash: String,
+    doc: Doc,
+}
+
+/// Counts an article whose id is stored (or earlier in the batch) already:
+/// unchanged when the content is the same, else a conflict.
+fn count_known(
+    article: &Article,
+    hash: &str,
+    stored: &str,
+    report: &mut IngestReport,
+    notify: &mut dyn FnMut(IngestNotice<'_>),
+) {
+    if stored == hash {
+        report.unchanged += 1;
+    } else {
+        report.conflicts += 1;
+        notify(IngestNotice::Conflict(article));
     }
 }

@@ -20,6 +20,7 @@ mod prepare;
 
 pub use engine::{Engine, EngineConfig, IngestNotice, IngestReport};
 pub use error::EngineError;
+pub use parallax_store::{display as display_db, is_postgres_url};
 pub use prepare::{analyzer_for, content_hash, prepare};
 
 /// Result type of engine operations.

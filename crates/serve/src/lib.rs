@@ -15,7 +15,10 @@
 //!   SQLite's write-ahead log lets run beside the writer without blocking
 //!   or being blocked. A semaphore bounds reads in flight to the pool size,
 //!   so a burst of requests queues instead of opening connections without
-//!   end.
+//!   end. With `--db postgres://...` the same pool holds PostgreSQL
+//!   connections, and several servers (and `parallax run` workers) may
+//!   share the database: each engine places its batches under the store's
+//!   placement lock after catching up with the others' articles.
 //! * **Ready early.** Opening the engine replays the stored stream to
 //!   rebuild the clustering state (seconds for a large store). The server
 //!   binds and answers reads at once; `GET /api/health` says `503 starting`
@@ -111,7 +114,12 @@ impl Server {
     /// Opens (migrating) the store, opens the readers, binds the address
     /// and starts loading the engine in the background.
     pub async fn bind(config: &ServeConfig) -> Result<Self, ServeError> {
-        let state = AppState::open(config)?;
+        // Opening runs the store's sync clients (the PostgreSQL one blocks
+        // on a runtime of its own): not on an async thread.
+        let open_config = config.clone();
+        let state = tokio::task::spawn_blocking(move || AppState::open(&open_config))
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|source| ServeError::Bind {

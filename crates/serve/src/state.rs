@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use parallax_engine::{Engine, EngineConfig};
-use parallax_store::Store;
+use parallax_store::Backend;
 use tokio::sync::{OwnedMutexGuard, Semaphore};
 use tracing::{error, info};
 
@@ -33,7 +33,7 @@ impl AppState {
     pub fn open(config: &ServeConfig) -> Result<Arc<Self>, parallax_store::StoreError> {
         // Opening for writing once migrates the file; the engine opens its
         // own connection later.
-        drop(Store::open(&config.db)?);
+        drop(parallax_store::open(&config.db)?);
         let readers = Readers::open(&config.db, config.readers.max(1))?;
         Ok(Arc::new(Self {
             readers,
@@ -68,7 +68,7 @@ impl AppState {
     pub async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&dyn Backend) -> Result<T, ApiError> + Send + 'static,
     {
         let permit = self
             .readers
@@ -81,7 +81,7 @@ impl AppState {
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let store = state.readers.checkout()?;
-            let out = f(&store);
+            let out = f(store.as_ref());
             state.readers.checkin(store);
             out
         })
@@ -145,7 +145,7 @@ impl Writer {
 /// A pool of read-only connections.
 pub struct Readers {
     db: PathBuf,
-    idle: Mutex<Vec<Store>>,
+    idle: Mutex<Vec<Box<dyn Backend>>>,
     permits: Arc<Semaphore>,
 }
 
@@ -153,7 +153,7 @@ impl Readers {
     fn open(db: &Path, size: usize) -> Result<Self, parallax_store::StoreError> {
         let mut idle = Vec::with_capacity(size);
         for _ in 0..size {
-            idle.push(Store::open_reader(db)?);
+            idle.push(parallax_store::open_reader(db)?);
         }
         Ok(Self {
             db: db.to_owned(),
@@ -162,15 +162,15 @@ impl Readers {
         })
     }
 
-    fn checkout(&self) -> Result<Store, ApiError> {
+    fn checkout(&self) -> Result<Box<dyn Backend>, ApiError> {
         if let Some(store) = self.idle.lock().expect("reader pool lock").pop() {
             return Ok(store);
         }
         // Only after a reader was lost to a panic.
-        Store::open_reader(&self.db).map_err(ApiError::from)
+        parallax_store::open_reader(&self.db).map_err(ApiError::from)
     }
 
-    fn checkin(&self, store: Store) {
+    fn checkin(&self, store: Box<dyn Backend>) {
         self.idle.lock().expect("reader pool lock").push(store);
     }
 }

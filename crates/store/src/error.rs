@@ -37,6 +37,30 @@ pub enum StoreError {
         /// The SQLite error.
         source: rusqlite::Error,
     },
+    /// The PostgreSQL server could not be reached or refused the login.
+    #[error("cannot connect to PostgreSQL store {url}: {source}")]
+    PgConnect {
+        /// The connection URL, password left out.
+        url: String,
+        /// The PostgreSQL client error.
+        source: postgres::Error,
+    },
+    /// A PostgreSQL migration failed.
+    #[error("migrating PostgreSQL store to version {version} failed: {source}")]
+    PgMigration {
+        /// The version being applied.
+        version: i64,
+        /// The PostgreSQL client error.
+        source: postgres::Error,
+    },
+    /// A PostgreSQL query failed.
+    #[error("PostgreSQL store query failed while {context}: {source}")]
+    PgQuery {
+        /// What the store was doing.
+        context: &'static str,
+        /// The PostgreSQL client error.
+        source: postgres::Error,
+    },
     /// A stored value could not be decoded.
     #[error("corrupt stored value for {what}: {detail}")]
     Corrupt {
@@ -55,5 +79,11 @@ pub(crate) trait Context<T> {
 impl<T> Context<T> for Result<T, rusqlite::Error> {
     fn context(self, context: &'static str) -> Result<T, StoreError> {
         self.map_err(|source| StoreError::Query { context, source })
+    }
+}
+
+impl<T> Context<T> for Result<T, postgres::Error> {
+    fn context(self, context: &'static str) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::PgQuery { context, source })
     }
 }

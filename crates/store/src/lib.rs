@@ -1,5 +1,7 @@
-//! The embedded store: every article, story and brief Parallax has seen, in
-//! one SQLite file.
+//! The store: every article, story and brief Parallax has seen, in one
+//! SQLite file ([`Store`]) or on a PostgreSQL server ([`PgStore`]), both
+//! behind one interface, [`Backend`]; [`open`] picks one from the `--db`
+//! value (a `postgres://` URL, else a file path).
 //!
 //! SQLite is the default because it needs no server, survives crashes
 //! (write-ahead log, one transaction per batch), and is fast enough for a
@@ -17,10 +19,15 @@
 //! assert!(store.stories().unwrap().is_empty());
 //! ```
 
+mod backend;
 mod error;
 pub mod migrations;
+mod postgres;
 mod search;
 mod store;
+
+pub use backend::{Backend, display, is_postgres_url, open, open_reader};
+pub use postgres::{PG_MIGRATIONS, PgStore, redact};
 
 pub use error::StoreError;
 pub use search::{

@@ -175,8 +175,8 @@ pub fn fts_query(q: &str) -> Option<String> {
 
 /// Markers FTS5 puts around matched words in snippets (control characters
 /// that cleaned text never holds).
-const HIT_START: char = '\u{2}';
-const HIT_END: char = '\u{3}';
+pub(crate) const HIT_START: char = '\u{2}';
+pub(crate) const HIT_END: char = '\u{3}';
 
 /// Most article matches a story search looks at (best ranked first).
 pub const MAX_ARTICLE_HITS: u32 = 1000;
@@ -216,7 +216,7 @@ fn article_conditions(
     }
 }
 
-fn page_bounds(limit: u32, offset: u32) -> (i64, i64) {
+pub(crate) fn page_bounds(limit: u32, offset: u32) -> (i64, i64) {
     let limit = limit.clamp(1, MAX_PAGE) as i64;
     // One more than asked tells whether another page follows.
     (limit + 1, offset as i64)
@@ -478,14 +478,14 @@ impl Store {
     }
 }
 
-fn trim_page<T>(mut items: Vec<T>, limit: i64) -> Page<T> {
+pub(crate) fn trim_page<T>(mut items: Vec<T>, limit: i64) -> Page<T> {
     let more = items.len() as i64 >= limit;
     items.truncate((limit - 1) as usize);
     Page { items, more }
 }
 
 /// Splits an FTS5 snippet at the hit markers.
-fn split_snippet(s: &str) -> Vec<SnippetPart> {
+pub(crate) fn split_snippet(s: &str) -> Vec<SnippetPart> {
     let mut parts = Vec::new();
     let mut hit = false;
     let mut cur = String::new();

@@ -42,7 +42,7 @@ pub fn run(db: &Path, paths: &[PathBuf], as_json: bool, quiet: bool) -> Result<E
 
     eprintln!(
         "{}: {} new articles stored, {} already stored, {} rejected, {} conflicting; {} new stories",
-        db.display(),
+        parallax_engine::display_db(db),
         report.stored,
         report.unchanged,
         report.rejected,

@@ -45,7 +45,7 @@ pub fn serve(db: &Path, addr: &str, max_body: usize, no_cache: bool) -> Result<E
         let server = Server::bind(&config).await?;
         eprintln!(
             "parallax: serving {} on http://{} (Ctrl-C to stop)",
-            db.display(),
+            parallax_engine::display_db(db),
             server.local_addr()
         );
         server.run(shutdown_signal()).await?;

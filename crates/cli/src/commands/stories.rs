@@ -5,15 +5,16 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use parallax_engine::{Engine, EngineConfig};
+use parallax_engine::{Engine, EngineConfig, is_postgres_url};
 use serde_json::json;
 
 use crate::output;
 
 /// Opens an existing store for reading; a missing file is an error rather
-/// than a silently created empty store.
+/// than a silently created empty store (a PostgreSQL URL is opened as is).
 pub fn open_existing(db: &Path) -> Result<Engine> {
-    if !db.exists() {
+    let postgres = db.to_str().is_some_and(is_postgres_url);
+    if !postgres && !db.exists() {
         bail!(
             "no store at {} (ingest articles first with `parallax run PATH...`, or pass --db)",
             db.display()
@@ -42,7 +43,7 @@ pub fn stories(db: &Path, as_json: bool) -> Result<ExitCode> {
         }
     }
     if !as_json && stories.is_empty() {
-        writeln!(out, "(no stories in {})", db.display())?;
+        writeln!(out, "(no stories in {})", parallax_engine::display_db(db))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use parallax_engine::IngestNotice;
 use parallax_model::{ArticleId, StoryId};
-use parallax_store::{ArticleHit, SourceCount, Store, StoredArticle, StorySummary};
+use parallax_store::{ArticleHit, Backend, SourceCount, StoredArticle, StorySummary};
 use serde_json::{Value, json};
 
 use super::ApiError;
@@ -43,7 +43,7 @@ fn respond(cached: Cached) -> Response {
 /// Serves `key` from the cache, or computes it on a reader and keeps it.
 async fn cached<F>(state: &Arc<AppState>, key: String, compute: F) -> Result<Response, ApiError>
 where
-    F: FnOnce(&Store) -> Result<Cached, ApiError> + Send + 'static,
+    F: FnOnce(&dyn Backend) -> Result<Cached, ApiError> + Send + 'static,
 {
     if let Some(hit) = state.cache.get(&key) {
         return Ok(respond(hit));
@@ -87,7 +87,7 @@ fn params(query: Result<Query<ListParams>, QueryRejection>) -> Result<ListParams
 }
 
 /// The one story `id` names (exactly or as a unique prefix).
-fn resolve(store: &Store, id: &str) -> Result<StoryId, ApiError> {
+fn resolve(store: &dyn Backend, id: &str) -> Result<StoryId, ApiError> {
     let matches = store.stories_with_prefix(id)?;
     if let Some(exact) = matches.iter().find(|s| s.as_str() == id) {
         return Ok(exact.clone());

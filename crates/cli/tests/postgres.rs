@@ -1,0 +1,210 @@
+//! Several `parallax run` processes on one PostgreSQL store: nothing is
+//! lost, nothing is stored twice, and the stories are those one process
+//! would have made of the stored stream. Runs when `PARALLAX_TEST_PG` holds
+//! a connection URL (`tests/postgres/ci.sh` starts a server and sets it);
+//! skipped with a note otherwise, or failed if `PARALLAX_REQUIRE_PG=1`.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+use parallax_engine::pipeline;
+use parallax_store::{Backend, PgStore};
+use parallax_stories::ClusterConfig;
+
+/// A fresh schema, dropped at the end, and the URL that works in it.
+struct Schema {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Schema {
+    fn create(test: &str) -> Option<Self> {
+        let required = std::env::var("PARALLAX_REQUIRE_PG").is_ok_and(|v| v == "1");
+        let admin = match std::env::var("PARALLAX_TEST_PG") {
+            Ok(url) if !url.is_empty() => url,
+            _ if required => {
+                panic!("{test}: PARALLAX_REQUIRE_PG=1 but PARALLAX_TEST_PG is not set")
+            }
+            _ => {
+                eprintln!(
+                    "note: {test} skipped: set PARALLAX_TEST_PG=postgres://... \
+                     (tests/postgres/ci.sh starts a server and prints it)"
+                );
+                return None;
+            }
+        };
+        let name = format!("cli_{test}_{}", std::process::id());
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("{test}: PostgreSQL at PARALLAX_TEST_PG unreachable: {e}"));
+        client
+            .batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
+            ))
+            .unwrap();
+        let sep = if admin.contains('?') { '&' } else { '?' };
+        let url = format!("{admin}{sep}options=-csearch_path%3D{name}");
+        Some(Self { admin, name, url })
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+        }
+    }
+}
+
+/// `events` made-up events of `per_event` articles each; the words of an
+/// event are its own, so its articles belong together.
+fn articles(events: usize, per_event: usize) -> Vec<serde_json::Value> {
+    const SYLLABLES: [&str; 16] = [
+        "var", "nol", "quen", "bri", "tas", "mor", "lek", "dun", "sif", "pra", "gol", "hek", "zum",
+        "rav", "tio", "bel",
+    ];
+    let word = |e: usize, i: usize| {
+        let n = e * 7 + i * 3;
+        format!(
+            "{}{}{}",
+            SYLLABLES[n % 16],
+            SYLLABLES[(n / 16 + i) % 16],
+            SYLLABLES[(e + 5 * i) % 16]
+        )
+    };
+    let mut out = Vec::new();
+    for j in 0..per_event {
+        for e in 0..events {
+            let w: Vec<String> = (0..6).map(|i| word(e, i)).collect();
+            let body = format!(
+                "Officials in {} said on day {j} that the {} project would go ahead. \
+                 The {} council met {} representatives about the {} plan. \
+                 Residents of {} asked for more time before the vote on {}.",
+                w[0], w[1], w[2], w[3], w[4], w[0], w[5]
+            );
+            out.push(serde_json::json!({
+                "id": format!("e{e:02}-{j:02}"),
+                "title": format!("{} {} plan: update {j}", w[0], w[1]),
+                "text": body,
+                "source": format!("outlet{}.example", j % 5),
+                "published": format!("2024-03-{:02}", 1 + j % 28),
+            }));
+        }
+    }
+    out
+}
+
+fn write_jsonl(path: &Path, records: &[serde_json::Value]) {
+    let text: String = records.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(path, text).unwrap();
+}
+
+/// "N new articles stored, M already stored" from `parallax run`'s summary.
+fn counts(stderr: &str) -> (usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("new articles stored"))
+        .unwrap_or_else(|| panic!("no summary in {stderr}"));
+    let number_before = |marker: &str| -> usize {
+        let head = &line[..line.find(marker).unwrap()];
+        head.rsplit([' ', ':'])
+            .find(|w| !w.is_empty())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (
+        number_before(" new articles"),
+        number_before(" already stored"),
+    )
+}
+
+#[test]
+fn four_processes_lose_and_duplicate_nothing() {
+    let Some(schema) = Schema::create("four_processes") else {
+        return;
+    };
+    const WORKERS: usize = 4;
+    let all = articles(12, 40);
+    let n = all.len();
+    let dir = tempfile::tempdir().unwrap();
+    // Worker w reads half the stream starting at w/4 of it (wrapping), odd
+    // workers backwards: every article is offered by two workers, at
+    // different times.
+    let mut inputs = Vec::new();
+    for w in 0..WORKERS {
+        let mut part: Vec<serde_json::Value> = (0..n / 2)
+            .map(|i| all[(w * n / WORKERS + i) % n].clone())
+            .collect();
+        if w % 2 == 1 {
+            part.reverse();
+        }
+        let path = dir.path().join(format!("worker{w}.jsonl"));
+        write_jsonl(&path, &part);
+        inputs.push(path);
+    }
+    let children: Vec<_> = inputs
+        .iter()
+        .map(|path| {
+            Command::new(env!("CARGO_BIN_EXE_parallax"))
+                .args(["run", "--quiet", "--json", "--db", &schema.url])
+                .arg(path)
+                .env_remove("PARALLAX_DB")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("the parallax binary runs")
+        })
+        .collect();
+    let (mut stored, mut unchanged) = (0, 0);
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "a worker failed: {stderr}");
+        let (s, u) = counts(&stderr);
+        stored += s;
+        unchanged += u;
+    }
+    // Each article was stored by exactly one worker and found stored by
+    // the other.
+    assert_eq!((stored, unchanged), (n, n));
+
+    let store = PgStore::open(&schema.url).unwrap();
+    let rows = store.articles().unwrap();
+    assert_eq!(rows.len(), n, "an article was lost or stored twice");
+    let stories = store.stories().unwrap();
+    let mut times: HashMap<&str, usize> = HashMap::new();
+    for story in &stories {
+        for a in &story.articles {
+            *times.entry(a.as_str()).or_default() += 1;
+        }
+    }
+    assert_eq!(times.len(), n, "every article belongs to a story");
+    assert!(
+        times.values().all(|&t| t == 1),
+        "an article is in two stories"
+    );
+    // The stories are what one process makes of the stored stream in its
+    // order: every worker placed its articles after seeing all earlier ones.
+    let stream: Vec<_> = rows.iter().map(|r| r.article.clone()).collect();
+    let alone = pipeline::cluster(&stream, ClusterConfig::default());
+    for (row, assignment) in rows.iter().zip(&alone) {
+        assert_eq!(
+            row.story, assignment.story,
+            "article {} (seq {}) was placed on a stale view of the stream",
+            row.article.id, row.seq
+        );
+    }
+    assert!(
+        stories.len() < n / 4,
+        "the test stream should form multi-article stories, got {} stories",
+        stories.len()
+    );
+    // `parallax stories` reads the same store through the URL.
+    let out = common::parallax(&["stories", "--json", "--db", &schema.url]);
+    assert!(out.status.success(), "{}", common::text(&out).1);
+    assert_eq!(common::text(&out).0.lines().count(), stories.len());
+}

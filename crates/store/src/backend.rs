@@ -1,0 +1,230 @@
+//! The store interface at the seam: what the engine (and readers) need of a
+//! store, whichever database keeps it.
+//!
+//! Two implementations: [`Store`] (an SQLite file, the default: no server)
+//! and [`crate::PgStore`] (a PostgreSQL server, so several ingest workers and
+//! API servers share one database). [`open`] picks one from the `--db` value:
+//! a `postgres://` or `postgresql://` URL means PostgreSQL, anything else is
+//! an SQLite file path.
+//!
+//! Writers follow one protocol so that concurrent writers agree on which
+//! story each article joins: [`Backend::begin_placement`] (from then until
+//! the batch is written or abandoned, no other writer of the same database
+//! can place or write), read what others stored since
+//! ([`Backend::articles_after`]), place the batch, then
+//! [`Backend::commit_batch`]. SQLite has one writer per file, so its
+//! placement step is a no-op; PostgreSQL takes a transaction-scoped advisory
+//! lock (see `postgres/mod.rs`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use parallax_model::{ArticleId, Brief, StoryId};
+
+use crate::{
+    ArticleFilter, ArticleHit, Batch, Page, PgStore, Result, SourceCount, Store, StoredArticle,
+    StoryFilter, StoryRow, StorySummary,
+};
+
+/// A store: articles, stories and briefs, read and written in batches.
+///
+/// Every method behaves the same on each backend; the store test suite
+/// (`crates/store/tests`) runs against all of them.
+pub trait Backend: Send {
+    /// The content hash stored for `id`, or `None` when it is not stored.
+    fn content_hash(&self, id: &ArticleId) -> Result<Option<String>>;
+
+    /// The stored content hashes of those of `ids` that are stored.
+    fn content_hashes(&self, ids: &[&ArticleId]) -> Result<HashMap<ArticleId, String>> {
+        let mut out = HashMap::new();
+        for id in ids {
+            if let Some(hash) = self.content_hash(id)? {
+                out.insert((*id).clone(), hash);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of stored articles.
+    fn article_count(&self) -> Result<u64>;
+
+    /// Every stored article in arrival order.
+    fn articles(&self) -> Result<Vec<StoredArticle>>;
+
+    /// The stored articles with `seq` greater than `seq`, in arrival order:
+    /// what other writers stored since this one last looked.
+    fn articles_after(&self, seq: i64) -> Result<Vec<StoredArticle>>;
+
+    /// The articles of one story in arrival order.
+    fn story_articles(&self, story: &StoryId) -> Result<Vec<StoredArticle>>;
+
+    /// Every story, oldest first, with its members.
+    fn stories(&self) -> Result<Vec<StoryRow>>;
+
+    /// The stored brief of `story`.
+    fn brief(&self, story: &StoryId) -> Result<Option<Brief>>;
+
+    /// Story ids that start with `prefix`, in byte order.
+    fn stories_with_prefix(&self, prefix: &str) -> Result<Vec<StoryId>>;
+
+    /// Number of stored stories.
+    fn story_count(&self) -> Result<u64>;
+
+    /// One page of stories matching `filter`.
+    fn find_stories(&self, filter: &StoryFilter) -> Result<Page<StorySummary>>;
+
+    /// One page of articles matching `filter`.
+    fn find_articles(&self, filter: &ArticleFilter) -> Result<Page<ArticleHit>>;
+
+    /// The article with id `id`, when stored.
+    fn article(&self, id: &ArticleId) -> Result<Option<StoredArticle>>;
+
+    /// Every outlet with its article and story counts, biggest first.
+    fn sources(&self) -> Result<Vec<SourceCount>>;
+
+    /// Starts a placement: until [`Self::commit_batch`] or
+    /// [`Self::abandon_placement`], no other writer of this database places
+    /// or writes, and reads see everything committed before.
+    fn begin_placement(&mut self) -> Result<()>;
+
+    /// Ends a placement without writing (the placement failed).
+    fn abandon_placement(&mut self);
+
+    /// Writes `batch` in one transaction (all of it or none) and ends the
+    /// placement, if one was begun. Returns the highest `seq` stored once
+    /// the batch is in: the caller has seen everything up to it.
+    fn commit_batch(&mut self, batch: &Batch) -> Result<i64>;
+}
+
+/// True when `db` names a PostgreSQL database (a `postgres://` or
+/// `postgresql://` URL) rather than an SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// How to name the store `db` in messages: a PostgreSQL URL without its
+/// password, else the file path.
+pub fn display(db: &Path) -> String {
+    let text = db.display().to_string();
+    if is_postgres_url(&text) {
+        crate::redact(&text)
+    } else {
+        text
+    }
+}
+
+/// Opens (creating and migrating) the store `db` names: a PostgreSQL URL or
+/// an SQLite file path.
+pub fn open(db: &Path) -> Result<Box<dyn Backend>> {
+    match db.to_str().filter(|s| is_postgres_url(s)) {
+        Some(url) => Ok(Box::new(PgStore::open(url)?)),
+        None => Ok(Box::new(Store::open(db)?)),
+    }
+}
+
+/// Opens the store `db` names for reading only: for SQLite a read-only
+/// connection to a file that must already be at this build's schema (see
+/// [`Store::open_reader`]); for PostgreSQL an ordinary connection.
+pub fn open_reader(db: &Path) -> Result<Box<dyn Backend>> {
+    match db.to_str().filter(|s| is_postgres_url(s)) {
+        Some(url) => Ok(Box::new(PgStore::open(url)?)),
+        None => Ok(Box::new(Store::open_reader(db)?)),
+    }
+}
+
+impl Backend for Store {
+    fn content_hash(&self, id: &ArticleId) -> Result<Option<String>> {
+        Store::content_hash(self, id)
+    }
+
+    fn article_count(&self) -> Result<u64> {
+        Store::article_count(self)
+    }
+
+    fn articles(&self) -> Result<Vec<StoredArticle>> {
+        Store::articles(self)
+    }
+
+    fn articles_after(&self, seq: i64) -> Result<Vec<StoredArticle>> {
+        Store::articles_after(self, seq)
+    }
+
+    fn story_articles(&self, story: &StoryId) -> Result<Vec<StoredArticle>> {
+        Store::story_articles(self, story)
+    }
+
+    fn stories(&self) -> Result<Vec<StoryRow>> {
+        Store::stories(self)
+    }
+
+    fn brief(&self, story: &StoryId) -> Result<Option<Brief>> {
+        Store::brief(self, story)
+    }
+
+    fn stories_with_prefix(&self, prefix: &str) -> Result<Vec<StoryId>> {
+        Store::stories_with_prefix(self, prefix)
+    }
+
+    fn story_count(&self) -> Result<u64> {
+        Store::story_count(self)
+    }
+
+    fn find_stories(&self, filter: &StoryFilter) -> Result<Page<StorySummary>> {
+        Store::find_stories(self, filter)
+    }
+
+    fn find_articles(&self, filter: &ArticleFilter) -> Result<Page<ArticleHit>> {
+        Store::find_articles(self, filter)
+    }
+
+    fn article(&self, id: &ArticleId) -> Result<Option<StoredArticle>> {
+        Store::article(self, id)
+    }
+
+    fn sources(&self) -> Result<Vec<SourceCount>> {
+        Store::sources(self)
+    }
+
+    // One writer per SQLite file (the engine that opened it), so nothing
+    // else can place or write in between.
+    fn begin_placement(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    fn abandon_placement(&mut self) {}
+
+    fn commit_batch(&mut self, batch: &Batch) -> Result<i64> {
+        self.write(batch)?;
+        self.max_seq()
+    }
+}
+
+// Kept here rather than in `store.rs`: these exist for the writer protocol
+// above.
+impl Store {
+    /// The stored articles with `seq` greater than `seq`, in arrival order.
+    pub fn articles_after(&self, seq: i64) -> Result<Vec<StoredArticle>> {
+        use crate::error::Context;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM articles WHERE seq > ?1 ORDER BY seq",
+                crate::store::ARTICLE_COLUMNS
+            ))
+            .context("listing new articles")?;
+        let rows = stmt
+            .query_map([seq], crate::store::read_article)
+            .context("listing new articles")?;
+        rows.map(|r| r.context("reading an article")?).collect()
+    }
+
+    /// The highest stored `seq`, 0 for an empty store.
+    pub fn max_seq(&self) -> Result<i64> {
+        use crate::error::Context;
+        self.conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
+                r.get(0)
+            })
+            .context("reading the last sequence number")
+    }
+}

@@ -1,0 +1,464 @@
+//! The store on a PostgreSQL server, so several ingest workers and API
+//! servers share one database.
+//!
+//! Same tables and behaviour as the SQLite store (see [`crate::Backend`]):
+//! articles in arrival order (`seq`, an identity column), stories with their
+//! stored briefs, one transaction per batch, versioned migrations
+//! ([`migrations`]), full-text search with PostgreSQL's `tsvector` and the
+//! English configuration ([`search`](self)). Text columns use the "C"
+//! collation so ids, dates and sources sort byte-wise, as SQLite sorts them.
+//!
+//! # Several writers
+//!
+//! Each worker keeps its own clustering state, built by replaying the
+//! stored stream in `seq` order; a new article's story depends on everything
+//! placed before it. For every worker to see the same stream as the store,
+//! placing and writing a batch is serialised across the database:
+//!
+//! 1. [`Backend::begin_placement`] opens a transaction and takes a
+//!    transaction-scoped advisory lock (one per schema). Only one writer
+//!    holds it; the others wait.
+//! 2. Under the lock the worker reads what others stored since it last
+//!    looked ([`Backend::articles_after`] its last seen `seq`) and replays
+//!    it, re-checks which of its articles are stored by now (so an article
+//!    read by two workers is stored once), places the rest and builds the
+//!    briefs of the stories they touched from the stored members.
+//! 3. [`Backend::commit_batch`] inserts and commits, which releases the lock.
+//!    Because every insert happens under the lock, `seq` order is commit
+//!    order, so "everything after my last seq" is exactly what others added.
+//!
+//! The unique article id is the backstop: a duplicate can never be stored,
+//! it fails (and rolls back) the batch instead. Reading the stream back and
+//! analysing articles happen outside the lock, so workers overlap there;
+//! only placement (fast, in memory) and the insert are serial.
+
+mod migrations;
+mod search;
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use ::postgres::types::ToSql;
+use ::postgres::{Client, NoTls, Row};
+use chrono::{DateTime, Utc};
+use parallax_model::{Article, ArticleId, Brief, Origin, Source, StoryId};
+
+use crate::error::Context;
+use crate::{
+    ArticleFilter, ArticleHit, Backend, Batch, Page, Result, SourceCount, StoreError,
+    StoredArticle, StoryFilter, StoryRow, StorySummary,
+};
+
+pub use migrations::MIGRATIONS as PG_MIGRATIONS;
+
+/// First key of the advisory locks; the second is a hash of the schema, so
+/// stores in different schemas of one database never wait on each other.
+const LOCK_SPACE: i32 = 0x5058_4c00;
+/// Advisory lock class taken while migrating.
+const MIGRATE_LOCK: i32 = LOCK_SPACE + 1;
+/// Advisory lock class taken while placing and writing a batch.
+const PLACE_LOCK: i32 = LOCK_SPACE + 2;
+
+/// A handle on a PostgreSQL store: one connection.
+pub struct PgStore {
+    // The sync client needs `&mut` for every query; the store's readers take
+    // `&self`, so the connection sits behind a lock (never contended: one
+    // handle is used by one thread at a time).
+    // `None` only while dropping.
+    client: Option<Mutex<Client>>,
+    /// A placement transaction is open (and holds the advisory lock).
+    placing: bool,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user:password@host:port/db`, any
+    /// libpq-style URL the `postgres` crate reads) and migrates the schema
+    /// its `search_path` names (`public` by default).
+    pub fn open(url: &str) -> Result<Self> {
+        let connect_err = |source| StoreError::PgConnect {
+            url: redact(url),
+            source,
+        };
+        let mut config: ::postgres::Config = url.parse().map_err(connect_err)?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(10));
+        }
+        let mut client = config.connect(NoTls).map_err(connect_err)?;
+        migrations::migrate(&mut client)?;
+        Ok(Self {
+            client: Some(Mutex::new(client)),
+            placing: false,
+        })
+    }
+
+    fn client(&self) -> MutexGuard<'_, Client> {
+        // A panic while holding the lock leaves the connection usable: the
+        // server aborts any half-done transaction on the next BEGIN.
+        self.client
+            .as_ref()
+            .expect("the connection lives until drop")
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn client_mut(&mut self) -> &mut Client {
+        self.client
+            .as_mut()
+            .expect("the connection lives until drop")
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        context: &'static str,
+    ) -> Result<Vec<Row>> {
+        self.client().query(sql, params).context(context)
+    }
+
+    fn read_articles(
+        &self,
+        filter: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<StoredArticle>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles {filter}");
+        self.query(&sql, params, "listing articles")?
+            .iter()
+            .map(read_article)
+            .collect()
+    }
+
+    /// Opens the write transaction and takes the placement lock.
+    fn lock(client: &mut Client) -> Result<()> {
+        client
+            .batch_execute("BEGIN")
+            .context("starting a write transaction")?;
+        client
+            .execute(
+                "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))",
+                &[&PLACE_LOCK],
+            )
+            .context("waiting for the placement lock")?;
+        Ok(())
+    }
+
+    fn write_in_transaction(client: &mut Client, batch: &Batch) -> Result<i64> {
+        let now = Utc::now().to_rfc3339();
+        let insert = client
+            .prepare(
+                "INSERT INTO articles (id, content_hash, story_id, title, url, source,
+                    published, lang, body, removed, origin, ingested_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .context("preparing the article insert")?;
+        for new in &batch.articles {
+            let a = &new.article;
+            client
+                .execute(
+                    &insert,
+                    &[
+                        &a.id.as_str(),
+                        &new.content_hash,
+                        &new.story.as_str(),
+                        &a.title,
+                        &a.url,
+                        &a.source.as_ref().map(|s| s.0.as_str()),
+                        &a.published.map(|d| d.to_rfc3339()),
+                        &a.lang,
+                        &a.body,
+                        &to_json(&a.removed),
+                        &to_json(&a.origin),
+                        &now,
+                    ],
+                )
+                .context("inserting an article")?;
+        }
+        let upsert = client
+            .prepare(
+                "INSERT INTO stories (id, first_seq, title, brief, updated_at, search)
+                 VALUES ($1, (SELECT MIN(seq) FROM articles WHERE story_id = $1), $2, $3, $4,
+                         to_tsvector('english', $5))
+                 ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, brief = EXCLUDED.brief,
+                    updated_at = EXCLUDED.updated_at, search = EXCLUDED.search",
+            )
+            .context("preparing the story upsert")?;
+        for brief in &batch.briefs {
+            client
+                .execute(
+                    &upsert,
+                    &[
+                        &brief.story.as_str(),
+                        &brief.title,
+                        &to_json(brief),
+                        &now,
+                        &search::story_text(brief),
+                    ],
+                )
+                .context("storing a brief")?;
+        }
+        let last: i64 = client
+            .query_one("SELECT COALESCE(MAX(seq), 0) FROM articles", &[])
+            .context("reading the last sequence number")?
+            .get(0);
+        client
+            .batch_execute("COMMIT")
+            .context("committing a batch")?;
+        Ok(last)
+    }
+}
+
+impl Backend for PgStore {
+    fn content_hash(&self, id: &ArticleId) -> Result<Option<String>> {
+        Ok(self
+            .query(
+                "SELECT content_hash FROM articles WHERE id = $1",
+                &[&id.as_str()],
+                "looking up an article",
+            )?
+            .first()
+            .map(|r| r.get(0)))
+    }
+
+    fn content_hashes(&self, ids: &[&ArticleId]) -> Result<HashMap<ArticleId, String>> {
+        let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+        Ok(self
+            .query(
+                "SELECT id, content_hash FROM articles WHERE id = ANY($1)",
+                &[&ids],
+                "looking up articles",
+            )?
+            .iter()
+            .map(|r| (ArticleId(r.get(0)), r.get(1)))
+            .collect())
+    }
+
+    fn article_count(&self) -> Result<u64> {
+        let rows = self.query("SELECT COUNT(*) FROM articles", &[], "counting articles")?;
+        Ok(rows[0].get::<_, i64>(0) as u64)
+    }
+
+    fn articles(&self) -> Result<Vec<StoredArticle>> {
+        self.read_articles("ORDER BY seq", &[])
+    }
+
+    fn articles_after(&self, seq: i64) -> Result<Vec<StoredArticle>> {
+        self.read_articles("WHERE seq > $1 ORDER BY seq", &[&seq])
+    }
+
+    fn story_articles(&self, story: &StoryId) -> Result<Vec<StoredArticle>> {
+        self.read_articles("WHERE story_id = $1 ORDER BY seq", &[&story.as_str()])
+    }
+
+    fn stories(&self) -> Result<Vec<StoryRow>> {
+        let rows = self.query(
+            "SELECT s.id, s.title, a.id FROM stories s
+             JOIN articles a ON a.story_id = s.id
+             ORDER BY s.first_seq, a.seq",
+            &[],
+            "listing stories",
+        )?;
+        let mut out: Vec<StoryRow> = Vec::new();
+        for row in &rows {
+            let id: String = row.get(0);
+            let article = ArticleId(row.get(2));
+            match out.last_mut() {
+                Some(last) if last.id.0 == id => last.articles.push(article),
+                _ => out.push(StoryRow {
+                    id: StoryId(id),
+                    title: row.get(1),
+                    articles: vec![article],
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    fn brief(&self, story: &StoryId) -> Result<Option<Brief>> {
+        self.query(
+            "SELECT brief FROM stories WHERE id = $1",
+            &[&story.as_str()],
+            "reading a brief",
+        )?
+        .first()
+        .map(|r| from_json(r.get(0), || format!("brief of story {story}")))
+        .transpose()
+    }
+
+    fn stories_with_prefix(&self, prefix: &str) -> Result<Vec<StoryId>> {
+        Ok(self
+            .query(
+                "SELECT id FROM stories WHERE starts_with(id, $1) ORDER BY id",
+                &[&prefix],
+                "resolving a story id",
+            )?
+            .iter()
+            .map(|r| StoryId(r.get(0)))
+            .collect())
+    }
+
+    fn story_count(&self) -> Result<u64> {
+        let rows = self.query("SELECT COUNT(*) FROM stories", &[], "counting stories")?;
+        Ok(rows[0].get::<_, i64>(0) as u64)
+    }
+
+    fn find_stories(&self, filter: &StoryFilter) -> Result<Page<StorySummary>> {
+        search::find_stories(&mut self.client(), filter)
+    }
+
+    fn find_articles(&self, filter: &ArticleFilter) -> Result<Page<ArticleHit>> {
+        search::find_articles(&mut self.client(), filter)
+    }
+
+    fn article(&self, id: &ArticleId) -> Result<Option<StoredArticle>> {
+        Ok(self
+            .read_articles("WHERE id = $1", &[&id.as_str()])?
+            .into_iter()
+            .next())
+    }
+
+    fn sources(&self) -> Result<Vec<SourceCount>> {
+        Ok(self
+            .query(
+                "SELECT source, COUNT(*), COUNT(DISTINCT story_id) FROM articles
+                 GROUP BY source ORDER BY COUNT(*) DESC, source NULLS FIRST",
+                &[],
+                "listing sources",
+            )?
+            .iter()
+            .map(|r| SourceCount {
+                source: r.get(0),
+                articles: r.get::<_, i64>(1) as u64,
+                stories: r.get::<_, i64>(2) as u64,
+            })
+            .collect())
+    }
+
+    fn begin_placement(&mut self) -> Result<()> {
+        if self.placing {
+            return Ok(());
+        }
+        let client = self.client_mut();
+        if let Err(e) = Self::lock(client) {
+            let _ = client.batch_execute("ROLLBACK");
+            return Err(e);
+        }
+        self.placing = true;
+        Ok(())
+    }
+
+    fn abandon_placement(&mut self) {
+        if std::mem::take(&mut self.placing) {
+            let client = self.client_mut();
+            // Rolling back releases the lock; should the connection be gone,
+            // the server has rolled back already.
+            let _ = client.batch_execute("ROLLBACK");
+        }
+    }
+
+    fn commit_batch(&mut self, batch: &Batch) -> Result<i64> {
+        // A write outside a placement still takes the lock, so `seq` order
+        // stays commit order for every writer.
+        self.begin_placement()?;
+        self.placing = false;
+        let client = self.client_mut();
+        let written = Self::write_in_transaction(client, batch);
+        if written.is_err() {
+            let _ = client.batch_execute("ROLLBACK");
+        }
+        written
+    }
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // Closing the connection runs the sync client's own small runtime,
+        // which panics on a thread that drives an async runtime (a server's
+        // state dropped at shutdown); a thread of its own is always safe.
+        // The server rolls back an open placement when the session ends.
+        if let Some(client) = self.client.take() {
+            let _ = std::thread::spawn(move || drop(client)).join();
+        }
+    }
+}
+
+const ARTICLE_COLUMNS: &str =
+    "seq, id, content_hash, story_id, title, url, source, published, lang, body, removed, origin";
+
+fn read_article(row: &Row) -> Result<StoredArticle> {
+    let id: String = row.get(1);
+    let published = row
+        .get::<_, Option<String>>(7)
+        .map(|p| {
+            DateTime::parse_from_rfc3339(&p)
+                .map(|d| d.with_timezone(&Utc))
+                .map_err(|e| StoreError::Corrupt {
+                    what: format!("published date of article {id}"),
+                    detail: e.to_string(),
+                })
+        })
+        .transpose()?;
+    Ok(StoredArticle {
+        seq: row.get(0),
+        content_hash: row.get(2),
+        story: StoryId(row.get(3)),
+        article: Article {
+            title: row.get(4),
+            url: row.get(5),
+            source: row.get::<_, Option<String>>(6).map(Source),
+            published,
+            lang: row.get(8),
+            body: row.get(9),
+            removed: from_json(row.get(10), || format!("removals of article {id}"))?,
+            origin: from_json::<Origin>(row.get(11), || format!("origin of article {id}"))?,
+            id: ArticleId(id),
+        },
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // Our own model types always serialise.
+    serde_json::to_string(value).expect("model types serialise to JSON")
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: impl Fn() -> String) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        what: what(),
+        detail: e.to_string(),
+    })
+}
+
+/// `url` with its password (if any) replaced, fit for a message or a log.
+pub fn redact(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[start..];
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => match rest[..at].find(':') {
+            Some(colon) => format!("{}{}:***{}", &url[..start], &rest[..colon], &rest[at..]),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_left_out_of_messages() {
+        assert_eq!(
+            redact("postgres://px:secret@127.0.0.1:5432/px"),
+            "postgres://px:***@127.0.0.1:5432/px"
+        );
+        assert_eq!(redact("postgres://px@host/db"), "postgres://px@host/db");
+        assert_eq!(
+            redact("postgresql://host/db?user=a"),
+            "postgresql://host/db?user=a"
+        );
+    }
+}

@@ -1,0 +1,794 @@
+//! The store suite over every backend: each behaviour is one function on
+//! [`Backend`], run for SQLite always and for PostgreSQL when
+//! `PARALLAX_TEST_PG` holds a connection URL (`tests/postgres/ci.sh` starts
+//! a server and sets it). Without it the PostgreSQL tests say they are
+//! skipped, unless `PARALLAX_REQUIRE_PG=1`, when they fail. Each PostgreSQL
+//! test works in a fresh schema of its own, so they run in parallel.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Barrier};
+
+use chrono::{TimeZone, Utc};
+use parallax_model::{
+    Article, ArticleId, Brief, CitedSentence, Entity, EntityKind, Origin, Source, SourceRef,
+    StoryId,
+};
+use parallax_store::{
+    ArticleFilter, Backend, Batch, NewArticle, PgStore, Store, StoreError, StoryFilter,
+};
+
+// ---- fixtures ----------------------------------------------------------
+
+/// Opens the store under test; call again to reopen it.
+struct Fixture {
+    open: Box<dyn Fn() -> Box<dyn Backend>>,
+    /// Keeps the SQLite folder alive, or drops the PostgreSQL schema.
+    _guard: Box<dyn std::any::Any>,
+}
+
+fn sqlite() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/parallax.db");
+    Fixture {
+        open: Box::new(move || Box::new(Store::open(&path).unwrap())),
+        _guard: Box::new(dir),
+    }
+}
+
+/// A schema that is dropped when the test ends.
+struct Schema {
+    url: String,
+    name: String,
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = ::postgres::Client::connect(&self.url, ::postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+        }
+    }
+}
+
+/// The PostgreSQL URL to test against, or `None` (skip) when none is set.
+fn pg_url(test: &str) -> Option<String> {
+    let required = std::env::var("PARALLAX_REQUIRE_PG").is_ok_and(|v| v == "1");
+    match std::env::var("PARALLAX_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if required => panic!(
+            "{test}: PARALLAX_REQUIRE_PG=1 but PARALLAX_TEST_PG is not set \
+             (start a server with tests/postgres/ci.sh)"
+        ),
+        _ => {
+            eprintln!(
+                "note: {test} on PostgreSQL skipped: set PARALLAX_TEST_PG=postgres://... \
+                 (tests/postgres/ci.sh starts a server and prints it)"
+            );
+            None
+        }
+    }
+}
+
+/// `url` with its search path set to `schema`.
+fn with_schema(url: &str, schema: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-csearch_path%3D{schema}")
+}
+
+fn pg_schema(test: &str) -> Option<Schema> {
+    let url = pg_url(test)?;
+    let name = format!(
+        "t_{test}_{}_{}",
+        std::process::id(),
+        Utc::now().timestamp_micros()
+    );
+    let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls)
+        .unwrap_or_else(|e| panic!("{test}: PostgreSQL at PARALLAX_TEST_PG unreachable: {e}"));
+    client
+        .batch_execute(&format!("CREATE SCHEMA {name}"))
+        .unwrap();
+    Some(Schema { url, name })
+}
+
+fn pg(test: &str) -> Option<Fixture> {
+    let schema = pg_schema(test)?;
+    let url = with_schema(&schema.url, &schema.name);
+    Some(Fixture {
+        open: Box::new(move || Box::new(PgStore::open(&url).unwrap())),
+        _guard: Box::new(schema),
+    })
+}
+
+/// One test per behaviour and backend.
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name(&super::sqlite()) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() {
+                if let Some(f) = super::pg(stringify!($name)) { super::$name(&f) }
+            })*
+        }
+    };
+}
+
+suite!(
+    batches_round_trip_and_group_into_stories,
+    a_failed_batch_stores_nothing,
+    writers_catch_up_by_sequence,
+    stories_are_found_by_text_and_filters,
+    articles_are_found_by_text_and_filters,
+    pages_and_counts,
+);
+
+// ---- data ---------------------------------------------------------------
+
+fn article(id: &str, title: &str, body: &str, source: &str, day: u32) -> Article {
+    Article {
+        id: id.into(),
+        title: Some(title.into()),
+        url: Some(format!("https://www.{}/{id}", source.to_lowercase())),
+        source: Some(Source(source.into())),
+        published: Some(Utc.with_ymd_and_hms(2018, 5, day, 9, 0, 0).unwrap()),
+        lang: Some("en".into()),
+        body: body.into(),
+        removed: vec![],
+        origin: Origin {
+            file: "in.jsonl".into(),
+            line: Some(1),
+        },
+    }
+}
+
+fn new(a: Article, story: &str) -> NewArticle {
+    NewArticle {
+        content_hash: format!("hash-{}", a.id),
+        article: a,
+        story: story.into(),
+    }
+}
+
+fn simple(id: &str, story: &str) -> NewArticle {
+    new(
+        article(
+            id,
+            &format!("Title of {id}"),
+            &format!("Body of {id}."),
+            "example.org",
+            14,
+        ),
+        story,
+    )
+}
+
+fn brief(story: &str, title: &str, members: &[&Article]) -> Brief {
+    Brief {
+        story: story.into(),
+        title: title.into(),
+        summary: format!("{title}, in one sentence."),
+        sentences: vec![CitedSentence {
+            text: format!("{title}, in one sentence."),
+            sources: members.iter().map(|a| a.id.clone()).collect(),
+        }],
+        facts: vec![],
+        quotes: vec![],
+        entities: vec![Entity {
+            name: format!("{title} Agency"),
+            kind: EntityKind::Organisation,
+            sources: vec![],
+            mentions: vec![],
+        }],
+        sources: members
+            .iter()
+            .map(|a| SourceRef {
+                article: a.id.clone(),
+                outlet: a.source.as_ref().unwrap().0.clone(),
+                title: a.title.clone(),
+                published: a.published.map(|d| d.to_rfc3339()),
+            })
+            .collect(),
+        timeline: vec![],
+        unique: vec![],
+    }
+}
+
+/// Three stories over four outlets and four days.
+fn newsroom(store: &mut dyn Backend) {
+    let a = article(
+        "zte-1",
+        "Trump vows to help ZTE",
+        "The president said tariffs on Chinese telecoms would be reconsidered.",
+        "Reuters",
+        14,
+    );
+    let b = article(
+        "zte-2",
+        "ZTE back in business",
+        "Commerce officials were told to get ZTE back into business fast.",
+        "BBC",
+        15,
+    );
+    let c = article(
+        "quake-1",
+        "Earthquake shakes Lombok",
+        "A strong earthquake struck the island; tourists were evacuated.",
+        "AP",
+        16,
+    );
+    let d = article(
+        "vote-1",
+        "Parliament votes on budget",
+        "Lawmakers approved the budget after a long night of debate.",
+        "BBC",
+        17,
+    );
+    let batch = Batch {
+        briefs: vec![
+            brief("s-zte", "ZTE rescue", &[&a, &b]),
+            brief("s-quake", "Lombok earthquake", &[&c]),
+            brief("s-vote", "Budget vote", &[&d]),
+        ],
+        articles: vec![
+            new(a, "s-zte"),
+            new(b, "s-zte"),
+            new(c, "s-quake"),
+            new(d, "s-vote"),
+        ],
+    };
+    store.commit_batch(&batch).unwrap();
+}
+
+fn story_ids(page: &parallax_store::Page<parallax_store::StorySummary>) -> Vec<&str> {
+    page.items.iter().map(|s| s.id.as_str()).collect()
+}
+
+fn stories_matching(store: &dyn Backend, filter: StoryFilter) -> Vec<String> {
+    let page = store
+        .find_stories(&StoryFilter {
+            limit: 50,
+            ..filter
+        })
+        .unwrap();
+    let mut ids: Vec<String> = story_ids(&page).iter().map(|s| s.to_string()).collect();
+    ids.sort();
+    ids
+}
+
+fn articles_matching(store: &dyn Backend, filter: ArticleFilter) -> Vec<String> {
+    let page = store
+        .find_articles(&ArticleFilter {
+            limit: 50,
+            ..filter
+        })
+        .unwrap();
+    let mut ids: Vec<String> = page.items.iter().map(|a| a.id.0.clone()).collect();
+    ids.sort();
+    ids
+}
+
+fn q(text: &str) -> Option<String> {
+    Some(text.to_owned())
+}
+
+// ---- behaviours ---------------------------------------------------------
+
+fn batches_round_trip_and_group_into_stories(f: &Fixture) {
+    {
+        let mut store = (f.open)();
+        store
+            .commit_batch(&Batch {
+                articles: vec![simple("a", "s1"), simple("b", "s2"), simple("c", "s1")],
+                briefs: vec![brief("s1", "First", &[]), brief("s2", "Second", &[])],
+            })
+            .unwrap();
+    }
+    // Reopen: everything acknowledged is there.
+    let store = (f.open)();
+    assert_eq!(store.article_count().unwrap(), 3);
+    let all = store.articles().unwrap();
+    let ids: Vec<&str> = all.iter().map(|a| a.article.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert_eq!(all[0].article, simple("a", "s1").article);
+    assert_eq!(all[0].content_hash, "hash-a");
+    let stories = store.stories().unwrap();
+    assert_eq!(stories.len(), 2);
+    assert_eq!(stories[0].id, StoryId::from("s1"));
+    assert_eq!(stories[0].title, "First");
+    assert_eq!(
+        stories[0].articles,
+        [ArticleId::from("a"), ArticleId::from("c")]
+    );
+    assert_eq!(
+        store.brief(&"s2".into()).unwrap().unwrap(),
+        brief("s2", "Second", &[])
+    );
+    assert_eq!(store.brief(&"nope".into()).unwrap(), None);
+    assert_eq!(
+        store.content_hash(&"b".into()).unwrap().as_deref(),
+        Some("hash-b")
+    );
+    assert_eq!(store.content_hash(&"zz".into()).unwrap(), None);
+    let (b, zz) = (ArticleId::from("b"), ArticleId::from("zz"));
+    let known = store.content_hashes(&[&b, &zz]).unwrap();
+    assert_eq!(known, HashMap::from([(b.clone(), "hash-b".to_owned())]));
+    assert_eq!(store.story_articles(&"s1".into()).unwrap().len(), 2);
+    assert_eq!(store.stories_with_prefix("s").unwrap().len(), 2);
+    assert_eq!(
+        store.stories_with_prefix("s2").unwrap(),
+        [StoryId::from("s2")]
+    );
+    assert_eq!(store.article(&b).unwrap().unwrap().article.id, b);
+    assert!(store.article(&zz).unwrap().is_none());
+}
+
+fn a_failed_batch_stores_nothing(f: &Fixture) {
+    let mut store = (f.open)();
+    store
+        .commit_batch(&Batch {
+            articles: vec![simple("a", "s1")],
+            briefs: vec![brief("s1", "First", &[])],
+        })
+        .unwrap();
+    // "a" again violates the unique id: the whole batch must roll back.
+    let err = store
+        .commit_batch(&Batch {
+            articles: vec![simple("b", "s1"), simple("a", "s1")],
+            briefs: vec![brief("s1", "Changed", &[])],
+        })
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Query { .. } | StoreError::PgQuery { .. }),
+        "{err}"
+    );
+    assert_eq!(store.article_count().unwrap(), 1);
+    assert_eq!(store.stories().unwrap()[0].title, "First");
+    // The handle is still usable after the failure.
+    store
+        .commit_batch(&Batch {
+            articles: vec![simple("b", "s1")],
+            briefs: vec![brief("s1", "Second try", &[])],
+        })
+        .unwrap();
+    assert_eq!(store.article_count().unwrap(), 2);
+    assert_eq!(store.stories().unwrap()[0].title, "Second try");
+}
+
+fn writers_catch_up_by_sequence(f: &Fixture) {
+    let mut one = (f.open)();
+    let mut two = (f.open)();
+    let seen_one = one.commit_batch(&Batch {
+        articles: vec![simple("a", "s1"), simple("b", "s1")],
+        briefs: vec![brief("s1", "First", &[])],
+    });
+    let seen_one = seen_one.unwrap();
+    assert_eq!(one.articles_after(0).unwrap().len(), 2);
+    assert!(one.articles_after(seen_one).unwrap().is_empty());
+    // The second handle places after reading what the first stored.
+    two.begin_placement().unwrap();
+    let new: Vec<String> = two
+        .articles_after(0)
+        .unwrap()
+        .iter()
+        .map(|a| a.article.id.0.clone())
+        .collect();
+    assert_eq!(new, ["a", "b"]);
+    let seen_two = two
+        .commit_batch(&Batch {
+            articles: vec![simple("c", "s2")],
+            briefs: vec![brief("s2", "Second", &[])],
+        })
+        .unwrap();
+    assert!(seen_two > seen_one);
+    let after: Vec<String> = one
+        .articles_after(seen_one)
+        .unwrap()
+        .iter()
+        .map(|a| a.article.id.0.clone())
+        .collect();
+    assert_eq!(after, ["c"]);
+    // An abandoned placement writes nothing and blocks no one.
+    two.begin_placement().unwrap();
+    two.abandon_placement();
+    one.commit_batch(&Batch {
+        articles: vec![simple("d", "s2")],
+        briefs: vec![brief("s2", "Second", &[])],
+    })
+    .unwrap();
+    assert_eq!(two.article_count().unwrap(), 4);
+}
+
+fn stories_are_found_by_text_and_filters(f: &Fixture) {
+    let mut store = (f.open)();
+    newsroom(store.as_mut());
+    let s = store.as_ref();
+    // All words required; stems match ("tariff" finds "tariffs").
+    assert_eq!(
+        stories_matching(
+            s,
+            StoryFilter {
+                q: q("tariff "),
+                ..Default::default()
+            }
+        ),
+        ["s-zte"]
+    );
+    assert_eq!(
+        stories_matching(
+            s,
+            StoryFilter {
+                q: q("ZTE earthquake "),
+                ..Default::default()
+            }
+        ),
+        Vec::<String>::new()
+    );
+    // The last word is a prefix unless a space follows.
+    assert_eq!(
+        stories_matching(
+            s,
+            StoryFilter {
+                q: q("earthq"),
+                ..Default::default()
+            }
+        ),
+        ["s-quake"]
+    );
+    assert!(
+        stories_matching(
+            s,
+            StoryFilter {
+                q: q("earthq "),
+                ..Default::default()
+            }
+        )
+        .is_empty()
+    );
+    // The story's own text counts: an entity name no article holds.
+    assert_eq!(
+        stories_matching(
+            s,
+            StoryFilter {
+                q: q("agency budget"),
+                ..Default::default()
+            }
+        ),
+        ["s-vote"]
+    );
+    // Query syntax is never an error.
+    assert!(
+        stories_matching(
+            s,
+            StoryFilter {
+                q: q("\"(*: OR"),
+                ..Default::default()
+            }
+        )
+        .is_empty()
+    );
+    // Filters.
+    assert_eq!(
+        stories_matching(
+            s,
+            StoryFilter {
+                source: q("bbc"),
+                ..Default::default()
+            }
+        ),
+        ["s-vote", "s-zte"]
+    );
+    assert_eq!(
+        stories_matching(
+            s,
+            StoryFilter {
+                source: q("reuters"),
+                ..Default::default()
+            }
+        ),
+        ["s-zte"]
+    );
+    assert_eq!(
+        stories_matching(
+            s,
+            StoryFilter {
+                from: q("2018-05-16"),
+                ..Default::default()
+            }
+        ),
+        ["s-quake", "s-vote"]
+    );
+    assert_eq!(
+        stories_matching(
+            s,
+            StoryFilter {
+                to: q("2018-05-14"),
+                ..Default::default()
+            }
+        ),
+        ["s-zte"]
+    );
+    assert_eq!(
+        stories_matching(
+            s,
+            StoryFilter {
+                lang: q("EN"),
+                q: q("budget"),
+                ..Default::default()
+            }
+        ),
+        ["s-vote"]
+    );
+    assert!(
+        stories_matching(
+            s,
+            StoryFilter {
+                lang: q("de"),
+                ..Default::default()
+            }
+        )
+        .is_empty()
+    );
+    // A summary carries members, outlets and dates.
+    let page = s
+        .find_stories(&StoryFilter {
+            q: q("ZTE"),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    let zte = &page.items[0];
+    assert_eq!(
+        zte.articles,
+        [ArticleId::from("zte-1"), ArticleId::from("zte-2")]
+    );
+    assert_eq!(zte.outlets, ["Reuters", "BBC"]);
+    assert_eq!(
+        zte.first_published.as_deref(),
+        Some("2018-05-14T09:00:00+00:00")
+    );
+    assert_eq!(
+        zte.last_published.as_deref(),
+        Some("2018-05-15T09:00:00+00:00")
+    );
+    assert_eq!(zte.summary, "ZTE rescue, in one sentence.");
+}
+
+fn articles_are_found_by_text_and_filters(f: &Fixture) {
+    let mut store = (f.open)();
+    newsroom(store.as_mut());
+    let s = store.as_ref();
+    assert_eq!(
+        articles_matching(
+            s,
+            ArticleFilter {
+                q: q("ZTE"),
+                ..Default::default()
+            }
+        ),
+        ["zte-1", "zte-2"]
+    );
+    assert_eq!(
+        articles_matching(
+            s,
+            ArticleFilter {
+                q: q("ZTE commer"),
+                ..Default::default()
+            }
+        ),
+        ["zte-2"]
+    );
+    assert_eq!(
+        articles_matching(
+            s,
+            ArticleFilter {
+                story: q("s-zte"),
+                source: q("BBC"),
+                ..Default::default()
+            }
+        ),
+        ["zte-2"]
+    );
+    assert_eq!(
+        articles_matching(
+            s,
+            ArticleFilter {
+                from: q("2018-05-15"),
+                to: q("2018-05-16"),
+                ..Default::default()
+            }
+        ),
+        ["quake-1", "zte-2"]
+    );
+    // Matched words are marked in the snippet.
+    let page = s
+        .find_articles(&ArticleFilter {
+            q: q("evacuated"),
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap();
+    let hit = &page.items[0];
+    assert_eq!(hit.story, StoryId::from("s-quake"));
+    assert_eq!(hit.source.as_deref(), Some("AP"));
+    let marked: Vec<&str> = hit
+        .snippet
+        .iter()
+        .filter(|p| p.hit)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(marked, ["evacuated"]);
+    let whole: String = hit.snippet.iter().map(|p| p.text.as_str()).collect();
+    assert!(whole.contains("tourists were evacuated"), "{whole}");
+    // Without a query: newest arrival first, the body's start as snippet.
+    let page = s
+        .find_articles(&ArticleFilter {
+            limit: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    let ids: Vec<&str> = page.items.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["vote-1", "quake-1"]);
+    assert!(page.more);
+    assert!(!page.items[0].snippet[0].hit);
+    assert!(
+        page.items[0].snippet[0]
+            .text
+            .starts_with("Lawmakers approved")
+    );
+}
+
+fn pages_and_counts(f: &Fixture) {
+    let mut store = (f.open)();
+    newsroom(store.as_mut());
+    let s = store.as_ref();
+    assert_eq!(s.article_count().unwrap(), 4);
+    assert_eq!(s.story_count().unwrap(), 3);
+    // Newest update first, then newest founding; pages follow on.
+    let first = s
+        .find_stories(&StoryFilter {
+            limit: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    let second = s
+        .find_stories(&StoryFilter {
+            limit: 2,
+            offset: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(story_ids(&first), ["s-vote", "s-quake"]);
+    assert!(first.more);
+    assert_eq!(story_ids(&second), ["s-zte"]);
+    assert!(!second.more);
+    let sources: Vec<(Option<String>, u64, u64)> = s
+        .sources()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.source, c.articles, c.stories))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            (Some("BBC".to_owned()), 2, 2),
+            (Some("AP".to_owned()), 1, 1),
+            (Some("Reuters".to_owned()), 1, 1),
+        ]
+    );
+}
+
+// ---- PostgreSQL only ----------------------------------------------------
+
+#[test]
+fn postgres_refuses_a_schema_from_a_newer_build() {
+    let Some(schema) = pg_schema("newer") else {
+        return;
+    };
+    let url = with_schema(&schema.url, &schema.name);
+    drop(PgStore::open(&url).unwrap());
+    let mut c = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+    c.execute(
+        "UPDATE parallax_schema SET version = $1",
+        &[&(parallax_store::PG_MIGRATIONS.len() as i64 + 1)],
+    )
+    .unwrap();
+    let err = PgStore::open(&url).err().unwrap();
+    assert!(err.to_string().contains("newer"), "{err}");
+}
+
+#[test]
+fn postgres_reports_an_unreachable_server() {
+    // Port 9 (discard) on loopback has no PostgreSQL; the message names the
+    // URL without its password.
+    let err = PgStore::open("postgres://me:secret@127.0.0.1:9/db?connect_timeout=2")
+        .err()
+        .unwrap();
+    let msg = err.to_string();
+    assert!(msg.contains("postgres://me:***@127.0.0.1:9/db"), "{msg}");
+    assert!(!msg.contains("secret"), "{msg}");
+}
+
+/// Four writers on one database, each with overlapping articles, follow the
+/// placement protocol with a placement that depends on everything stored
+/// before (the n-th article of the stream joins story n / 5): afterwards
+/// every article is stored once, and the stored stories are exactly what
+/// one writer placing the stream in `seq` order would have chosen.
+#[test]
+fn postgres_concurrent_writers_agree() {
+    let Some(schema) = pg_schema("concurrent") else {
+        return;
+    };
+    let url = with_schema(&schema.url, &schema.name);
+    drop(PgStore::open(&url).unwrap());
+    const WRITERS: usize = 4;
+    const PER_WRITER: usize = 60;
+    const BATCH: usize = 7;
+    let barrier = Arc::new(Barrier::new(WRITERS));
+    let workers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let (url, barrier) = (url.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut store = PgStore::open(&url).unwrap();
+                // Writer w takes ids [30w, 30w + 60): each id is offered by
+                // two writers, in different orders.
+                let mut ids: Vec<usize> = (w * 30..w * 30 + PER_WRITER).collect();
+                if w % 2 == 1 {
+                    ids.reverse();
+                }
+                let mut seen = 0i64;
+                let mut count = 0usize;
+                barrier.wait();
+                for chunk in ids.chunks(BATCH) {
+                    store.begin_placement().unwrap();
+                    let new = store.articles_after(seen).unwrap();
+                    count += new.len();
+                    let names: Vec<ArticleId> = chunk
+                        .iter()
+                        .map(|i| ArticleId(format!("a{i:03}")))
+                        .collect();
+                    let refs: Vec<&ArticleId> = names.iter().collect();
+                    let known = store.content_hashes(&refs).unwrap();
+                    let mut articles = Vec::new();
+                    for id in names.iter().filter(|id| !known.contains_key(id)) {
+                        articles.push(simple(id.as_str(), &format!("s{}", count / 5)));
+                        count += 1;
+                    }
+                    let stories: HashSet<StoryId> =
+                        articles.iter().map(|a| a.story.clone()).collect();
+                    let briefs = stories
+                        .iter()
+                        .map(|s| brief(s.as_str(), s.as_str(), &[]))
+                        .collect();
+                    seen = store.commit_batch(&Batch { articles, briefs }).unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let store = PgStore::open(&url).unwrap();
+    let all = store.articles().unwrap();
+    let ids: HashSet<&str> = all.iter().map(|a| a.article.id.as_str()).collect();
+    let expected = 30 * (WRITERS - 1) + PER_WRITER;
+    assert_eq!(all.len(), expected, "an article was lost or stored twice");
+    assert_eq!(ids.len(), expected);
+    for (rank, a) in all.iter().enumerate() {
+        assert_eq!(
+            a.story.as_str(),
+            format!("s{}", rank / 5),
+            "article {} (stream position {rank}) was placed on a stale view",
+            a.article.id
+        );
+    }
+    let members: usize = store
+        .stories()
+        .unwrap()
+        .iter()
+        .map(|s| s.articles.len())
+        .sum();
+    assert_eq!(
+        members, expected,
+        "every article belongs to exactly one story"
+    );
+}
