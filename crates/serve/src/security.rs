@@ -230,8 +230,8 @@ impl Access {
                 None => Some(
                     ApiError::new(
                         StatusCode::FORBIDDEN,
-                        "this server has no token, so it accepts writes from its own machine \
-                         only (start it with PARALLAX_TOKEN or --token-file)",
+                        "this server has no token, so it accepts writes only from loopback \
+                         clients (127.0.0.1, ::1); start it with PARALLAX_TOKEN or --token-file",
                     )
                     .into_response(),
                 ),

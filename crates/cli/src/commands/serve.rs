@@ -148,8 +148,8 @@ pub fn serve(
         && !access.allow_anonymous_writes
     {
         eprintln!(
-            "parallax: no token: writes are accepted from this machine only \
-             (set PARALLAX_TOKEN or --token-file to accept them from {addr})"
+            "parallax: no token: writes are accepted from loopback clients only \
+             (set PARALLAX_TOKEN or --token-file to accept them from the network)"
         );
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
