@@ -121,6 +121,8 @@ enum Command {
         /// Do not cache list and search responses (for measuring).
         #[arg(long)]
         no_cache: bool,
+        #[command(flatten)]
+        security: commands::serve::SecurityArgs,
     },
     /// Cluster an Article JSONL stream into stories (assignments TSV).
     Cluster {
@@ -246,7 +248,8 @@ fn main() -> ExitCode {
             addr,
             max_body,
             no_cache,
-        } => commands::serve::serve(&db.db, &addr, max_body, no_cache),
+            security,
+        } => commands::serve::serve(&db.db, &addr, max_body, no_cache, &security),
         Command::Cluster {
             input,
             output,

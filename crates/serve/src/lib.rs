@@ -36,6 +36,11 @@
 //!   DOM as text (`textContent`), never parsed as HTML.
 //! * **Bounded bodies.** Request bodies above a limit (64 MiB by default)
 //!   are refused with `413` before they are read whole.
+//! * **Guarded.** Writes need a bearer token when one is configured (only
+//!   clients on the server's machine may write without one), clients are
+//!   rate-limited per address, reads, bodies and request heads have time
+//!   limits, and every answer carries the safety headers ([`security`],
+//!   `docs/SERVE.md`).
 //!
 //! Search itself is SQLite FTS5 inside the store (`parallax_store`'s
 //! `search` module); [`search`] turns query strings into its filters.
@@ -43,6 +48,7 @@
 pub mod openapi;
 pub mod routes;
 pub mod search;
+pub mod security;
 pub mod state;
 pub mod web;
 
@@ -50,14 +56,27 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::extract::ConnectInfo;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tracing::info;
+use tower::Layer;
+use tracing::{debug, info, warn};
 
+pub use security::{Access, RateLimit, Token};
 pub use state::AppState;
 
 /// Default limit on a request body: 64 MiB.
 pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
+/// Default request timeout (see [`ServeConfig::request_timeout`]).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit on receiving a request head (see
+/// [`ServeConfig::header_timeout`]).
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -72,6 +91,17 @@ pub struct ServeConfig {
     pub readers: usize,
     /// Cache list and search responses.
     pub cache: bool,
+    /// Who may read and write ([`security`]).
+    pub access: Access,
+    /// Requests per second and burst per client.
+    pub rate_limit: RateLimit,
+    /// A read must be answered, a request body received and an ingest
+    /// admitted to the writer within this (`503`, `408`, `503`).
+    pub request_timeout: Duration,
+    /// A request head must arrive within this after the connection opens or
+    /// the previous response (the connection is closed otherwise): slow or
+    /// idle clients do not hold connections.
+    pub header_timeout: Duration,
 }
 
 impl ServeConfig {
@@ -84,6 +114,10 @@ impl ServeConfig {
             max_body: DEFAULT_MAX_BODY,
             readers: (cores * 2).clamp(4, 32),
             cache: true,
+            access: Access::default(),
+            rate_limit: RateLimit::default(),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
         }
     }
 }
@@ -108,6 +142,7 @@ pub enum ServeError {
 pub struct Server {
     listener: TcpListener,
     state: Arc<AppState>,
+    header_timeout: Duration,
 }
 
 impl Server {
@@ -127,7 +162,11 @@ impl Server {
                 source,
             })?;
         state.start_engine(config.db.clone());
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            header_timeout: config.header_timeout,
+        })
     }
 
     /// The address actually bound (the port, when 0 was asked for).
@@ -145,15 +184,53 @@ impl Server {
     /// Serves until `shutdown` completes, then stops accepting, lets the
     /// requests in flight finish (an ingest commits what it read) and
     /// returns.
+    ///
+    /// The accept loop is ours rather than `axum::serve` because that one
+    /// sets no timer on hyper's connections, and without a timer hyper
+    /// cannot time out a request head: a client sending one header byte a
+    /// minute (slow-loris) would hold its connection for ever. Each
+    /// connection also carries its peer address ([`ConnectInfo`]) for the
+    /// rate limit and the loopback rule.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         info!(addr = %self.local_addr(), "serving");
         let app = routes::router(self.state.clone());
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        let mut http = http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(self.header_timeout);
+        let graceful = GracefulShutdown::new();
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        // Out of file descriptors, or a connection reset
+                        // before it was accepted: the listener itself is
+                        // fine, so pause briefly instead of spinning.
+                        warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let service =
+                TowerToHyperService::new(axum::Extension(ConnectInfo(peer)).layer(app.clone()));
+            let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            tokio::spawn(async move {
+                if let Err(e) = conn.await {
+                    debug!(%peer, error = %e, "connection ended with an error");
+                }
+            });
+        }
+        drop(self.listener);
+        // Idle connections close now; those with a request in flight close
+        // once it is answered.
+        graceful.shutdown().await;
         // Wait for an ingest still holding the engine (its client may have
         // gone) so the last batch is committed before the process exits.
         self.state.writer.quiesce().await;

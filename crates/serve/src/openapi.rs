@@ -210,9 +210,21 @@ pub const ROUTES: &[Route] = &[
         )),
         ok: (200, JSON, Some("IngestResult")),
         errors: &[
+            (
+                401,
+                "The server has a token and the request did not carry it (Authorization: Bearer)",
+            ),
+            (
+                403,
+                "Writes refused: read-only server, another web origin, or no token configured and a client not on the server's machine",
+            ),
+            (408, "The body did not arrive within the request timeout"),
             (413, "Body larger than the server's limit"),
             (422, "No line could be read as an article"),
-            (503, "The engine is still loading"),
+            (
+                503,
+                "The engine is still loading, or other ingests held the writer for the whole request timeout (nothing stored; retry)",
+            ),
         ],
     },
     Route {
@@ -429,7 +441,10 @@ fn components() -> Value {
             json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}),
         );
     }
-    json!({ "schemas": schemas })
+    json!({
+        "schemas": schemas,
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    })
 }
 
 fn operation(route: &Route) -> Value {
@@ -456,7 +471,11 @@ fn operation(route: &Route) -> Value {
         status.to_string(),
         json!({"description": "OK", "content": content}),
     );
-    for (status, why) in route.errors {
+    let limited = (
+        429,
+        "Too many requests from this client address (see Retry-After)",
+    );
+    for (status, why) in route.errors.iter().chain(std::iter::once(&limited)) {
         responses.insert(
             status.to_string(),
             json!({"description": why, "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}}),
@@ -468,6 +487,11 @@ fn operation(route: &Route) -> Value {
         "parameters": params,
         "responses": responses,
     });
+    if route.method != "get" {
+        // The token is needed when the server has one; without one, writes
+        // are accepted from its own machine (docs/SERVE.md, "Security").
+        op["security"] = json!([{"bearer": []}, {}]);
+    }
     if let Some((media, doc)) = route.body {
         op["requestBody"] = json!({
             "required": true,

@@ -15,6 +15,7 @@ use tracing::{error, info};
 
 use crate::ServeConfig;
 use crate::routes::ApiError;
+use crate::security::{Access, RateLimiter};
 
 /// Everything a handler can reach.
 pub struct AppState {
@@ -26,6 +27,13 @@ pub struct AppState {
     pub cache: ResponseCache,
     /// Largest request body accepted.
     pub max_body: usize,
+    /// Who may read and write.
+    pub access: Access,
+    /// Requests per client, when limited.
+    pub limiter: Option<RateLimiter>,
+    /// How long a read may take, a body may take to arrive and an ingest
+    /// may wait for the writer.
+    pub timeout: Duration,
 }
 
 impl AppState {
@@ -40,6 +48,9 @@ impl AppState {
             writer: Writer::default(),
             cache: ResponseCache::new(config.cache),
             max_body: config.max_body,
+            access: config.access.clone(),
+            limiter: RateLimiter::new(config.rate_limit),
+            timeout: config.request_timeout,
         }))
     }
 

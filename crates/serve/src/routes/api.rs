@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use parallax_engine::IngestNotice;
@@ -327,8 +327,31 @@ pub async fn list_sources(State(state): Shared) -> Result<Response, ApiError> {
 }
 
 /// `POST /api/articles`: Article JSONL in, what was stored and rejected out.
-pub async fn post_articles(State(state): Shared, body: Bytes) -> Result<Response, ApiError> {
-    let mut guard = state.writer.lock().await?;
+///
+/// The body must arrive within the request timeout (`408`) and the ingest
+/// must get the writer within it (`503`, nothing stored: retry); once it
+/// has the writer it runs to its end, however long, so the answer always
+/// says exactly what was stored.
+pub async fn post_articles(State(state): Shared, request: Request) -> Result<Response, ApiError> {
+    let limit = state.timeout;
+    let body = match tokio::time::timeout(limit, Bytes::from_request(request, &state)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(rejection)) => return Err(ApiError::new(rejection.status(), rejection.body_text())),
+        Err(_) => {
+            return Err(ApiError::timeout(format!(
+                "the request body did not arrive within {} s",
+                limit.as_secs_f32()
+            )));
+        }
+    };
+    let mut guard = tokio::time::timeout(limit, state.writer.lock())
+        .await
+        .map_err(|_| {
+            ApiError::unavailable(format!(
+                "other ingests held the writer for {} s; nothing was stored, retry",
+                limit.as_secs_f32()
+            ))
+        })??;
     let done = state.clone();
     let result = tokio::task::spawn_blocking(move || {
         let engine = guard

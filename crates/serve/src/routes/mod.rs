@@ -1,5 +1,6 @@
 //! The router: every entry of [`crate::openapi::ROUTES`] bound to its
-//! handler, the body limit, and the headers every response carries.
+//! handler, the guards of [`crate::security`], the body limit, and the
+//! headers every response carries.
 
 pub mod api;
 
@@ -8,11 +9,13 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use serde_json::json;
 
 use crate::openapi::ROUTES;
+use crate::security;
 use crate::state::AppState;
 use crate::web;
 
@@ -55,11 +58,14 @@ pub fn router(state: Arc<AppState>) -> Router {
     }
     router
         .fallback(not_found)
+        // Innermost first: the last layer added sees a request first. A
+        // request is rate-limited, then authorized, then checked for size,
+        // then timed; every answer, refusals included, gets the headers.
         .layer(DefaultBodyLimit::max(state.max_body))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            refuse_announced_oversize,
-        ))
+        .layer(from_fn_with_state(state.clone(), security::read_timeout))
+        .layer(from_fn_with_state(state.clone(), refuse_announced_oversize))
+        .layer(from_fn_with_state(state.clone(), security::authorize))
+        .layer(from_fn_with_state(state.clone(), security::rate_limit))
         .layer(axum::middleware::map_response(secure_headers))
         .with_state(state)
 }
@@ -117,6 +123,13 @@ async fn secure_headers(mut response: Response) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+    // For browsers that predate `frame-ancestors`.
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Other sites may not embed these responses (as a script, an image).
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     response
 }
 
@@ -146,6 +159,11 @@ impl ApiError {
     /// 404.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 408.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::REQUEST_TIMEOUT, message)
     }
 
     /// 503.
@@ -183,10 +201,22 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response =
             (self.status, axum::Json(json!({ "error": self.message }))).into_response();
+        // An error is about this request at this moment: no cache may keep
+        // it (a 503 while loading, a 401, a 429).
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if self.status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of the body may still be on its way: do not read it
+            // as the next request.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response
     }
