@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use parallax_brief::{BriefConfig, Briefer};
 use parallax_ingest::{Event, IngestError, IngestOptions, IngestWarning, Reader};
-use parallax_model::{Article, ArticleId, Brief, StoryId};
+use parallax_model::{Article, ArticleId, Brief, CopyLink, StoryId};
 use parallax_store::{Batch, NewArticle, Store, StoryRow};
 use parallax_stories::{ClusterConfig, Clusterer};
 use tracing::{debug, info};
 
+use crate::copies::CopyDetector;
 use crate::pipeline::doc_for;
 use crate::prepare::{content_hash, prepare};
 use crate::{EngineError, Result};
@@ -79,6 +80,9 @@ pub struct IngestReport {
     pub touched: Vec<StoryId>,
     /// Of those, stories founded in this run.
     pub founded: usize,
+    /// Copy pairs (duplicate, near-duplicate, syndicated) the new articles
+    /// formed, with each other or with stored ones.
+    pub copies: usize,
 }
 
 /// Where [`Engine::ingest_inputs`] reads from.
@@ -92,9 +96,12 @@ enum Input<'a> {
 /// The engine: a store and the online state rebuilt from it.
 pub struct Engine {
     store: Store,
+    detector: CopyDetector,
     clusterer: Clusterer,
     briefer: Briefer,
     config: EngineConfig,
+    /// Copy pairs found since the last commit, stored with its batch.
+    pending_copies: Vec<CopyLink>,
 }
 
 impl Engine {
@@ -108,7 +115,7 @@ impl Engine {
         Self::resume(Store::open_in_memory()?, config)
     }
 
-    fn resume(store: Store, config: EngineConfig) -> Result<Self> {
+    fn resume(mut store: Store, config: EngineConfig) -> Result<Self> {
         let mut clusterer = Clusterer::new(config.cluster.clone());
         let mut briefer = Briefer::new(config.brief.clone());
         // Replaying the stored stream in arrival order rebuilds the exact
@@ -119,12 +126,38 @@ impl Engine {
             clusterer.replay(&doc_for(&s.article), &s.story);
             briefer.observe(&s.article);
         }
+        // The copy detector is rebuilt the same way, from the articles
+        // rather than from the `copies` table or an index file of its own:
+        // its state (which article's text each sample points to, who is
+        // the root of each copy chain) is a deterministic function of the
+        // stream in arrival order, and the articles are already read for
+        // the clusterer, so replay costs only the fingerprints (parallel,
+        // a few microseconds an article) and can never disagree with the
+        // store, as a second file written outside its transactions could
+        // after a crash. The pairs replay finds are the stored ones.
+        let refs: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
+        let mut detector = CopyDetector::default();
+        let replayed = detector.add_all(&refs);
+        // A store written before copies were kept (schema 2) has articles
+        // but no pairs: fill them in once, in one transaction.
+        if !replayed.is_empty() && store.copy_count()? == 0 {
+            info!(
+                pairs = replayed.len(),
+                "storing the copy pairs of stored articles"
+            );
+            store.write(&Batch {
+                copies: replayed,
+                ..Batch::default()
+            })?;
+        }
         debug!(articles = stored.len(), "resumed from store");
         Ok(Self {
             store,
+            detector,
             clusterer,
             briefer,
             config,
+            pending_copies: Vec::new(),
         })
     }
 
@@ -246,6 +279,9 @@ impl Engine {
             }
             None => {}
         }
+        let links = self.detector.add(&article);
+        report.copies += links.len();
+        self.pending_copies.extend(links);
         let assignment = self.clusterer.assign(&doc_for(&article));
         self.briefer.observe(&article);
         if assignment.founded {
@@ -264,8 +300,8 @@ impl Engine {
         }))
     }
 
-    /// Stores the pending articles and the new briefs of the stories they
-    /// touched, in one transaction.
+    /// Stores the pending articles, their copy pairs and the new briefs of
+    /// the stories they touched, in one transaction.
     fn commit(
         &mut self,
         pending: &mut Vec<NewArticle>,
@@ -275,30 +311,59 @@ impl Engine {
         if pending.is_empty() {
             return Ok(());
         }
+        let copies = std::mem::take(&mut self.pending_copies);
         let mut fresh: HashMap<&StoryId, Vec<&Article>> = HashMap::new();
+        let mut story_of: HashMap<&ArticleId, &StoryId> = HashMap::new();
         for n in pending.iter() {
             fresh.entry(&n.story).or_default().push(&n.article);
+            story_of.insert(&n.article.id, &n.story);
+        }
+        // Each new pair names a new article; file it under that article's
+        // story (the briefer ignores pairs that leave the story).
+        let mut fresh_copies: HashMap<&StoryId, Vec<&CopyLink>> = HashMap::new();
+        for link in &copies {
+            if let Some(story) = story_of
+                .get(&link.copy)
+                .or_else(|| story_of.get(&link.original))
+            {
+                fresh_copies.entry(story).or_default().push(link);
+            }
         }
         let mut briefs: Vec<Brief> = Vec::with_capacity(touched.len());
         for story in touched.iter() {
             let stored = self.store.story_articles(story)?;
             let mut members: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
             members.extend(fresh.get(story).into_iter().flatten().copied());
-            briefs.push(self.briefer.brief(story, &members));
+            let mut links = self.store.story_copies(story)?;
+            links.extend(
+                fresh_copies
+                    .get(story)
+                    .into_iter()
+                    .flatten()
+                    .map(|&l| l.clone()),
+            );
+            briefs.push(self.briefer.brief_with_copies(story, &members, &links));
         }
         let batch = Batch {
             articles: std::mem::take(pending),
+            copies,
             briefs,
         };
         self.store.write(&batch)?;
         debug!(
             articles = batch.articles.len(),
+            copies = batch.copies.len(),
             stories = batch.briefs.len(),
             stored_so_far = report.stored,
             "batch committed"
         );
         touched.clear();
         Ok(())
+    }
+
+    /// The copy pairs `article` is part of, as copy or as original.
+    pub fn article_copies(&self, article: &ArticleId) -> Result<Vec<CopyLink>> {
+        Ok(self.store.article_copies(article)?)
     }
 
     /// Every story, oldest first.
