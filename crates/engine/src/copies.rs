@@ -55,7 +55,7 @@ impl CopyDetector {
 
     /// Adds `articles` in order, fingerprinting them on all cores; returns
     /// every pair found, exactly as adding them one by one would.
-    pub(crate) fn add_all<'a>(&mut self, articles: &[&'a Article]) -> Vec<CopyLink> {
+    pub(crate) fn add_all(&mut self, articles: &[&Article]) -> Vec<CopyLink> {
         let mut links = Vec::new();
         let config = *self.index.config();
         for chunk in articles.chunks(CHUNK) {
