@@ -2,10 +2,9 @@
 //!
 //! The brief is told which articles copy which (as [`CopyLink`]s; finding
 //! them is the dedup stage's job). It shows each distinct text once with
-//! the outlets that carried it, and counts a text carried by many outlets
-//! as one source where the summary weighs how many sources say something:
-//! fourteen reposts of one wire story are one report, not fourteen
-//! independent confirmations.
+//! the outlets that carried it and how each copy relates to it, so
+//! fourteen reposts of one wire story read as one report carried by
+//! fourteen outlets, not as fourteen independent ones.
 
 use std::collections::HashMap;
 

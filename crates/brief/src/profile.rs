@@ -40,9 +40,6 @@ pub struct ArticleProfile<'a> {
     /// Consecutive content-term pairs over the whole body, case and
     /// punctuation ignored.
     pub bigrams: HashSet<(String, String)>,
-    /// Which text it carries: the position (in the story) of the original
-    /// it copies, else its own. Set by the briefer; 0 until then.
-    pub text: usize,
 }
 
 impl<'a> ArticleProfile<'a> {
@@ -88,7 +85,6 @@ impl<'a> ArticleProfile<'a> {
             title_terms,
             english: analyzer.lang() == Some("en"),
             bigrams,
-            text: 0,
         }
     }
 

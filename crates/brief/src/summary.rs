@@ -15,23 +15,17 @@ const MIN_WORDS: usize = 6;
 /// and so on): news puts what matters first.
 const LEAD_BONUS: f32 = 2.0;
 
-/// Weight of each term for this story: the share of the story's distinct
-/// texts that use it times its rarity in the background. What most sources
-/// say, and what is specific to the story, counts most. Copies of one text
-/// count once: reposts are not independent sources.
+/// Weight of each term for this story: the share of the story's articles
+/// that use it times its rarity in the background. What most sources say,
+/// and what is specific to the story, counts most.
 pub(crate) fn term_weights(briefer: &Briefer, profiles: &[ArticleProfile]) -> HashMap<String, f32> {
     let mut coverage: HashMap<&String, u32> = HashMap::new();
-    let mut counted: HashSet<(&String, usize)> = HashSet::new();
-    let mut texts: HashSet<usize> = HashSet::new();
     for p in profiles {
-        texts.insert(p.text);
         for t in p.term_set() {
-            if counted.insert((t, p.text)) {
-                *coverage.entry(t).or_insert(0) += 1;
-            }
+            *coverage.entry(t).or_insert(0) += 1;
         }
     }
-    let n = texts.len().max(1) as f32;
+    let n = profiles.len().max(1) as f32;
     coverage
         .into_iter()
         .map(|(t, c)| (t.clone(), (c as f32 / n) * briefer.idf(t)))
