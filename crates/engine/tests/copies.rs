@@ -189,3 +189,29 @@ fn reposts_are_stored_directed_grouped_and_survive_a_restart() {
         .expect("the seed's group");
     assert_eq!(group.copies.len(), 3, "{group:?}");
 }
+
+#[test]
+fn a_store_without_copy_pairs_gets_them_from_its_articles_on_open() {
+    let Some(files) = seeds() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let body = {
+        let mut engine = Engine::open(&db, EngineConfig::default()).unwrap();
+        engine.ingest(&files, &mut |_| {}).unwrap();
+        engine.store().articles().unwrap()[0].article.body.clone()
+    };
+    let copy = dir.path().join("copy.jsonl");
+    std::fs::write(&copy, record("copy", "Copy Daily", "2018-05-16", &body)).unwrap();
+    let stored = {
+        let mut engine = Engine::open(&db, EngineConfig::default()).unwrap();
+        engine.ingest(&[copy], &mut |_| {}).unwrap();
+        engine.store().copies().unwrap()
+    };
+    assert!(stored.iter().any(|l| l.copy.as_str() == "copy"));
+    // As a store written before the `copies` table would be: no pairs.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("DELETE FROM copies", []).unwrap();
+    drop(conn);
+    let engine = Engine::open(&db, EngineConfig::default()).unwrap();
+    assert_eq!(engine.store().copies().unwrap(), stored);
+}
