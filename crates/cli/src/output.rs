@@ -6,7 +6,8 @@ use parallax_model::Brief;
 
 /// Writes `brief` for a terminal reader: headline, cited summary, where the
 /// sources disagree (each source's figure), agreed figures, quotes with
-/// speakers, entities, timeline, what only one source reports, sources.
+/// speakers, entities, timeline, what only one source reports, texts
+/// carried by several outlets, sources.
 /// Citations are numbers into the source list printed below.
 pub fn write_brief(out: &mut impl Write, brief: &Brief) -> io::Result<()> {
     let outlets: std::collections::BTreeSet<&str> =
@@ -64,6 +65,7 @@ pub fn write_brief(out: &mut impl Write, brief: &Brief) -> io::Result<()> {
             }
         }
     }
+    write_copies(out, brief, &cite)?;
     writeln!(out, "\n  Sources")?;
     for (i, s) in brief.sources.iter().enumerate() {
         let mut line = format!("  [{}] {}", i + 1, s.outlet);
@@ -77,6 +79,56 @@ pub fn write_brief(out: &mut impl Write, brief: &Brief) -> io::Result<()> {
             line.push_str(&format!(": {t}"));
         }
         writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Each text several articles carry, once: its original, how many outlets
+/// carried it and how many edited it, then every copy with its relation.
+fn write_copies(
+    out: &mut impl Write,
+    brief: &Brief,
+    cite: &dyn Fn(&[parallax_model::ArticleId]) -> String,
+) -> io::Result<()> {
+    if brief.copies.is_empty() {
+        return Ok(());
+    }
+    let copied: usize = brief.copies.iter().map(|g| g.copies.len()).sum();
+    writeln!(
+        out,
+        "\n  Texts carried by several articles ({} distinct texts among {} articles)",
+        brief.sources.len() - copied,
+        brief.sources.len()
+    )?;
+    for g in &brief.copies {
+        let edited = g.copies.iter().filter(|c| c.relation.edited()).count();
+        let outlets = g.outlets.len();
+        writeln!(
+            out,
+            "  - {} text {}, carried by {} outlet{}, {} of {} cop{} edited",
+            g.outlet,
+            cite(std::slice::from_ref(&g.original)),
+            outlets,
+            if outlets == 1 { "" } else { "s" },
+            edited,
+            g.copies.len(),
+            if g.copies.len() == 1 { "y" } else { "ies" }
+        )?;
+        for c in &g.copies {
+            let from = if c.from == g.original {
+                String::new()
+            } else {
+                format!(", via {}", cite(std::slice::from_ref(&c.from)))
+            };
+            writeln!(
+                out,
+                "      {} {}: {} ({:.2}){from}",
+                cite(std::slice::from_ref(&c.article)),
+                c.outlet,
+                c.relation,
+                c.score
+            )?;
+        }
     }
     Ok(())
 }

@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use parallax_brief::{BriefConfig, Briefer};
 use parallax_ingest::{Event, IngestError, IngestOptions, IngestWarning, Reader};
-use parallax_model::{Article, ArticleId, Brief, StoryId};
+use parallax_model::{Article, ArticleId, Brief, CopyLink, StoryId};
 use parallax_store::{Backend, Batch, NewArticle, Store, StoryRow};
 use parallax_stories::{ClusterConfig, Clusterer, Doc};
 use tracing::{debug, info};
 
+use crate::copies::CopyDetector;
 use crate::pipeline::doc_for;
 use crate::prepare::{content_hash, prepare};
 use crate::{EngineError, Result};
@@ -79,6 +80,9 @@ pub struct IngestReport {
     pub touched: Vec<StoryId>,
     /// Of those, stories founded in this run.
     pub founded: usize,
+    /// Copy pairs (duplicate, near-duplicate, syndicated) the new articles
+    /// formed, with each other or with stored ones.
+    pub copies: usize,
 }
 
 /// Where [`Engine::ingest_inputs`] reads from.
@@ -99,6 +103,7 @@ pub struct Engine {
     store: Box<dyn Backend>,
     /// The highest `seq` this engine's clustering state has seen.
     seen: i64,
+    detector: CopyDetector,
     clusterer: Clusterer,
     briefer: Briefer,
     config: EngineConfig,
@@ -117,7 +122,7 @@ impl Engine {
         Self::resume(Box::new(Store::open_in_memory()?), config)
     }
 
-    fn resume(store: Box<dyn Backend>, config: EngineConfig) -> Result<Self> {
+    fn resume(mut store: Box<dyn Backend>, config: EngineConfig) -> Result<Self> {
         let mut clusterer = Clusterer::new(config.cluster.clone());
         let mut briefer = Briefer::new(config.brief.clone());
         // Replaying the stored stream in arrival order rebuilds the exact
@@ -128,10 +133,40 @@ impl Engine {
             clusterer.replay(&doc_for(&s.article), &s.story);
             briefer.observe(&s.article);
         }
+        // The copy detector is rebuilt the same way, from the articles
+        // rather than from the `copies` table or an index file of its own:
+        // its state (which article's text each sample points to, who is
+        // the root of each copy chain) is a deterministic function of the
+        // stream in arrival order, and the articles are already read for
+        // the clusterer, so replay costs only the fingerprints (parallel,
+        // a few microseconds an article) and can never disagree with the
+        // store, as a second file written outside its transactions could
+        // after a crash. The pairs replay finds are the stored ones.
+        let refs: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
+        let mut detector = CopyDetector::default();
+        let replayed = detector.add_all(&refs);
+        // A store written before copies were kept (schema 2) has articles
+        // but no pairs: fill them in once, in one transaction.
+        if !replayed.is_empty() && store.copy_count()? == 0 {
+            info!(
+                pairs = replayed.len(),
+                "storing the copy pairs of stored articles"
+            );
+            store.begin_placement()?;
+            let batch = Batch {
+                copies: replayed,
+                ..Batch::default()
+            };
+            if let Err(e) = store.commit_batch(&batch) {
+                store.abandon_placement();
+                return Err(e.into());
+            }
+        }
         debug!(articles = stored.len(), "resumed from store");
         Ok(Self {
             store,
             seen: stored.last().map_or(0, |s| s.seq),
+            detector,
             clusterer,
             briefer,
             config,
@@ -259,13 +294,15 @@ impl Engine {
         for s in self.store.articles_after(self.seen)? {
             self.clusterer.replay(&doc_for(&s.article), &s.story);
             self.briefer.observe(&s.article);
+            // The pairs this finds were stored by the writer of `s`.
+            self.detector.add(&s.article);
             self.seen = s.seq;
         }
         Ok(())
     }
 
-    /// Places the pending articles and stores them with the new briefs of
-    /// the stories they touched, in one transaction.
+    /// Places the pending articles and stores them with their copy pairs
+    /// and the new briefs of the stories they touched, in one transaction.
     fn commit(
         &mut self,
         pending: &mut Vec<Pending>,
@@ -292,6 +329,7 @@ impl Engine {
         self.seen = self.store.commit_batch(&batch)?;
         debug!(
             articles = batch.articles.len(),
+            copies = batch.copies.len(),
             stories = batch.briefs.len(),
             stored_so_far = report.stored,
             "batch committed"
@@ -301,8 +339,8 @@ impl Engine {
 
     /// Under the store's placement lock, once caught up (others' articles
     /// are in the clustering state before ours, as a later replay would
-    /// see them): assigns each pending article a story and briefs the
-    /// stories they touched.
+    /// see them): finds each pending article's copy pairs, assigns it a
+    /// story and briefs the stories they touched.
     fn place(
         &mut self,
         pending: Vec<Pending>,
@@ -315,12 +353,16 @@ impl Engine {
         let mut known = self.store.content_hashes(&ids)?;
         let mut articles = Vec::with_capacity(pending.len());
         let mut touched: BTreeSet<StoryId> = BTreeSet::new();
+        let mut copies: Vec<CopyLink> = Vec::new();
         for Pending { article, hash, doc } in pending {
             if let Some(stored) = known.get(&article.id) {
                 count_known(&article, &hash, stored, report, notify);
                 continue;
             }
             known.insert(article.id.clone(), hash.clone());
+            let links = self.detector.add(&article);
+            report.copies += links.len();
+            copies.extend(links);
             let assignment = self.clusterer.assign(&doc);
             self.briefer.observe(&article);
             if assignment.founded {
@@ -339,17 +381,47 @@ impl Engine {
             });
         }
         let mut fresh: HashMap<&StoryId, Vec<&Article>> = HashMap::new();
+        let mut story_of: HashMap<&ArticleId, &StoryId> = HashMap::new();
         for n in &articles {
             fresh.entry(&n.story).or_default().push(&n.article);
+            story_of.insert(&n.article.id, &n.story);
+        }
+        // Each new pair names a new article; file it under that article's
+        // story (the briefer ignores pairs that leave the story).
+        let mut fresh_copies: HashMap<&StoryId, Vec<&CopyLink>> = HashMap::new();
+        for link in &copies {
+            if let Some(story) = story_of
+                .get(&link.copy)
+                .or_else(|| story_of.get(&link.original))
+            {
+                fresh_copies.entry(story).or_default().push(link);
+            }
         }
         let mut briefs: Vec<Brief> = Vec::with_capacity(touched.len());
         for story in &touched {
             let stored = self.store.story_articles(story)?;
             let mut members: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
             members.extend(fresh.get(story).into_iter().flatten().copied());
-            briefs.push(self.briefer.brief(story, &members));
+            let mut links = self.store.story_copies(story)?;
+            links.extend(
+                fresh_copies
+                    .get(story)
+                    .into_iter()
+                    .flatten()
+                    .map(|&l| l.clone()),
+            );
+            briefs.push(self.briefer.brief_with_copies(story, &members, &links));
         }
-        Ok(Batch { articles, briefs })
+        Ok(Batch {
+            articles,
+            copies,
+            briefs,
+        })
+    }
+
+    /// The copy pairs `article` is part of, as copy or as original.
+    pub fn article_copies(&self, article: &ArticleId) -> Result<Vec<CopyLink>> {
+        Ok(self.store.article_copies(article)?)
     }
 
     /// Every story, oldest first.

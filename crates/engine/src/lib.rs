@@ -2,22 +2,26 @@
 //!
 //! ```text
 //! ingest (read + clean) -> prepare (language, content hash)
-//!        -> stories (online clustering) -> brief -> store (one transaction per batch)
+//!        -> dedup (copy pairs) -> stories (online clustering)
+//!        -> brief -> store (one transaction per batch)
 //! ```
 //!
 //! The stages never import each other; this crate is where their outputs
 //! meet. Two ways in:
 //!
 //! * [`Engine`]: the stateful path behind `parallax run`: a store on disk,
-//!   a clusterer and a briefer that resume from it, idempotent ingestion.
+//!   a copy detector, a clusterer and a briefer that resume from it,
+//!   idempotent ingestion.
 //! * [`pipeline`]: stateless runs over an in-memory list of articles, behind
 //!   the contract commands `parallax cluster` and `parallax brief`.
 
+mod copies;
 mod engine;
 mod error;
 pub mod pipeline;
 mod prepare;
 
+pub use copies::copies;
 pub use engine::{Engine, EngineConfig, IngestNotice, IngestReport};
 pub use error::EngineError;
 pub use parallax_store::{display as display_db, is_postgres_url};

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use parallax_brief::{BriefConfig, Briefer};
-use parallax_model::{Article, ArticleId, Brief, StoryId};
+use parallax_model::{Article, ArticleId, Brief, CopyLink, StoryId};
 use parallax_stories::{Assignment, ClusterConfig, Clusterer, Doc};
 use rayon::prelude::*;
 
@@ -51,8 +51,9 @@ pub fn similarity(articles: &[Article], mut emit: impl FnMut(&Article, &Article,
 const CHUNK: usize = 4096;
 
 /// Briefs for the given stories. Every article of `articles` informs term
-/// rarity; each story lists its members by id. Unknown ids are returned in
-/// the second list instead of failing the run.
+/// rarity and is checked for copies (as one stream in the given order, as
+/// `parallax run` would); each story lists its members by id. Unknown ids
+/// are returned in the second list instead of failing the run.
 pub fn briefs(
     articles: &[Article],
     stories: &[(StoryId, Vec<ArticleId>)],
@@ -62,11 +63,26 @@ pub fn briefs(
     for a in articles {
         briefer.observe(a);
     }
+    let copies = crate::copies::copies(articles);
+    // Each story gets only the pairs whose copy is one of its members.
+    let mut story_of: HashMap<&ArticleId, usize> = HashMap::new();
+    for (k, (_, members)) in stories.iter().enumerate() {
+        for id in members {
+            story_of.entry(id).or_insert(k);
+        }
+    }
+    let mut story_copies: Vec<Vec<CopyLink>> = vec![Vec::new(); stories.len()];
+    for link in copies {
+        if let Some(&k) = story_of.get(&link.copy) {
+            story_copies[k].push(link);
+        }
+    }
     let by_id: HashMap<&ArticleId, &Article> = articles.iter().map(|a| (&a.id, a)).collect();
     let mut unknown = Vec::new();
     let briefs = stories
         .iter()
-        .map(|(story, members)| {
+        .zip(&story_copies)
+        .map(|((story, members), copies)| {
             let found: Vec<&Article> = members
                 .iter()
                 .filter_map(|id| {
@@ -77,7 +93,7 @@ pub fn briefs(
                     a
                 })
                 .collect();
-            briefer.brief(story, &found)
+            briefer.brief_with_copies(story, &found, copies)
         })
         .collect();
     (briefs, unknown)

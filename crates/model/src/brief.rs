@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ArticleId, StoryId};
+use crate::{ArticleId, CopyRelation, StoryId};
 
 /// A story's brief.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +33,41 @@ pub struct Brief {
     /// For each source, what it reports that no other source does.
     #[serde(default)]
     pub unique: Vec<SourceUnique>,
+    /// Texts carried by more than one article: each original with the
+    /// articles that copied it. An article in no group is a text of its
+    /// own. Largest group first.
+    #[serde(default)]
+    pub copies: Vec<CopyGroup>,
+}
+
+/// One text carried by several articles of a story: the original and
+/// every copy of it (copies of copies included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopyGroup {
+    /// The article the text comes from (the root of the copy chain).
+    pub original: ArticleId,
+    /// Its outlet.
+    pub outlet: String,
+    /// The distinct outlets that carried the text, the original's first.
+    pub outlets: Vec<String>,
+    /// The copies in arrival order.
+    pub copies: Vec<GroupCopy>,
+}
+
+/// One copy in a [`CopyGroup`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupCopy {
+    /// The copy.
+    pub article: ArticleId,
+    /// Its outlet.
+    pub outlet: String,
+    /// The article it was copied from: the group's original, or another
+    /// copy when it copies a copy.
+    pub from: ArticleId,
+    /// How much of that text it carries.
+    pub relation: CopyRelation,
+    /// Strength in `[0, 1]`.
+    pub score: f64,
 }
 
 /// One summary sentence and the articles that carry its information.

@@ -10,14 +10,18 @@
 //!   into that body so any quote can be traced to where it was read.
 //! * [`Story`]: the articles that report one real-world event.
 //! * [`Brief`]: what Parallax tells a reader about a story.
+//! * [`CopyLink`]: one article reusing another's text, as the dedup stage
+//!   found it and the store keeps it.
 
 mod article;
 mod brief;
+mod copies;
 mod story;
 
 pub use article::{Article, ArticleId, Origin, Removal, RemovalReason, Sentence, Source, Span};
 pub use brief::{
-    Brief, CitedSentence, Entity, EntityKind, Fact, FactValue, Quote, SourceRef, SourceUnique,
-    TimelineEvent,
+    Brief, CitedSentence, CopyGroup, Entity, EntityKind, Fact, FactValue, GroupCopy, Quote,
+    SourceRef, SourceUnique, TimelineEvent,
 };
+pub use copies::{CopyLink, CopyRelation};
 pub use story::{Story, StoryId};

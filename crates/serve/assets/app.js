@@ -129,10 +129,9 @@ async function listPage(params) {
 
 async function storyPage(id) {
   const enc = encodeURIComponent(id);
-  const [brief, articles, synd] = await Promise.all([
+  const [brief, articles] = await Promise.all([
     api("/api/stories/" + enc),
     api("/api/stories/" + enc + "/articles"),
-    api("/api/stories/" + enc + "/syndication").catch(() => ({ body: { pairs: [] } })),
   ]).then((r) => r.map((x) => x.body));
 
   const outlet = new Map(brief.sources.map((s) => [s.article, s.outlet]));
@@ -190,7 +189,7 @@ async function storyPage(id) {
 
   show(head, summary, factsSection, quotesSection, entitySection,
     section("Timeline", "timeline", timeline(brief.timeline || [], articles, cite)),
-    section("Who copied whom", "syndication", syndication(synd.pairs || [], outlet)),
+    section("Who copied whom", "syndication", copyGroups(brief.copies || [], outlet, cite)),
     section("Sources", "sources", sourceTexts(articles, number, brief.unique || [])));
 }
 
@@ -249,15 +248,27 @@ function timeline(events, articles, cite) {
   return el("div", {}, chart, note, list);
 }
 
-function syndication(pairs, outlet) {
-  if (!pairs.length) return el("p", { class: "muted" }, "No article reuses a substantial part of another's text.");
-  return el("ul", { class: "synd" }, pairs.map((p) => {
-    const bar = el("span", { class: "bar" });
-    bar.style.width = Math.round(p.share * 100) + "%";
-    return el("li", {},
-      el("span", { class: "who" }, (outlet.get(p.copy) || p.copy_outlet) + " reuses " +
-        Math.round(p.share * 100) + "% of its text from " + (outlet.get(p.original) || p.original_outlet)),
-      el("span", { class: "track" }, bar));
+// Each text several sources carry, once: the original's outlet, how many
+// outlets carried it and how many edited it, then each copy with its
+// relation and strength (the copy pairs the dedup stage stored).
+function copyGroups(groups, outlet, cite) {
+  if (!groups.length) return el("p", { class: "muted" }, "No article reuses another's text: each source wrote its own.");
+  return el("ul", { class: "synd" }, groups.map((g) => {
+    const edited = g.copies.filter((c) => c.relation !== "duplicate").length;
+    const n = g.outlets.length;
+    return el("li", { class: "copy-group" },
+      el("span", { class: "who" }, g.outlet + " text, carried by " + n + (n === 1 ? " outlet" : " outlets") +
+        (edited ? ", " + edited + (edited === 1 ? " copy" : " copies") + " edited" : ", word for word")),
+      cite([g.original]),
+      el("ul", { class: "copies" }, g.copies.map((c) => {
+        const bar = el("span", { class: "bar" });
+        bar.style.width = Math.round(c.score * 100) + "%";
+        return el("li", { class: "copy " + c.relation },
+          el("span", { class: "who" }, c.outlet + " · " + c.relation +
+            (c.from !== g.original ? " of " + (outlet.get(c.from) || c.from) + "'s copy" : "")),
+          cite([c.article]),
+          el("span", { class: "track", title: "strength " + c.score.toFixed(2) }, bar));
+      })));
   }));
 }
 

@@ -182,7 +182,7 @@ pub const ROUTES: &[Route] = &[
         method: "get",
         path: "/api/stories/{id}/syndication",
         id: "getStorySyndication",
-        summary: "Who reused whose text inside the story: pairs of articles sharing passages",
+        summary: "Who reused whose text inside the story: the copy pairs (duplicate, near-duplicate, syndicated) found at ingestion, with their outlets",
         params: &[ID],
         body: None,
         ok: (200, JSON, Some("Syndication")),
@@ -231,7 +231,7 @@ pub const ROUTES: &[Route] = &[
         method: "get",
         path: "/api/articles/{id}",
         id: "getArticle",
-        summary: "One article with its full cleaned text and what cleaning removed",
+        summary: "One article with its full cleaned text, what cleaning removed, and the copy pairs it is part of",
         params: &[Param {
             name: "id",
             location: In::Path,
@@ -331,6 +331,7 @@ pub const SCHEMAS: &[(&str, Props)] = &[
             ("sources", "array:object", true),
             ("timeline", "array:object", true),
             ("unique", "array:object", true),
+            ("copies", "array:object", true),
         ],
     ),
     (
@@ -348,6 +349,7 @@ pub const SCHEMAS: &[(&str, Props)] = &[
             ("body", "string", true),
             ("removed", "array:object", true),
             ("origin", "string", true),
+            ("copies", "array:object", true),
         ],
     ),
     (
@@ -377,6 +379,18 @@ pub const SCHEMAS: &[(&str, Props)] = &[
     (
         "Syndication",
         &[("story", "string", true), ("pairs", "array:object", true)],
+    ),
+    (
+        "CopyPair",
+        &[
+            ("copy", "string", true),
+            ("original", "string", true),
+            ("relation", "string", true),
+            ("score", "number", true),
+            ("evidence", "string|null", true),
+            ("copy_outlet", "string", false),
+            ("original_outlet", "string", false),
+        ],
     ),
     (
         "Source",

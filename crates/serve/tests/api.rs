@@ -397,3 +397,76 @@ async fn oversized_bodies_get_413_and_the_server_keeps_serving() {
     assert_eq!(ok.status, 200);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posted_reposts_are_served_as_stored_copy_pairs() {
+    let Some(seeds) = seeds() else { return };
+    let server = start(&[seeds], None).await;
+    let addr = server.addr;
+    let seed = get(addr, "/api/articles?limit=200").await.json();
+    let seed = seed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"].as_str().unwrap().starts_with("000_"))
+        .expect("seed 000")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let original = get(addr, &format!("/api/articles/{seed}")).await.json();
+    let line = serde_json::json!({
+        "id": "repost",
+        "source": "Daily Repost",
+        "published": "2018-05-16",
+        "text": original["body"],
+    });
+    let reply = request(
+        addr,
+        "POST",
+        "/api/articles",
+        format!("{line}\n").as_bytes(),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+
+    // The article knows its original, and the original its copy.
+    let repost = get(addr, "/api/articles/repost").await.json();
+    conforms(&repost, "Article");
+    let pair = &repost["copies"][0];
+    conforms(pair, "CopyPair");
+    assert_eq!(pair["copy"], "repost");
+    assert_eq!(pair["original"], seed.as_str());
+    assert_eq!(pair["relation"], "duplicate");
+    let original = get(addr, &format!("/api/articles/{seed}")).await.json();
+    assert_eq!(original["copies"][0]["copy"], "repost");
+
+    // The story: the pair, and the brief's group with both outlets.
+    let story = repost["story"].as_str().unwrap();
+    let synd = get(addr, &format!("/api/stories/{story}/syndication"))
+        .await
+        .json();
+    conforms(&synd, "Syndication");
+    let pairs = synd["pairs"].as_array().unwrap();
+    let found = pairs
+        .iter()
+        .find(|p| p["copy"] == "repost")
+        .expect("the stored pair");
+    conforms(found, "CopyPair");
+    assert_eq!(found["copy_outlet"], "Daily Repost");
+    let brief = get(addr, &format!("/api/stories/{story}")).await.json();
+    let group = brief["copies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["original"] == seed.as_str())
+        .expect("the seed's text, once");
+    assert!(
+        group["outlets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o == "Daily Repost")
+    );
+    assert_eq!(group["copies"][0]["article"], "repost");
+    server.stop().await;
+}

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use parallax_model::{ArticleId, Brief, StoryId};
+use parallax_model::{ArticleId, Brief, CopyLink, StoryId};
 
 use crate::{
     ArticleFilter, ArticleHit, Batch, Page, PgStore, Result, SourceCount, Store, StoredArticle,
@@ -81,6 +81,19 @@ pub trait Backend: Send {
 
     /// Every outlet with its article and story counts, biggest first.
     fn sources(&self) -> Result<Vec<SourceCount>>;
+
+    /// Number of stored copy pairs.
+    fn copy_count(&self) -> Result<u64>;
+
+    /// Every stored copy pair, by copy then original.
+    fn copies(&self) -> Result<Vec<CopyLink>>;
+
+    /// The copy pairs between two articles of `story` (pairs with an
+    /// article of another story are left out), in arrival order.
+    fn story_copies(&self, story: &StoryId) -> Result<Vec<CopyLink>>;
+
+    /// The copy pairs `article` is part of, as copy or as original.
+    fn article_copies(&self, article: &ArticleId) -> Result<Vec<CopyLink>>;
 
     /// Starts a placement: until [`Self::commit_batch`] or
     /// [`Self::abandon_placement`], no other writer of this database places
@@ -183,6 +196,22 @@ impl Backend for Store {
 
     fn sources(&self) -> Result<Vec<SourceCount>> {
         Store::sources(self)
+    }
+
+    fn copy_count(&self) -> Result<u64> {
+        Store::copy_count(self)
+    }
+
+    fn copies(&self) -> Result<Vec<CopyLink>> {
+        Store::copies(self)
+    }
+
+    fn story_copies(&self, story: &StoryId) -> Result<Vec<CopyLink>> {
+        Store::story_copies(self, story)
+    }
+
+    fn article_copies(&self, article: &ArticleId) -> Result<Vec<CopyLink>> {
+        Store::article_copies(self, article)
     }
 
     // One writer per SQLite file (the engine that opened it), so nothing

@@ -89,6 +89,21 @@ pub const MIGRATIONS: &[&str] = &[
      CREATE TRIGGER stories_fts_delete AFTER DELETE ON stories BEGIN
         DELETE FROM stories_fts WHERE rowid = old.first_seq;
      END;",
+    // 3: copies: which stored article reuses which one's text (duplicate,
+    // near-duplicate, syndicated), found by the dedup stage at ingestion
+    // and written in the same transaction as the articles. `evidence` is
+    // what decided the direction. Keyed by the copy, then its original; an
+    // index by original answers "who copied this".
+    "CREATE TABLE copies (
+        copy_id      TEXT NOT NULL,
+        original_id  TEXT NOT NULL,
+        relation     TEXT NOT NULL
+                     CHECK (relation IN ('duplicate', 'near-duplicate', 'syndicated')),
+        score        REAL NOT NULL,
+        evidence     TEXT,
+        PRIMARY KEY (copy_id, original_id)
+     ) WITHOUT ROWID;
+     CREATE INDEX copies_by_original ON copies (original_id, copy_id);",
 ];
 
 /// The schema version this build writes.

@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use parallax_model::{Article, ArticleId, Brief, Origin, Source, StoryId};
+use parallax_model::{Article, ArticleId, Brief, CopyLink, CopyRelation, Origin, Source, StoryId};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::error::Context;
@@ -19,12 +19,17 @@ pub struct NewArticle {
     pub story: StoryId,
 }
 
-/// One atomic write: new articles and the (re)computed briefs of the
-/// stories they touched.
+/// One atomic write: new articles, the copy pairs they form, and the
+/// (re)computed briefs of the stories they touched. Writing them together
+/// means a crash never leaves an article without its pairs, nor a pair
+/// naming an article that was never stored.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     /// Articles to insert, in arrival order.
     pub articles: Vec<NewArticle>,
+    /// Copy pairs found as these articles arrived (each names at least one
+    /// of them; the other may be stored already).
+    pub copies: Vec<CopyLink>,
     /// Briefs to insert or replace, one per touched story.
     pub briefs: Vec<Brief>,
 }
@@ -151,6 +156,26 @@ impl Store {
                     ])
                     .context("inserting an article")?;
             }
+            // A pair already stored is left as it is: the detector finds a
+            // pair once, when the later article arrives, so a repeat can
+            // only come from a replayed backfill.
+            let mut copy = tx
+                .prepare_cached(
+                    "INSERT INTO copies (copy_id, original_id, relation, score, evidence)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (copy_id, original_id) DO NOTHING",
+                )
+                .context("preparing the copy insert")?;
+            for link in &batch.copies {
+                copy.execute(params![
+                    link.copy.as_str(),
+                    link.original.as_str(),
+                    link.relation.as_str(),
+                    link.score,
+                    link.evidence,
+                ])
+                .context("inserting a copy pair")?;
+            }
             let mut upsert = tx
                 .prepare_cached(
                     "INSERT INTO stories (id, first_seq, title, brief, updated_at)
@@ -198,6 +223,82 @@ impl Store {
             .query_map([story.as_str()], read_article)
             .context("listing a story's articles")?;
         rows.map(|r| r.context("reading an article")?).collect()
+    }
+
+    /// Number of stored copy pairs.
+    pub fn copy_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM copies", [], |r| r.get::<_, i64>(0))
+            .context("counting copy pairs")
+            .map(|n| n as u64)
+    }
+
+    /// Every stored copy pair, by copy then original.
+    pub fn copies(&self) -> Result<Vec<CopyLink>> {
+        self.read_copies(
+            "SELECT copy_id, original_id, relation, score, evidence FROM copies
+             ORDER BY copy_id, original_id",
+            [],
+        )
+    }
+
+    /// The copy pairs between two articles of `story` (pairs with an
+    /// article of another story are left out).
+    pub fn story_copies(&self, story: &StoryId) -> Result<Vec<CopyLink>> {
+        self.read_copies(
+            "SELECT c.copy_id, c.original_id, c.relation, c.score, c.evidence
+             FROM articles a
+             JOIN copies c ON c.copy_id = a.id
+             JOIN articles o ON o.id = c.original_id
+             WHERE a.story_id = ?1 AND o.story_id = ?1
+             ORDER BY a.seq, o.seq",
+            [story.as_str()],
+        )
+    }
+
+    /// The copy pairs `article` is part of, as copy or as original.
+    pub fn article_copies(&self, article: &ArticleId) -> Result<Vec<CopyLink>> {
+        self.read_copies(
+            "SELECT copy_id, original_id, relation, score, evidence FROM copies
+             WHERE copy_id = ?1
+             UNION ALL
+             SELECT copy_id, original_id, relation, score, evidence FROM copies
+             WHERE original_id = ?1 AND copy_id <> ?1",
+            [article.as_str()],
+        )
+    }
+
+    fn read_copies<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<Vec<CopyLink>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(sql)
+            .context("listing copy pairs")?;
+        let rows = stmt
+            .query_map(params, |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, f64>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })
+            .context("listing copy pairs")?;
+        rows.map(|row| {
+            let (copy, original, relation, score, evidence) = row.context("reading a copy pair")?;
+            let relation = CopyRelation::parse(&relation).ok_or_else(|| StoreError::Corrupt {
+                what: format!("copy pair {copy} -> {original}"),
+                detail: format!("unknown relation {relation:?}"),
+            })?;
+            Ok(CopyLink {
+                copy: ArticleId(copy),
+                original: ArticleId(original),
+                relation,
+                score,
+                evidence,
+            })
+        })
+        .collect()
     }
 
     /// Every story, oldest first, with its members.

@@ -10,8 +10,8 @@ use std::sync::{Arc, Barrier};
 
 use chrono::{TimeZone, Utc};
 use parallax_model::{
-    Article, ArticleId, Brief, CitedSentence, Entity, EntityKind, Origin, Source, SourceRef,
-    StoryId,
+    Article, ArticleId, Brief, CitedSentence, CopyLink, CopyRelation, Entity, EntityKind, Origin,
+    Source, SourceRef, StoryId,
 };
 use parallax_store::{
     ArticleFilter, Backend, Batch, NewArticle, PgStore, Store, StoreError, StoryFilter,
@@ -119,6 +119,7 @@ suite!(
     stories_are_found_by_text_and_filters,
     articles_are_found_by_text_and_filters,
     pages_and_counts,
+    copy_pairs_are_stored_with_their_articles_and_read_by_story_and_article,
 );
 
 // ---- data ---------------------------------------------------------------
@@ -172,6 +173,7 @@ fn brief(story: &str, title: &str, members: &[&Article]) -> Brief {
         }],
         facts: vec![],
         quotes: vec![],
+        copies: vec![],
         entities: vec![Entity {
             name: format!("{title} Agency"),
             kind: EntityKind::Organisation,
@@ -223,6 +225,7 @@ fn newsroom(store: &mut dyn Backend) {
         17,
     );
     let batch = Batch {
+        copies: vec![],
         briefs: vec![
             brief("s-zte", "ZTE rescue", &[&a, &b]),
             brief("s-quake", "Lombok earthquake", &[&c]),
@@ -277,6 +280,7 @@ fn batches_round_trip_and_group_into_stories(f: &Fixture) {
         let mut store = (f.open)();
         store
             .commit_batch(&Batch {
+                copies: vec![],
                 articles: vec![simple("a", "s1"), simple("b", "s2"), simple("c", "s1")],
                 briefs: vec![brief("s1", "First", &[]), brief("s2", "Second", &[])],
             })
@@ -326,6 +330,7 @@ fn a_failed_batch_stores_nothing(f: &Fixture) {
     let mut store = (f.open)();
     store
         .commit_batch(&Batch {
+            copies: vec![],
             articles: vec![simple("a", "s1")],
             briefs: vec![brief("s1", "First", &[])],
         })
@@ -333,6 +338,7 @@ fn a_failed_batch_stores_nothing(f: &Fixture) {
     // "a" again violates the unique id: the whole batch must roll back.
     let err = store
         .commit_batch(&Batch {
+            copies: vec![],
             articles: vec![simple("b", "s1"), simple("a", "s1")],
             briefs: vec![brief("s1", "Changed", &[])],
         })
@@ -346,6 +352,7 @@ fn a_failed_batch_stores_nothing(f: &Fixture) {
     // The handle is still usable after the failure.
     store
         .commit_batch(&Batch {
+            copies: vec![],
             articles: vec![simple("b", "s1")],
             briefs: vec![brief("s1", "Second try", &[])],
         })
@@ -358,6 +365,7 @@ fn writers_catch_up_by_sequence(f: &Fixture) {
     let mut one = (f.open)();
     let mut two = (f.open)();
     let seen_one = one.commit_batch(&Batch {
+        copies: vec![],
         articles: vec![simple("a", "s1"), simple("b", "s1")],
         briefs: vec![brief("s1", "First", &[])],
     });
@@ -375,6 +383,7 @@ fn writers_catch_up_by_sequence(f: &Fixture) {
     assert_eq!(new, ["a", "b"]);
     let seen_two = two
         .commit_batch(&Batch {
+            copies: vec![],
             articles: vec![simple("c", "s2")],
             briefs: vec![brief("s2", "Second", &[])],
         })
@@ -391,6 +400,7 @@ fn writers_catch_up_by_sequence(f: &Fixture) {
     two.begin_placement().unwrap();
     two.abandon_placement();
     one.commit_batch(&Batch {
+        copies: vec![],
         articles: vec![simple("d", "s2")],
         briefs: vec![brief("s2", "Second", &[])],
     })
@@ -759,7 +769,13 @@ fn postgres_concurrent_writers_agree() {
                         .iter()
                         .map(|s| brief(s.as_str(), s.as_str(), &[]))
                         .collect();
-                    seen = store.commit_batch(&Batch { articles, briefs }).unwrap();
+                    seen = store
+                        .commit_batch(&Batch {
+                            articles,
+                            copies: vec![],
+                            briefs,
+                        })
+                        .unwrap();
                 }
             })
         })
@@ -791,4 +807,61 @@ fn postgres_concurrent_writers_agree() {
         members, expected,
         "every article belongs to exactly one story"
     );
+}
+
+fn link(copy: &str, original: &str, relation: CopyRelation) -> CopyLink {
+    CopyLink {
+        copy: copy.into(),
+        original: original.into(),
+        relation,
+        score: 0.9,
+        evidence: Some("date".into()),
+    }
+}
+
+fn copy_pairs_are_stored_with_their_articles_and_read_by_story_and_article(f: &Fixture) {
+    let mut store = (f.open)();
+    store
+        .commit_batch(&Batch {
+            articles: vec![
+                simple("wire", "s1"),
+                simple("copy", "s1"),
+                simple("far", "s2"),
+            ],
+            copies: vec![
+                link("copy", "wire", CopyRelation::NearDuplicate),
+                link("far", "wire", CopyRelation::Syndicated),
+            ],
+            briefs: vec![],
+        })
+        .unwrap();
+    // The same pair again (a replayed backfill) changes nothing.
+    store
+        .commit_batch(&Batch {
+            copies: vec![link("copy", "wire", CopyRelation::Duplicate)],
+            ..Batch::default()
+        })
+        .unwrap();
+    assert_eq!(store.copy_count().unwrap(), 2);
+    // Only pairs inside the story.
+    let s1 = store.story_copies(&"s1".into()).unwrap();
+    assert_eq!(s1, vec![link("copy", "wire", CopyRelation::NearDuplicate)]);
+    assert!(store.story_copies(&"s2".into()).unwrap().is_empty());
+    // An article's pairs, as copy and as original.
+    let wire = store.article_copies(&"wire".into()).unwrap();
+    assert_eq!(wire.len(), 2);
+    assert!(wire.iter().all(|l| l.original.as_str() == "wire"));
+    assert_eq!(store.article_copies(&"far".into()).unwrap().len(), 1);
+    assert_eq!(store.copies().unwrap().len(), 2);
+    // A batch that fails stores none of its pairs.
+    assert!(
+        store
+            .commit_batch(&Batch {
+                articles: vec![simple("late", "s2"), simple("wire", "s1")],
+                copies: vec![link("late", "far", CopyRelation::Duplicate)],
+                briefs: vec![],
+            })
+            .is_err()
+    );
+    assert_eq!(store.copy_count().unwrap(), 2);
 }

@@ -3,7 +3,8 @@
 
 use chrono::{TimeZone, Utc};
 use parallax_model::{
-    Article, ArticleId, Brief, CitedSentence, Origin, Removal, RemovalReason, Source, StoryId,
+    Article, ArticleId, Brief, CitedSentence, CopyLink, CopyRelation, Origin, Removal,
+    RemovalReason, Source, StoryId,
 };
 use parallax_store::{Batch, NewArticle, Store, StoreError, migrations};
 
@@ -42,6 +43,7 @@ fn brief(story: &str, title: &str, sources: &[&str]) -> Brief {
         sources: vec![],
         timeline: vec![],
         unique: vec![],
+        copies: vec![],
     }
 }
 
@@ -66,6 +68,7 @@ fn batches_round_trip_and_group_into_stories() {
                     brief("s1", "First", &["a", "c"]),
                     brief("s2", "Second", &["b"]),
                 ],
+                ..Batch::default()
             })
             .unwrap();
     }
@@ -107,17 +110,21 @@ fn a_failed_batch_stores_nothing() {
         .write(&Batch {
             articles: vec![new("a", "s1")],
             briefs: vec![brief("s1", "First", &["a"])],
+            ..Batch::default()
         })
         .unwrap();
-    // "a" again violates the unique id: the whole batch must roll back.
+    // "a" again violates the unique id: the whole batch must roll back,
+    // the copy pair with it.
     let err = store
         .write(&Batch {
             articles: vec![new("b", "s1"), new("a", "s1")],
+            copies: vec![link("b", "a", CopyRelation::Duplicate)],
             briefs: vec![brief("s1", "Changed", &["a", "b"])],
         })
         .unwrap_err();
     assert!(matches!(err, StoreError::Query { .. }), "{err}");
     assert_eq!(store.article_count().unwrap(), 1);
+    assert_eq!(store.copy_count().unwrap(), 0);
     assert_eq!(store.stories().unwrap()[0].title, "First");
 }
 
@@ -132,4 +139,47 @@ fn refuses_a_file_from_a_newer_build() {
     drop(conn);
     let err = Store::open(&path).err().unwrap();
     assert!(err.to_string().contains("newer"), "{err}");
+}
+
+fn link(copy: &str, original: &str, relation: CopyRelation) -> CopyLink {
+    CopyLink {
+        copy: copy.into(),
+        original: original.into(),
+        relation,
+        score: 0.9,
+        evidence: Some("date".into()),
+    }
+}
+
+#[test]
+fn copy_pairs_are_stored_with_their_articles_and_read_by_story_and_article() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .write(&Batch {
+            articles: vec![new("wire", "s1"), new("copy", "s1"), new("far", "s2")],
+            copies: vec![
+                link("copy", "wire", CopyRelation::NearDuplicate),
+                link("far", "wire", CopyRelation::Syndicated),
+            ],
+            briefs: vec![],
+        })
+        .unwrap();
+    // The same pair again (a replayed backfill) changes nothing.
+    store
+        .write(&Batch {
+            copies: vec![link("copy", "wire", CopyRelation::Duplicate)],
+            ..Batch::default()
+        })
+        .unwrap();
+    assert_eq!(store.copy_count().unwrap(), 2);
+    // Only pairs inside the story.
+    let s1 = store.story_copies(&"s1".into()).unwrap();
+    assert_eq!(s1, vec![link("copy", "wire", CopyRelation::NearDuplicate)]);
+    assert!(store.story_copies(&"s2".into()).unwrap().is_empty());
+    // An article's pairs, as copy and as original.
+    let wire = store.article_copies(&"wire".into()).unwrap();
+    assert_eq!(wire.len(), 2);
+    assert!(wire.iter().all(|l| l.original.as_str() == "wire"));
+    assert_eq!(store.article_copies(&"far".into()).unwrap().len(), 1);
+    assert_eq!(store.copies().unwrap().len(), 2);
 }

@@ -41,13 +41,14 @@ pub fn run(db: &Path, paths: &[PathBuf], as_json: bool, quiet: bool) -> Result<E
     bar.finish_and_clear();
 
     eprintln!(
-        "{}: {} new articles stored, {} already stored, {} rejected, {} conflicting; {} new stories",
+        "{}: {} new articles stored, {} already stored, {} rejected, {} conflicting; {} new stories; {} copy pairs",
         parallax_engine::display_db(db),
         report.stored,
         report.unchanged,
         report.rejected,
         report.conflicts,
-        report.founded
+        report.founded,
+        report.copies
     );
     let mut out = std::io::stdout().lock();
     let shown = if report.touched.is_empty() {

@@ -1,8 +1,7 @@
 //! The JSON API handlers. Reads run on the reader pool; ingestion takes the
 //! one writer.
 
-use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use axum::Json;
@@ -12,7 +11,7 @@ use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use parallax_engine::IngestNotice;
-use parallax_model::{ArticleId, StoryId};
+use parallax_model::{ArticleId, CopyLink, StoryId};
 use parallax_store::{ArticleHit, Backend, SourceCount, StoredArticle, StorySummary};
 use serde_json::{Value, json};
 
@@ -141,8 +140,21 @@ fn hit_json(h: &ArticleHit) -> Value {
     })
 }
 
-fn article_json(s: &StoredArticle) -> Value {
+fn copy_json(l: &CopyLink) -> Value {
+    json!({
+        "copy": l.copy,
+        "original": l.original,
+        "relation": l.relation,
+        "score": l.score,
+        "evidence": l.evidence,
+    })
+}
+
+/// An article with the stored copy pairs it is part of (as copy or as
+/// original).
+fn article_json(s: &StoredArticle, copies: &[CopyLink]) -> Value {
     let a = &s.article;
+    let copies: Vec<Value> = copies.iter().map(copy_json).collect();
     json!({
         "id": a.id,
         "story": s.story,
@@ -156,6 +168,7 @@ fn article_json(s: &StoredArticle) -> Value {
         "body": a.body,
         "removed": a.removed,
         "origin": a.origin.to_string(),
+        "copies": copies,
     })
 }
 
@@ -222,11 +235,11 @@ pub async fn story_articles(
 ) -> Result<Response, ApiError> {
     cached(&state, format!("articles {id}"), move |store| {
         let story = resolve(store, &id)?;
-        let articles: Vec<Value> = store
+        let articles = store
             .story_articles(&story)?
             .iter()
-            .map(article_json)
-            .collect();
+            .map(|a| Ok(article_json(a, &store.article_copies(&a.article.id)?)))
+            .collect::<Result<Vec<Value>, ApiError>>()?;
         Ok(Cached {
             body: to_bytes(&articles)?,
             headers: vec![],
@@ -264,15 +277,30 @@ pub async fn story_events(
     .await
 }
 
-/// `GET /api/stories/{id}/syndication`.
+/// `GET /api/stories/{id}/syndication`: the copy pairs the dedup stage
+/// stored between the story's articles, with their outlets.
 pub async fn story_syndication(
     State(state): Shared,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     cached(&state, format!("syndication {id}"), move |store| {
         let story = resolve(store, &id)?;
-        let articles = store.story_articles(&story)?;
-        let pairs = syndication(&articles);
+        let outlets: HashMap<ArticleId, String> = store
+            .story_articles(&story)?
+            .into_iter()
+            .map(|s| (s.article.id.clone(), s.article.outlet()))
+            .collect();
+        let outlet = |id: &ArticleId| outlets.get(id).cloned().unwrap_or_else(|| id.0.clone());
+        let pairs: Vec<Value> = store
+            .story_copies(&story)?
+            .iter()
+            .map(|l| {
+                let mut v = copy_json(l);
+                v["copy_outlet"] = json!(outlet(&l.copy));
+                v["original_outlet"] = json!(outlet(&l.original));
+                v
+            })
+            .collect();
         Ok(Cached {
             body: to_bytes(&json!({"story": story, "pairs": pairs}))?,
             headers: vec![],
@@ -304,14 +332,16 @@ pub async fn get_article(
     State(state): Shared,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let article = state
+    let (article, copies) = state
         .read(move |store| {
-            store
-                .article(&ArticleId(id.clone()))?
-                .ok_or_else(|| ApiError::not_found(format!("no article with id {id:?}")))
+            let id = ArticleId(id);
+            let article = store
+                .article(&id)?
+                .ok_or_else(|| ApiError::not_found(format!("no article with id {:?}", id.0)))?;
+            Ok((article, store.article_copies(&id)?))
         })
         .await?;
-    Ok(Json(article_json(&article)).into_response())
+    Ok(Json(article_json(&article, &copies)).into_response())
 }
 
 /// `GET /api/sources`.
@@ -410,65 +440,4 @@ pub async fn openapi() -> Response {
         body: body.clone(),
         headers: vec![],
     })
-}
-
-/// Words per shingle when comparing texts.
-const SHINGLE: usize = 5;
-/// Least share of the shorter text two articles must have in common to be
-/// shown as one reusing the other.
-const MIN_SHARE: f64 = 0.2;
-/// Most articles compared in one story.
-const MAX_COMPARED: usize = 200;
-
-fn shingles(body: &str) -> HashSet<u64> {
-    let words: Vec<String> = body
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    words
-        .windows(SHINGLE)
-        .map(|w| {
-            let mut h = DefaultHasher::new();
-            w.hash(&mut h);
-            h.finish()
-        })
-        .collect()
-}
-
-/// Pairs of articles where one reuses a substantial part of the other's
-/// text (word 5-shingles, case and punctuation ignored). The original is
-/// the earlier published, else the fuller, else the earlier arrived.
-fn syndication(articles: &[StoredArticle]) -> Vec<Value> {
-    let articles = &articles[..articles.len().min(MAX_COMPARED)];
-    let sets: Vec<HashSet<u64>> = articles.iter().map(|a| shingles(&a.article.body)).collect();
-    let mut pairs = Vec::new();
-    for i in 0..articles.len() {
-        for j in i + 1..articles.len() {
-            let (a, b) = (&sets[i], &sets[j]);
-            let smaller = a.len().min(b.len());
-            if smaller == 0 {
-                continue;
-            }
-            let shared = a.intersection(b).count();
-            if (shared as f64) < MIN_SHARE * smaller as f64 {
-                continue;
-            }
-            let (x, y) = (&articles[i], &articles[j]);
-            let i_first = match (x.article.published, y.article.published) {
-                (Some(p), Some(q)) if p != q => p < q,
-                _ if a.len() != b.len() => a.len() > b.len(),
-                _ => x.seq < y.seq,
-            };
-            let (original, copy, copy_set) = if i_first { (x, y, b) } else { (y, x, a) };
-            pairs.push(json!({
-                "copy": copy.article.id,
-                "copy_outlet": copy.article.outlet(),
-                "original": original.article.id,
-                "original_outlet": original.article.outlet(),
-                "share": (shared as f64 / copy_set.len() as f64 * 100.0).round() / 100.0,
-            }));
-        }
-    }
-    pairs
 }

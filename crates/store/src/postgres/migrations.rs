@@ -49,6 +49,20 @@ pub const MIGRATIONS: &[&str] = &[
      CREATE INDEX stories_by_first_seq ON stories (first_seq);
      CREATE INDEX stories_by_update ON stories (updated_at, first_seq);
      CREATE INDEX stories_search ON stories USING GIN (search);"#,
+    // 2: copies: which stored article reuses which one's text (duplicate,
+    // near-duplicate, syndicated), found by the dedup stage at ingestion
+    // and written in the same transaction as the articles; `evidence` is
+    // what decided the direction. As the SQLite store's migration 3.
+    r#"CREATE TABLE copies (
+        copy_id      TEXT COLLATE "C" NOT NULL,
+        original_id  TEXT COLLATE "C" NOT NULL,
+        relation     TEXT NOT NULL
+                     CHECK (relation IN ('duplicate', 'near-duplicate', 'syndicated')),
+        score        DOUBLE PRECISION NOT NULL,
+        evidence     TEXT,
+        PRIMARY KEY (copy_id, original_id)
+     );
+     CREATE INDEX copies_by_original ON copies (original_id, copy_id);"#,
 ];
 
 /// The schema version this build writes.

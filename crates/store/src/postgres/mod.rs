@@ -41,7 +41,7 @@ use std::sync::{Mutex, MutexGuard};
 use ::postgres::types::ToSql;
 use ::postgres::{Client, NoTls, Row};
 use chrono::{DateTime, Utc};
-use parallax_model::{Article, ArticleId, Brief, Origin, Source, StoryId};
+use parallax_model::{Article, ArticleId, Brief, CopyLink, CopyRelation, Origin, Source, StoryId};
 
 use crate::error::Context;
 use crate::{
@@ -174,6 +174,29 @@ impl PgStore {
                     ],
                 )
                 .context("inserting an article")?;
+        }
+        // A pair already stored is left as it is (only a replayed backfill
+        // repeats one), as in the SQLite store.
+        let copy = client
+            .prepare(
+                "INSERT INTO copies (copy_id, original_id, relation, score, evidence)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (copy_id, original_id) DO NOTHING",
+            )
+            .context("preparing the copy insert")?;
+        for link in &batch.copies {
+            client
+                .execute(
+                    &copy,
+                    &[
+                        &link.copy.as_str(),
+                        &link.original.as_str(),
+                        &link.relation.as_str(),
+                        &link.score,
+                        &link.evidence,
+                    ],
+                )
+                .context("inserting a copy pair")?;
         }
         let upsert = client
             .prepare(
@@ -335,6 +358,54 @@ impl Backend for PgStore {
             .collect())
     }
 
+    fn copy_count(&self) -> Result<u64> {
+        let rows = self.query("SELECT COUNT(*) FROM copies", &[], "counting copy pairs")?;
+        Ok(rows[0].get::<_, i64>(0) as u64)
+    }
+
+    fn copies(&self) -> Result<Vec<CopyLink>> {
+        self.query(
+            "SELECT copy_id, original_id, relation, score, evidence FROM copies
+             ORDER BY copy_id, original_id",
+            &[],
+            "listing copy pairs",
+        )?
+        .iter()
+        .map(read_copy)
+        .collect()
+    }
+
+    fn story_copies(&self, story: &StoryId) -> Result<Vec<CopyLink>> {
+        self.query(
+            "SELECT c.copy_id, c.original_id, c.relation, c.score, c.evidence
+             FROM articles a
+             JOIN copies c ON c.copy_id = a.id
+             JOIN articles o ON o.id = c.original_id
+             WHERE a.story_id = $1 AND o.story_id = $1
+             ORDER BY a.seq, o.seq",
+            &[&story.as_str()],
+            "listing copy pairs",
+        )?
+        .iter()
+        .map(read_copy)
+        .collect()
+    }
+
+    fn article_copies(&self, article: &ArticleId) -> Result<Vec<CopyLink>> {
+        self.query(
+            "SELECT copy_id, original_id, relation, score, evidence FROM copies
+             WHERE copy_id = $1
+             UNION ALL
+             SELECT copy_id, original_id, relation, score, evidence FROM copies
+             WHERE original_id = $1 AND copy_id <> $1",
+            &[&article.as_str()],
+            "listing copy pairs",
+        )?
+        .iter()
+        .map(read_copy)
+        .collect()
+    }
+
     fn begin_placement(&mut self) -> Result<()> {
         if self.placing {
             return Ok(());
@@ -414,6 +485,23 @@ fn read_article(row: &Row) -> Result<StoredArticle> {
             origin: from_json::<Origin>(row.get(11), || format!("origin of article {id}"))?,
             id: ArticleId(id),
         },
+    })
+}
+
+fn read_copy(row: &Row) -> Result<CopyLink> {
+    let copy: String = row.get(0);
+    let original: String = row.get(1);
+    let relation: String = row.get(2);
+    let relation = CopyRelation::parse(&relation).ok_or_else(|| StoreError::Corrupt {
+        what: format!("copy pair {copy} -> {original}"),
+        detail: format!("unknown relation {relation:?}"),
+    })?;
+    Ok(CopyLink {
+        copy: ArticleId(copy),
+        original: ArticleId(original),
+        relation,
+        score: row.get(3),
+        evidence: row.get(4),
     })
 }
 
