@@ -34,6 +34,7 @@
 //! assert_eq!(page.published.unwrap().to_rfc3339(), "2019-11-20T11:14:00+00:00");
 //! ```
 
+mod clean;
 mod combine;
 mod decode;
 mod meta;
@@ -44,6 +45,10 @@ use chrono::{DateTime, Utc};
 
 pub use decode::{Decoded, decode_html, decompress};
 pub use meta::parse_date;
+
+/// Fewest words of cleaned Readability text taken as the article without
+/// asking rs-trafilatura.
+const MIN_ARTICLE_WORDS: usize = 50;
 
 /// Default for the largest page accepted, after gunzipping: 32 MiB.
 pub const DEFAULT_MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -153,7 +158,7 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
         .collect();
     let readability = readability(document, url);
     let mut page = Page::default();
-    let support = match readability {
+    let (raw, cleaned) = match readability {
         Some(article) => {
             page.title = non_empty(Some(article.title.clone()));
             page.author = non_empty(article.byline.clone());
@@ -162,12 +167,17 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
             page.url = non_empty(article.url.clone());
             page.description = non_empty(article.excerpt.clone());
             page.published = article.published_time.as_deref().and_then(parse_date);
-            tidy(&article.text_content)
+            let cleaned = match mode {
+                Mode::Best => tidy(&clean::article_text(&article.content)),
+                Mode::Fast => String::new(),
+            };
+            (tidy(&article.text_content), cleaned)
         }
-        None => String::new(),
+        None => (String::new(), String::new()),
     };
     let body = match mode {
-        Mode::Fast => support,
+        Mode::Fast => raw,
+        Mode::Best if combine::words(&cleaned).count() >= MIN_ARTICLE_WORDS => cleaned,
         Mode::Best => {
             let options = rs_trafilatura::Options {
                 url: url.map(str::to_owned),
@@ -176,16 +186,16 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
             match rs_trafilatura::extract_with_options(html, &options) {
                 Ok(result) if !result.content_text.trim().is_empty() => {
                     let m = result.metadata;
-                    page.title = non_empty(m.title).or(page.title);
-                    page.author = non_empty(m.author).or(page.author);
-                    page.site_name = non_empty(m.sitename).or(page.site_name);
-                    page.lang = non_empty(m.language).or(page.lang);
-                    page.url = non_empty(m.url).or(page.url);
-                    page.description = non_empty(m.description).or(page.description);
-                    page.published = m.date.or(page.published);
-                    combine::supported(&tidy(&result.content_text), &support)
+                    page.title = page.title.or(non_empty(m.title));
+                    page.author = page.author.or(non_empty(m.author));
+                    page.site_name = page.site_name.or(non_empty(m.sitename));
+                    page.lang = page.lang.or(non_empty(m.language));
+                    page.url = page.url.or(non_empty(m.url));
+                    page.description = page.description.or(non_empty(m.description));
+                    page.published = page.published.or(m.date);
+                    combine::supported(&tidy(&result.content_text), &raw)
                 }
-                _ => support,
+                _ => raw,
             }
         }
     };
@@ -203,6 +213,8 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
 fn readability(document: dom_query::Document, url: Option<&str>) -> Option<dom_smoothie::Article> {
     let config = dom_smoothie::Config {
         text_mode: dom_smoothie::TextMode::Formatted,
+        // The furniture cut (`clean`) reads class names.
+        keep_classes: true,
         ..dom_smoothie::Config::default()
     };
     dom_smoothie::Readability::with_document(document, url, Some(config))
