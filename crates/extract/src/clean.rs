@@ -210,3 +210,65 @@ mod tests {
         assert!(!text.contains("A. Writer"));
     }
 }
+
+/// Longest line (in words) taken as a date stamp or byline.
+const MAX_STAMP_WORDS: usize = 14;
+/// Longest line (in words) dropped for being repeated on the page.
+const MAX_REPEATED_WORDS: usize = 1;
+/// Times a short line must occur to be taken as a repeated control label.
+const MIN_REPEATS: usize = 3;
+
+/// Words that open a byline or date stamp line.
+const STAMP_CUES: &[&str] = &[
+    "by", "published", "updated", "posted", "modified", "last", "publicado", "atualizado",
+    "actualizado", "publié", "veröffentlicht",
+];
+
+/// Month names, lowercased, for date stamps.
+const MONTHS: &[&str] = &[
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+    "november", "dec", "december",
+];
+
+/// Lines of the article text that are not prose: bylines and date stamps
+/// ("By A. Writer - 11/18/19 11:04 PM", "Updated at 1:23 p.m."), and
+/// one-word control labels repeated down the page ("Advert").
+pub(crate) fn drop_furniture_lines(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for line in &lines {
+        let folded = crate::combine::fold(line);
+        if folded.split(' ').count() <= MAX_REPEATED_WORDS && folded.chars().all(char::is_alphabetic)
+        {
+            *counts.entry(folded).or_default() += 1;
+        }
+    }
+    let mut kept = Vec::with_capacity(lines.len());
+    for line in lines {
+        let folded = crate::combine::fold(line);
+        let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        let repeated = counts.get(&folded).copied().unwrap_or(0) >= MIN_REPEATS;
+        if words.is_empty() || repeated || is_stamp(line, &words) {
+            continue;
+        }
+        kept.push(line);
+    }
+    kept.join("\n")
+}
+
+/// A short line that opens with a byline/stamp cue and holds a date: a
+/// month name, a year, a clock time, a d/m/y date or "ago".
+fn is_stamp(line: &str, words: &[&str]) -> bool {
+    if words.len() > MAX_STAMP_WORDS || !STAMP_CUES.contains(&words[0]) {
+        return false;
+    }
+    let is_year = |w: &&str| {
+        w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()) && (w.starts_with("19") || w.starts_with("20"))
+    };
+    let b = line.as_bytes();
+    let clock_or_slash = b
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && matches!(w[1], b':' | b'/') && w[2].is_ascii_digit());
+    clock_or_slash || words.iter().any(|w| is_year(w) || MONTHS.contains(w) || *w == "ago")
+}

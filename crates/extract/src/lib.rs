@@ -168,7 +168,9 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
             page.description = non_empty(article.excerpt.clone());
             page.published = article.published_time.as_deref().and_then(parse_date);
             let cleaned = match mode {
-                Mode::Best => tidy(&clean::article_text(&article.content)),
+                Mode::Best => {
+                    clean::drop_furniture_lines(&tidy(&clean::article_text(&article.content)))
+                }
                 Mode::Fast => String::new(),
             };
             (tidy(&article.text_content), cleaned)
