@@ -39,7 +39,6 @@ const FURNITURE_WORDS: &[&str] = &[
     "timestamp",
     "share",
     "sharing",
-    "social",
     "related",
     "recommended",
     "promo",
@@ -95,7 +94,7 @@ pub(crate) fn article_text(content: &str) -> String {
     let mut stack: Vec<NodeRef<'_>> = root.element_children();
     while let Some(node) = stack.pop() {
         let small = || (node.normalized_char_count() as f64) < MAX_CUT_SHARE * total;
-        if (is_furniture(&node) || is_link_block(&node)) && small() {
+        if (is_furniture(&node) || is_link_block(&node) || is_teaser_card(&node)) && small() {
             cut.push(node);
         } else {
             stack.extend(node.element_children());
@@ -136,6 +135,16 @@ fn is_link_block(node: &NodeRef<'_>) -> bool {
     in_links as f64 > LINK_DENSITY * chars as f64
 }
 
+/// True for an `article` element inside the article that opens with a
+/// link or heading-link: a teaser card for another story.
+fn is_teaser_card(node: &NodeRef<'_>) -> bool {
+    node.has_name("article")
+        && node
+            .descendants_it()
+            .filter(|d| d.has_name("a"))
+            .any(|a| a.descendants_it().any(|d| d.has_name("img") || d.has_name("picture")))
+}
+
 /// True when the element's tag or the words of its class/id say furniture.
 fn is_furniture(node: &NodeRef<'_>) -> bool {
     if let Some(name) = node.node_name()
@@ -156,7 +165,10 @@ fn is_furniture(node: &NodeRef<'_>) -> bool {
     let words: Vec<String> = name_words(&names).collect();
     words.iter().any(|w| FURNITURE_WORDS.contains(&w.as_str()))
         || (words.iter().any(|w| MEDIA_WORDS.contains(&w.as_str()))
-            && node.normalized_char_count() <= MAX_CAPTION_CHARS)
+            && node.normalized_char_count() <= MAX_CAPTION_CHARS
+            // An embedded post (a tweet in a "video-container") is quoted
+            // content, not a caption.
+            && !node.descendants_it().any(|d| d.has_name("blockquote")))
 }
 
 /// The words of a class/id value: split on anything not a letter and at
