@@ -11,7 +11,9 @@
 //! is a small part of the article, so a container that happens to be named
 //! `post-meta-content` around the whole text survives.
 
-use dom_query::{Document, NodeRef};
+use std::collections::HashMap;
+
+use dom_query::{Document, NodeId, NodeRef};
 
 /// Elements that are never article prose.
 const FURNITURE_TAGS: &[&str] = &[
@@ -72,8 +74,8 @@ const FURNITURE_WORDS: &[&str] = &[
 /// and galleries of prose also carry these names.
 const MEDIA_WORDS: &[&str] = &["image", "images", "img", "photo", "photos", "picture", "video"];
 
-/// Most characters of a media block that is cut as a caption.
-const MAX_CAPTION_CHARS: usize = 400;
+/// Most characters (whitespace not counted) of a media block that is cut as a caption.
+const MAX_CAPTION_CHARS: usize = 340;
 
 /// Least share of a block's characters inside links for it to be taken as
 /// a list of links (teasers, "more stories") rather than prose.
@@ -88,13 +90,16 @@ const MAX_CUT_SHARE: f64 = 0.3;
 pub(crate) fn article_text(content: &str) -> String {
     let doc = Document::from(content);
     let root = doc.root();
-    let total = root.normalized_char_count().max(1) as f64;
+    let sizes = measure(&root);
+    let size = |n: &NodeRef<'_>| sizes.get(&n.id).copied().unwrap_or_default();
+    let total = size(&root).chars.max(1) as f64;
     let mut cut: Vec<NodeRef<'_>> = Vec::new();
     // Depth-first, not entering what is cut.
     let mut stack: Vec<NodeRef<'_>> = root.element_children();
     while let Some(node) = stack.pop() {
-        let small = || (node.normalized_char_count() as f64) < MAX_CUT_SHARE * total;
-        if (is_furniture(&node) || is_link_block(&node) || is_teaser_card(&node)) && small() {
+        let s = size(&node);
+        let marked = is_furniture(&node, s) || is_link_block(&node, s) || is_teaser_card(&node);
+        if marked && (s.chars as f64) < MAX_CUT_SHARE * total {
             cut.push(node);
         } else {
             stack.extend(node.element_children());
@@ -106,33 +111,55 @@ pub(crate) fn article_text(content: &str) -> String {
     root.formatted_text().to_string()
 }
 
+/// Visible characters (whitespace not counted) under a node, and how many
+/// of them are inside links.
+#[derive(Debug, Clone, Copy, Default)]
+struct Size {
+    chars: usize,
+    in_links: usize,
+}
+
+/// The [`Size`] of every node under `root`, in one bottom-up pass (asking
+/// each element for its text separately would be quadratic in the depth).
+fn measure(root: &NodeRef<'_>) -> HashMap<NodeId, Size> {
+    let mut sizes: HashMap<NodeId, Size> = HashMap::new();
+    let mut stack = vec![(*root, false)];
+    while let Some((node, children_done)) = stack.pop() {
+        if !children_done {
+            stack.push((node, true));
+            stack.extend(node.children_it(false).map(|c| (c, false)));
+            continue;
+        }
+        let mut size = Size::default();
+        if node.is_text() {
+            size.chars = node.text().chars().filter(|c| !c.is_whitespace()).count();
+        } else {
+            for child in node.children_it(false) {
+                let s = sizes.get(&child.id).copied().unwrap_or_default();
+                size.chars += s.chars;
+                size.in_links += s.in_links;
+            }
+        }
+        if node.has_name("a") {
+            size.in_links = size.chars;
+        }
+        sizes.insert(node.id, size);
+    }
+    sizes
+}
+
 /// True when most of the element's text is link text: a teaser card, a
 /// list of other stories. Only containers count; a paragraph that is one
 /// link is left to the link-line cut, which knows the page's links.
-fn is_link_block(node: &NodeRef<'_>) -> bool {
+fn is_link_block(node: &NodeRef<'_>, size: Size) -> bool {
     let Some(name) = node.node_name() else {
         return false;
     };
-    if !matches!(
+    matches!(
         name.as_ref(),
         "div" | "section" | "article" | "ul" | "ol" | "li" | "header" | "table"
-    ) {
-        return false;
-    }
-    let chars = node.normalized_char_count();
-    if chars == 0 {
-        return false;
-    }
-    let mut in_links = 0;
-    let mut stack = node.element_children();
-    while let Some(n) = stack.pop() {
-        if n.has_name("a") {
-            in_links += n.normalized_char_count();
-        } else {
-            stack.extend(n.element_children());
-        }
-    }
-    in_links as f64 > LINK_DENSITY * chars as f64
+    ) && size.chars > 0
+        && size.in_links as f64 > LINK_DENSITY * size.chars as f64
 }
 
 /// True for an `article` element inside the article that opens with a
@@ -146,7 +173,7 @@ fn is_teaser_card(node: &NodeRef<'_>) -> bool {
 }
 
 /// True when the element's tag or the words of its class/id say furniture.
-fn is_furniture(node: &NodeRef<'_>) -> bool {
+fn is_furniture(node: &NodeRef<'_>, size: Size) -> bool {
     if let Some(name) = node.node_name()
         && FURNITURE_TAGS.contains(&name.as_ref())
     {
@@ -165,7 +192,7 @@ fn is_furniture(node: &NodeRef<'_>) -> bool {
     let words: Vec<String> = name_words(&names).collect();
     words.iter().any(|w| FURNITURE_WORDS.contains(&w.as_str()))
         || (words.iter().any(|w| MEDIA_WORDS.contains(&w.as_str()))
-            && node.normalized_char_count() <= MAX_CAPTION_CHARS
+            && size.chars <= MAX_CAPTION_CHARS
             // An embedded post (a tweet in a "video-container") is quoted
             // content, not a caption.
             && !node.descendants_it().any(|d| d.has_name("blockquote")))
