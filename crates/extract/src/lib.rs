@@ -156,7 +156,7 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
         .map(|a| combine::fold(&a.text()))
         .filter(|t| !t.is_empty())
         .collect();
-    let readability = readability(document, url);
+    let readability = readability(document, url, mode);
     let mut page = Page::default();
     let (raw, cleaned) = match readability {
         Some(article) => {
@@ -211,10 +211,19 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
     page
 }
 
-/// Readability's view of the page, in formatted text mode.
-fn readability(document: dom_query::Document, url: Option<&str>) -> Option<dom_smoothie::Article> {
+/// Readability's view of the page. Its text is formatted (one block per
+/// line) only in [`Mode::Fast`], where it is the body; [`Mode::Best`] reads
+/// the article's HTML instead and needs the text only as support.
+fn readability(
+    document: dom_query::Document,
+    url: Option<&str>,
+    mode: Mode,
+) -> Option<dom_smoothie::Article> {
     let config = dom_smoothie::Config {
-        text_mode: dom_smoothie::TextMode::Formatted,
+        text_mode: match mode {
+            Mode::Fast => dom_smoothie::TextMode::Formatted,
+            Mode::Best => dom_smoothie::TextMode::Raw,
+        },
         // The furniture cut (`clean`) reads class names.
         keep_classes: true,
         ..dom_smoothie::Config::default()
