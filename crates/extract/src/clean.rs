@@ -72,7 +72,9 @@ const FURNITURE_WORDS: &[&str] = &[
 /// Words of `class`/`id` values that mark a picture or video with its
 /// caption; such a block is only cut when it is short, since recipe cards
 /// and galleries of prose also carry these names.
-const MEDIA_WORDS: &[&str] = &["image", "images", "img", "photo", "photos", "picture", "video"];
+const MEDIA_WORDS: &[&str] = &[
+    "image", "images", "img", "photo", "photos", "picture", "video",
+];
 
 /// Most characters (whitespace not counted) of a media block that is cut as a caption.
 const MAX_CAPTION_CHARS: usize = 340;
@@ -166,10 +168,10 @@ fn is_link_block(node: &NodeRef<'_>, size: Size) -> bool {
 /// link or heading-link: a teaser card for another story.
 fn is_teaser_card(node: &NodeRef<'_>) -> bool {
     node.has_name("article")
-        && node
-            .descendants_it()
-            .filter(|d| d.has_name("a"))
-            .any(|a| a.descendants_it().any(|d| d.has_name("img") || d.has_name("picture")))
+        && node.descendants_it().filter(|d| d.has_name("a")).any(|a| {
+            a.descendants_it()
+                .any(|d| d.has_name("img") || d.has_name("picture"))
+        })
 }
 
 /// True when the element's tag or the words of its class/id say furniture.
@@ -224,32 +226,6 @@ fn name_words(names: &str) -> impl Iterator<Item = String> + '_ {
     words.into_iter()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_class_names_into_words() {
-        let words: Vec<String> = name_words("article__byline imageCaption js-share").collect();
-        assert_eq!(words, ["article", "byline", "image", "caption", "js", "share"]);
-    }
-
-    #[test]
-    fn cuts_marked_blocks_but_not_the_article() {
-        let prose = "The council voted on Tuesday to close the old bridge for repairs. ".repeat(6);
-        let html = format!(
-            r#"<div class="post-meta-content"><p>{prose}</p>
-               <figure><img src="a.jpg"><figcaption>The old bridge</figcaption></figure>
-               <div class="article-byline">By A. Writer</div>
-               <p>{prose}</p></div>"#
-        );
-        let text = article_text(&html);
-        assert!(text.contains("The council voted"));
-        assert!(!text.contains("The old bridge"));
-        assert!(!text.contains("A. Writer"));
-    }
-}
-
 /// Longest line (in words) taken as a date stamp or byline.
 const MAX_STAMP_WORDS: usize = 14;
 /// Longest line (in words) dropped for being repeated on the page.
@@ -259,15 +235,45 @@ const MIN_REPEATS: usize = 3;
 
 /// Words that open a byline or date stamp line.
 const STAMP_CUES: &[&str] = &[
-    "by", "published", "updated", "posted", "modified", "last", "publicado", "atualizado",
-    "actualizado", "publié", "veröffentlicht",
+    "by",
+    "published",
+    "updated",
+    "posted",
+    "modified",
+    "last",
+    "publicado",
+    "atualizado",
+    "actualizado",
+    "publié",
+    "veröffentlicht",
 ];
 
 /// Month names, lowercased, for date stamps.
 const MONTHS: &[&str] = &[
-    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
-    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
-    "november", "dec", "december",
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
 ];
 
 /// Lines of the article text that are not prose: bylines and date stamps
@@ -278,7 +284,8 @@ pub(crate) fn drop_furniture_lines(text: &str) -> String {
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for line in &lines {
         let folded = crate::combine::fold(line);
-        if folded.split(' ').count() <= MAX_REPEATED_WORDS && folded.chars().all(char::is_alphabetic)
+        if folded.split(' ').count() <= MAX_REPEATED_WORDS
+            && folded.chars().all(char::is_alphabetic)
         {
             *counts.entry(folded).or_default() += 1;
         }
@@ -303,11 +310,81 @@ fn is_stamp(line: &str, words: &[&str]) -> bool {
         return false;
     }
     let is_year = |w: &&str| {
-        w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()) && (w.starts_with("19") || w.starts_with("20"))
+        w.len() == 4
+            && w.chars().all(|c| c.is_ascii_digit())
+            && (w.starts_with("19") || w.starts_with("20"))
     };
     let b = line.as_bytes();
     let clock_or_slash = b
         .windows(3)
         .any(|w| w[0].is_ascii_digit() && matches!(w[1], b':' | b'/') && w[2].is_ascii_digit());
-    clock_or_slash || words.iter().any(|w| is_year(w) || MONTHS.contains(w) || *w == "ago")
+    clock_or_slash
+        || words
+            .iter()
+            .any(|w| is_year(w) || MONTHS.contains(w) || *w == "ago")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_class_names_into_words() {
+        let words: Vec<String> = name_words("article__byline imageCaption js-share").collect();
+        assert_eq!(
+            words,
+            ["article", "byline", "image", "caption", "js", "share"]
+        );
+    }
+
+    #[test]
+    fn cuts_marked_blocks_but_not_the_article() {
+        let prose = "The council voted on Tuesday to close the old bridge for repairs. ".repeat(6);
+        let html = format!(
+            r#"<div class="post-meta-content"><p>{prose}</p>
+               <figure><img src="a.jpg"><figcaption>The old bridge</figcaption></figure>
+               <div class="article-byline">By A. Writer</div>
+               <p>{prose}</p></div>"#
+        );
+        let text = article_text(&html);
+        assert!(text.contains("The council voted"));
+        assert!(!text.contains("The old bridge"));
+        assert!(!text.contains("A. Writer"));
+    }
+
+    #[test]
+    fn cuts_link_lists_and_teaser_cards() {
+        let prose =
+            "Officials said the repairs would take a year and cost more than planned. ".repeat(8);
+        let html = format!(
+            r#"<div><p>{prose}</p>
+               <ul><li><a href="/a">Mayor opens a park</a></li><li><a href="/b">Rain expected all week</a></li></ul>
+               <article><a href="/c"><img src="c.jpg"></a><h2>Fire on Main Street</h2><p>Crews worked all night.</p></article>
+               <div class="video-container"><blockquote><p>A quoted post that is part of the story.</p></blockquote></div>
+               </div>"#
+        );
+        let text = article_text(&html);
+        assert!(text.contains("Officials said"));
+        assert!(!text.contains("Mayor opens a park"));
+        assert!(!text.contains("Fire on Main Street"));
+        assert!(text.contains("A quoted post"));
+    }
+
+    #[test]
+    fn drops_stamps_and_repeated_labels_only() {
+        let text = "By Jane Doe - 11/18/19 11:04 PM EST\n\
+                    The vote passed on Tuesday after a long debate.\n\
+                    Advert\n\
+                    Updated at 1:23 p.m.\n\
+                    By the end of the night, 40 members had spoken.\n\
+                    Advert\n\
+                    29 November 2018 | 20 January 2019\n\
+                    Advert";
+        assert_eq!(
+            drop_furniture_lines(text),
+            "The vote passed on Tuesday after a long debate.\n\
+             By the end of the night, 40 members had spoken.\n\
+             29 November 2018 | 20 January 2019"
+        );
+    }
 }

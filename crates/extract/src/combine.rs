@@ -1,5 +1,7 @@
 //! Combining two extractors, and cutting link lists from the result.
 //!
+//! The combination is the fallback of [`Mode::Best`](crate::Mode::Best),
+//! used when Readability's cleaned article is next to empty.
 //! `rs-trafilatura` has the better recall and paragraph structure but lets
 //! through blocks a reader would not call the article (a sidebar of other
 //! stories, an "About the company" box). `dom_smoothie` (Readability) finds

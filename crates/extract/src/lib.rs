@@ -3,16 +3,19 @@
 //!
 //! Parallax reads what the web gives it, and a web page is mostly not the
 //! article: menus, related stories, share buttons, footers. This crate finds
-//! the article in a page. It stands on two well-kept extractors rather than
-//! a new one, and combines them (see [`combine`](crate::combine) in the
-//! source): `rs-trafilatura` (a port of trafilatura) gives the text and its
-//! paragraph structure, `dom_smoothie` (a port of Mozilla's Readability)
-//! gives a second opinion on which of those paragraphs are the article,
-//! and lines that are only the page's link texts (related-story lists,
-//! "READ MORE:" promos) are cut. On the ScrapingHub article-extraction
-//! benchmark this beats either extractor alone (figures in
-//! `bench/README.md`). [`Mode::Fast`] runs Readability alone, several times
-//! faster, for bulk work where a few points of quality matter less.
+//! the article in a page. It parses the page once and asks `dom_smoothie`
+//! (a port of Mozilla's Readability) for the container that holds the
+//! article; then it cuts the furniture publishers put inside that container
+//! (see `clean` in the source): captions, credits and galleries, bylines and
+//! "Updated ..." stamps, share bars, teaser cards and link lists, found by
+//! tag, by the words of `class`/`id` names and by link density, never by
+//! per-site rules. Lines that are only the page's link texts (related-story
+//! lists, "READ MORE:" promos) are cut too (`combine`). Only when that
+//! leaves next to nothing does `rs-trafilatura` (a port of trafilatura),
+//! several times slower, get a say, its paragraphs kept where Readability's
+//! text supports them. On the ScrapingHub article-extraction benchmark this
+//! beats either extractor alone, at about Readability's speed (figures in
+//! `bench/README.md`). [`Mode::Fast`] takes Readability's text as it is.
 //!
 //! Input is bytes as found on disk or on the wire: gzip is undone, the
 //! charset found (byte-order mark, declared, `<meta>`, else guessed with
@@ -73,10 +76,12 @@ pub enum ExtractError {
 /// How hard to look for the article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
-    /// Both extractors, combined: the best text.
+    /// Readability's article with its furniture cut; rs-trafilatura when
+    /// that finds next to nothing: the best text.
     #[default]
     Best,
-    /// Readability alone: several times faster, a few points less precise.
+    /// Readability's text as it is: a little faster, a few points less
+    /// precise.
     Fast,
 }
 
