@@ -1,5 +1,7 @@
 //! Combining two extractors, and cutting link lists from the result.
 //!
+//! The combination is the fallback of [`Mode::Best`](crate::Mode::Best),
+//! used when Readability's cleaned article is next to empty.
 //! `rs-trafilatura` has the better recall and paragraph structure but lets
 //! through blocks a reader would not call the article (a sidebar of other
 //! stories, an "About the company" box). `dom_smoothie` (Readability) finds
@@ -94,7 +96,11 @@ pub(crate) fn fold(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(w.chars().flat_map(char::to_lowercase));
+        if w.is_ascii() {
+            out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.extend(w.chars().flat_map(char::to_lowercase));
+        }
     }
     out
 }
@@ -119,25 +125,31 @@ pub(crate) fn drop_link_lines(text: &str, links: &HashSet<String>) -> String {
             if links.contains(&folded) {
                 return false;
             }
-            // Several links on one line, or a label and a link.
-            let covered: usize = links
-                .iter()
-                .filter(|l| l.len() >= 12 && contains_words(&folded, l))
-                .map(String::len)
-                .sum();
+            // Several links on one line, or a label and a link: sum the
+            // lengths of the distinct links found on word boundaries. The
+            // line's word spans are looked up (a line is short) rather than
+            // every link searched for (a page has hundreds).
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(folded.match_indices(' ').map(|(i, _)| i + 1))
+                .collect();
+            let mut found: HashSet<&str> = HashSet::new();
+            for (k, &from) in starts.iter().enumerate() {
+                for &next in &starts[k + 1..] {
+                    let span = &folded[from..next - 1];
+                    if span.len() >= 12 && links.contains(span) {
+                        found.insert(span);
+                    }
+                }
+                let span = &folded[from..];
+                if span.len() >= 12 && links.contains(span) {
+                    found.insert(span);
+                }
+            }
+            let covered: usize = found.iter().map(|s| s.len()).sum();
             (covered as f64) < LINK_COVERAGE * folded.len() as f64
         })
         .collect();
     kept.join("\n")
-}
-
-/// True when `needle` occurs in `hay` on word boundaries (both folded).
-fn contains_words(hay: &str, needle: &str) -> bool {
-    hay.match_indices(needle).any(|(at, _)| {
-        let before = at == 0 || hay.as_bytes()[at - 1] == b' ';
-        let end = at + needle.len();
-        before && (end == hay.len() || hay.as_bytes()[end] == b' ')
-    })
 }
 
 #[cfg(test)]

@@ -3,16 +3,19 @@
 //!
 //! Parallax reads what the web gives it, and a web page is mostly not the
 //! article: menus, related stories, share buttons, footers. This crate finds
-//! the article in a page. It stands on two well-kept extractors rather than
-//! a new one, and combines them (see [`combine`](crate::combine) in the
-//! source): `rs-trafilatura` (a port of trafilatura) gives the text and its
-//! paragraph structure, `dom_smoothie` (a port of Mozilla's Readability)
-//! gives a second opinion on which of those paragraphs are the article,
-//! and lines that are only the page's link texts (related-story lists,
-//! "READ MORE:" promos) are cut. On the ScrapingHub article-extraction
-//! benchmark this beats either extractor alone (figures in
-//! `bench/README.md`). [`Mode::Fast`] runs Readability alone, several times
-//! faster, for bulk work where a few points of quality matter less.
+//! the article in a page. It parses the page once and asks `dom_smoothie`
+//! (a port of Mozilla's Readability) for the container that holds the
+//! article; then it cuts the furniture publishers put inside that container
+//! (see `clean` in the source): captions, credits and galleries, bylines and
+//! "Updated ..." stamps, share bars, teaser cards and link lists, found by
+//! tag, by the words of `class`/`id` names and by link density, never by
+//! per-site rules. Lines that are only the page's link texts (related-story
+//! lists, "READ MORE:" promos) are cut too (`combine`). Only when that
+//! leaves next to nothing does `rs-trafilatura` (a port of trafilatura),
+//! several times slower, get a say, its paragraphs kept where Readability's
+//! text supports them. On the ScrapingHub article-extraction benchmark this
+//! beats either extractor alone, at about Readability's speed (figures in
+//! `bench/README.md`). [`Mode::Fast`] takes Readability's text as it is.
 //!
 //! Input is bytes as found on disk or on the wire: gzip is undone, the
 //! charset found (byte-order mark, declared, `<meta>`, else guessed with
@@ -34,6 +37,7 @@
 //! assert_eq!(page.published.unwrap().to_rfc3339(), "2019-11-20T11:14:00+00:00");
 //! ```
 
+mod clean;
 mod combine;
 mod decode;
 mod meta;
@@ -44,6 +48,10 @@ use chrono::{DateTime, Utc};
 
 pub use decode::{Decoded, decode_html, decompress};
 pub use meta::parse_date;
+
+/// Fewest words of cleaned Readability text taken as the article without
+/// asking rs-trafilatura.
+const MIN_ARTICLE_WORDS: usize = 50;
 
 /// Default for the largest page accepted, after gunzipping: 32 MiB.
 pub const DEFAULT_MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -68,10 +76,12 @@ pub enum ExtractError {
 /// How hard to look for the article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
-    /// Both extractors, combined: the best text.
+    /// Readability's article with its furniture cut; rs-trafilatura when
+    /// that finds next to nothing: the best text.
     #[default]
     Best,
-    /// Readability alone: several times faster, a few points less precise.
+    /// Readability's text as it is: a little faster, a few points less
+    /// precise.
     Fast,
 }
 
@@ -151,9 +161,9 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
         .map(|a| combine::fold(&a.text()))
         .filter(|t| !t.is_empty())
         .collect();
-    let readability = readability(document, url);
+    let readability = readability(document, url, mode);
     let mut page = Page::default();
-    let support = match readability {
+    let (raw, cleaned) = match readability {
         Some(article) => {
             page.title = non_empty(Some(article.title.clone()));
             page.author = non_empty(article.byline.clone());
@@ -162,12 +172,19 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
             page.url = non_empty(article.url.clone());
             page.description = non_empty(article.excerpt.clone());
             page.published = article.published_time.as_deref().and_then(parse_date);
-            tidy(&article.text_content)
+            let cleaned = match mode {
+                Mode::Best => {
+                    clean::drop_furniture_lines(&tidy(&clean::article_text(&article.content)))
+                }
+                Mode::Fast => String::new(),
+            };
+            (tidy(&article.text_content), cleaned)
         }
-        None => String::new(),
+        None => (String::new(), String::new()),
     };
     let body = match mode {
-        Mode::Fast => support,
+        Mode::Fast => raw,
+        Mode::Best if combine::words(&cleaned).count() >= MIN_ARTICLE_WORDS => cleaned,
         Mode::Best => {
             let options = rs_trafilatura::Options {
                 url: url.map(str::to_owned),
@@ -176,16 +193,16 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
             match rs_trafilatura::extract_with_options(html, &options) {
                 Ok(result) if !result.content_text.trim().is_empty() => {
                     let m = result.metadata;
-                    page.title = non_empty(m.title).or(page.title);
-                    page.author = non_empty(m.author).or(page.author);
-                    page.site_name = non_empty(m.sitename).or(page.site_name);
-                    page.lang = non_empty(m.language).or(page.lang);
-                    page.url = non_empty(m.url).or(page.url);
-                    page.description = non_empty(m.description).or(page.description);
-                    page.published = m.date.or(page.published);
-                    combine::supported(&tidy(&result.content_text), &support)
+                    page.title = page.title.or(non_empty(m.title));
+                    page.author = page.author.or(non_empty(m.author));
+                    page.site_name = page.site_name.or(non_empty(m.sitename));
+                    page.lang = page.lang.or(non_empty(m.language));
+                    page.url = page.url.or(non_empty(m.url));
+                    page.description = page.description.or(non_empty(m.description));
+                    page.published = page.published.or(m.date);
+                    combine::supported(&tidy(&result.content_text), &raw)
                 }
-                _ => support,
+                _ => raw,
             }
         }
     };
@@ -199,10 +216,21 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
     page
 }
 
-/// Readability's view of the page, in formatted text mode.
-fn readability(document: dom_query::Document, url: Option<&str>) -> Option<dom_smoothie::Article> {
+/// Readability's view of the page. Its text is formatted (one block per
+/// line) only in [`Mode::Fast`], where it is the body; [`Mode::Best`] reads
+/// the article's HTML instead and needs the text only as support.
+fn readability(
+    document: dom_query::Document,
+    url: Option<&str>,
+    mode: Mode,
+) -> Option<dom_smoothie::Article> {
     let config = dom_smoothie::Config {
-        text_mode: dom_smoothie::TextMode::Formatted,
+        text_mode: match mode {
+            Mode::Fast => dom_smoothie::TextMode::Formatted,
+            Mode::Best => dom_smoothie::TextMode::Raw,
+        },
+        // The furniture cut (`clean`) reads class names.
+        keep_classes: true,
         ..dom_smoothie::Config::default()
     };
     dom_smoothie::Readability::with_document(document, url, Some(config))
