@@ -20,7 +20,8 @@
 //! reported and tried again once its host's backoff is over.
 //!
 //! What was learnt of each feed (validators) is kept in a small JSON file
-//! beside the store (`STORE.watch.json`), so a restarted watch stays
+//! beside the store (`STORE.watch.json`; for a PostgreSQL store,
+//! `parallax-watch-HOST_PORT_DB.json` in the working directory), so a restarted watch stays
 //! conditional; stored ids are looked up in the store itself.
 
 use std::collections::{HashMap, HashSet};
@@ -242,8 +243,29 @@ fn charset_of(content_type: &str) -> Option<&str> {
     })
 }
 
-/// `STORE.watch.json`.
+/// `STORE.watch.json` beside an SQLite store; for a PostgreSQL store (a
+/// URL, no file to sit beside) `parallax-watch-HOST_PORT_DB.json` in the
+/// working directory, named from the URL without its password.
 fn state_path(db: &Path) -> PathBuf {
+    let text = db.to_string_lossy();
+    if parallax_engine::is_postgres_url(&text) {
+        let shown = parallax_engine::display_db(db);
+        let place = shown
+            .split_once("://")
+            .map_or(shown.as_str(), |(_, rest)| rest);
+        let place = place.rsplit_once('@').map_or(place, |(_, host)| host);
+        let name: String = place
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        return PathBuf::from(format!("parallax-watch-{name}.json"));
+    }
     let mut name = db.file_name().unwrap_or_default().to_os_string();
     name.push(".watch.json");
     db.with_file_name(name)
@@ -626,6 +648,10 @@ mod tests {
         assert_eq!(
             state_path(Path::new("/x/p.db")),
             Path::new("/x/p.db.watch.json")
+        );
+        assert_eq!(
+            state_path(Path::new("postgres://u:secret@db.example:5432/news")),
+            Path::new("parallax-watch-db.example_5432_news.json")
         );
     }
 }
