@@ -84,6 +84,12 @@ pub struct Clusterer {
     postings: FxHashMap<u32, Vec<u32>>,
     /// Articles observed so far.
     arrivals: u64,
+    /// Scratch for candidate lookup: probe terms shared with each story
+    /// (indexed by story), and the stories touched, to reset only those.
+    /// A dense counter instead of a hash map: the lookup touches thousands
+    /// of posting entries per article.
+    hits: Vec<u32>,
+    touched: Vec<u32>,
 }
 
 impl Clusterer {
@@ -96,6 +102,8 @@ impl Clusterer {
             by_id: HashMap::new(),
             postings: FxHashMap::default(),
             arrivals: 0,
+            hits: Vec::new(),
+            touched: Vec::new(),
         }
     }
 
@@ -177,19 +185,28 @@ impl Clusterer {
         // heaviest terms.
         let mut probe = weighted.clone();
         probe.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut hits: FxHashMap<u32, u32> = FxHashMap::default();
+        self.hits.resize(self.stories.len(), 0);
         for (t, _) in probe.iter().take(self.config.probe_terms) {
             let Some(list) = self.postings.get(t) else {
                 continue;
             };
             for &idx in list.iter().rev().take(self.config.posting_depth) {
-                *hits.entry(idx).or_insert(0) += 1;
+                let count = &mut self.hits[idx as usize];
+                if *count == 0 {
+                    self.touched.push(idx);
+                }
+                *count += 1;
             }
         }
-        let mut candidates: Vec<(u32, u32)> = hits
-            .into_iter()
-            .filter(|&(idx, _)| self.is_active(&self.stories[idx as usize]))
-            .collect();
+        let mut candidates: Vec<(u32, u32)> = Vec::with_capacity(self.touched.len());
+        let mut touched = std::mem::take(&mut self.touched);
+        for idx in touched.drain(..) {
+            let count = std::mem::take(&mut self.hits[idx as usize]);
+            if self.is_active(&self.stories[idx as usize]) {
+                candidates.push((idx, count));
+            }
+        }
+        self.touched = touched;
         // Most shared terms first, then the most recent story: a total
         // order, so the result does not depend on hash iteration order.
         candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
