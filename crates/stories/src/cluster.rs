@@ -90,6 +90,10 @@ pub struct Clusterer {
     /// of posting entries per article.
     hits: Vec<u32>,
     touched: Vec<u32>,
+    /// Scratch for scoring: the article's tf-idf weight by term id (0 for
+    /// terms it lacks), so a centroid is scored in one pass over its terms
+    /// instead of a merge join with the article's.
+    doc_weights: Vec<f32>,
 }
 
 impl Clusterer {
@@ -104,6 +108,7 @@ impl Clusterer {
             arrivals: 0,
             hits: Vec::new(),
             touched: Vec::new(),
+            doc_weights: Vec::new(),
         }
     }
 
@@ -213,15 +218,24 @@ impl Clusterer {
         candidates.truncate(self.config.candidates);
         candidates.sort_unstable_by_key(|&(idx, _)| idx);
 
+        let mut doc_weights = std::mem::take(&mut self.doc_weights);
+        doc_weights.resize(self.df.terms(), 0.0);
+        for &(t, w) in &weighted {
+            doc_weights[t as usize] = w;
+        }
         let mut best: Option<(usize, f32)> = None;
         for (idx, _) in candidates {
             let idx = idx as usize;
             self.refresh_norm(idx);
-            let sim = self.cosine(&weighted, doc_norm, &self.stories[idx]);
+            let sim = self.cosine(&doc_weights, doc_norm, &self.stories[idx]);
             if best.is_none_or(|(_, b)| sim > b) {
                 best = Some((idx, sim));
             }
         }
+        for &(t, _) in &weighted {
+            doc_weights[t as usize] = 0.0;
+        }
+        self.doc_weights = doc_weights;
         best
     }
 
@@ -248,22 +262,20 @@ impl Clusterer {
             .sqrt()
     }
 
-    fn cosine(&self, doc: &[(u32, f32)], doc_norm: f32, story: &StoryState) -> f32 {
+    /// Cosine between the article (`doc_weights`: its tf-idf weight by
+    /// term id, norm `doc_norm`) and a story's centroid. Terms are summed in
+    /// term-id order, each as `doc * centroid * idf`, the order a merge
+    /// join of the two sorted vectors would take, so scores do not depend
+    /// on how the terms are matched.
+    fn cosine(&self, doc_weights: &[f32], doc_norm: f32, story: &StoryState) -> f32 {
         if story.norm == 0.0 {
             return 0.0;
         }
-        // Both vectors are sorted by term id: a merge join.
-        let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
-        let c = &story.centroid;
-        while i < doc.len() && j < c.len() {
-            match doc[i].0.cmp(&c[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    dot += doc[i].1 * c[j].1 * self.df.idf(c[j].0);
-                    i += 1;
-                    j += 1;
-                }
+        let mut dot = 0.0f32;
+        for &(t, w) in &story.centroid {
+            let d = doc_weights[t as usize];
+            if d != 0.0 {
+                dot += d * w * self.df.idf(t);
             }
         }
         dot / (doc_norm * story.norm)

@@ -36,6 +36,11 @@ impl DocFrequencies {
         }
     }
 
+    /// Distinct terms interned so far (term ids are below this).
+    pub fn terms(&self) -> usize {
+        self.df.len()
+    }
+
     /// Documents observed.
     pub fn docs(&self) -> u32 {
         self.docs
