@@ -1,9 +1,12 @@
-//! Stateless runs over articles already in memory: the contract commands
-//! `parallax cluster` and `parallax brief`.
+//! Stateless runs: the contract commands `parallax cluster` (streamed:
+//! [`cluster_path`]) and `parallax brief` (over articles in memory).
 
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use parallax_brief::{BriefConfig, Briefer};
+use parallax_ingest::{Event, IngestOptions, Reader, Summary};
 use parallax_model::{Article, ArticleId, Brief, CopyLink, StoryId};
 use parallax_stories::{Assignment, ClusterConfig, Clusterer, Doc};
 use rayon::prelude::*;
@@ -49,6 +52,127 @@ pub fn similarity(articles: &[Article], mut emit: impl FnMut(&Article, &Article,
 /// Articles analysed in parallel before being placed in order: large
 /// enough to keep every core busy, small enough to bound memory.
 const CHUNK: usize = 4096;
+
+/// Articles per chunk handed between the stages of [`cluster_path`].
+const STREAM_CHUNK: usize = 1024;
+
+/// Chunks that may wait between two stages of [`cluster_path`]: enough to
+/// ride out uneven chunks, few enough to bound memory.
+const STREAM_DEPTH: usize = 4;
+
+/// What the reader stage of [`cluster_path`] hands on.
+enum Read {
+    /// Articles, in input order.
+    Articles(Vec<Article>),
+    /// A warning, a rejected record or a skipped file.
+    Other(Event),
+}
+
+/// What the analysis stage of [`cluster_path`] hands on.
+enum Analysed {
+    /// Article ids and their clustering representations, in input order.
+    Docs(Vec<Doc>),
+    /// A warning, a rejected record or a skipped file.
+    Other(Event),
+}
+
+/// Reads `path` and clusters its articles as one stream in input order,
+/// without ever holding the whole input: `place(doc, assignment)` gets
+/// every article's assignment in input order, and `other` every ingest
+/// event that is not an article (warnings, rejected records, skipped
+/// files), in input order among themselves. Returns the reader's counts.
+///
+/// Three stages run at once, joined by bounded queues: reading (parsing is
+/// sequential, each batch of bodies is cleaned on all cores), analysis
+/// (language and terms, on all cores) and placement (sequential, so the
+/// result is the same on any number of cores and equals [`cluster`] over
+/// the same articles).
+pub fn cluster_path(
+    path: &Path,
+    options: IngestOptions,
+    config: ClusterConfig,
+    mut place: impl FnMut(&Doc, &Assignment),
+    mut other: impl FnMut(Event),
+) -> Summary {
+    let (read_tx, read_rx) = sync_channel::<Read>(STREAM_DEPTH);
+    let (doc_tx, doc_rx) = sync_channel::<Analysed>(STREAM_DEPTH);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_stage(path, options, read_tx));
+        scope.spawn(move || analyse_stage(read_rx, doc_tx));
+        let mut clusterer = Clusterer::new(config);
+        for item in doc_rx {
+            match item {
+                Analysed::Docs(docs) => {
+                    for doc in &docs {
+                        place(doc, &clusterer.assign(doc));
+                    }
+                }
+                Analysed::Other(event) => other(event),
+            }
+        }
+        reader
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
+}
+
+/// The first stage of [`cluster_path`]: read `path` in chunks of articles.
+fn read_stage(path: &Path, options: IngestOptions, tx: SyncSender<Read>) -> Summary {
+    let mut reader = Reader::new(options);
+    let mut chunk = Vec::with_capacity(STREAM_CHUNK);
+    // A send fails only when the later stages are gone (they panicked);
+    // the panic is reported by the scope, so the reader just stops.
+    let mut open = true;
+    let summary = reader.read_path(path, &mut |event| {
+        if !open {
+            return;
+        }
+        match event {
+            Event::Article(a) => {
+                chunk.push(a);
+                if chunk.len() >= STREAM_CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(STREAM_CHUNK));
+                    open = tx.send(Read::Articles(full)).is_ok();
+                }
+            }
+            other => {
+                // Keep the order of events and articles as read.
+                if !chunk.is_empty() {
+                    let part = std::mem::replace(&mut chunk, Vec::with_capacity(STREAM_CHUNK));
+                    open = tx.send(Read::Articles(part)).is_ok();
+                }
+                open = open && tx.send(Read::Other(other)).is_ok();
+            }
+        }
+    });
+    if open && !chunk.is_empty() {
+        let _ = tx.send(Read::Articles(chunk));
+    }
+    summary
+}
+
+/// The second stage of [`cluster_path`]: language and terms of each chunk,
+/// on all cores.
+fn analyse_stage(rx: Receiver<Read>, tx: SyncSender<Analysed>) {
+    for item in rx {
+        let next = match item {
+            Read::Articles(mut articles) => {
+                let docs = articles
+                    .par_iter_mut()
+                    .map(|a| {
+                        prepare(a);
+                        doc_for(a)
+                    })
+                    .collect();
+                Analysed::Docs(docs)
+            }
+            Read::Other(event) => Analysed::Other(event),
+        };
+        if tx.send(next).is_err() {
+            return;
+        }
+    }
+}
 
 /// Briefs for the given stories. Every article of `articles` informs term
 /// rarity and is checked for copies (as one stream in the given order, as

@@ -293,3 +293,69 @@ fn pathological_bodies_stay_fast() {
     parallax_ingest::clean_body(&long_line);
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
 }
+
+/// Bodies are cleaned in parallel batches; what comes out must be what
+/// one-at-a-time cleaning gives, in input order, with every rejection in
+/// its place, across batch and template-window boundaries.
+#[test]
+fn batched_gate_keeps_order_and_matches_cleaning_one_by_one() {
+    let mut input = String::new();
+    for i in 0..700 {
+        let line = match i {
+            // A duplicate of an id read in an earlier batch.
+            300 => r#"{"id": "a10", "text": "Again."}"#.to_owned(),
+            // A record whose body cleans to nothing and has no title.
+            301 => r#"{"id": "gone", "text": "8 min read"}"#.to_owned(),
+            // The id of that rejected record, reused: it is accepted.
+            302 => r#"{"id": "gone", "text": "Now with a body."}"#.to_owned(),
+            // Broken JSON.
+            450 => "{not json".to_owned(),
+            _ => format!(
+                r#"{{"id": "a{i}", "text": "Story {i} began.\n\nREAD: Ten best beaches\nThe talks went on for {i} hours, officials said."}}"#
+            ),
+        };
+        input.push_str(&line);
+        input.push('\n');
+    }
+    let mut events = Vec::new();
+    let summary =
+        Reader::new(IngestOptions::default())
+            .read_jsonl(input.as_bytes(), "big.jsonl", &mut |e| events.push(e));
+    assert_eq!((summary.articles, summary.errors), (697, 3));
+    let mut lines = Vec::new();
+    for event in &events {
+        match event {
+            Event::Article(a) => {
+                let raw: serde_json::Value = serde_json::from_str(
+                    input
+                        .lines()
+                        .nth(a.origin.line.unwrap() as usize - 1)
+                        .unwrap(),
+                )
+                .unwrap();
+                let alone = parallax_ingest::clean_body(raw["text"].as_str().unwrap());
+                assert_eq!(a.body, alone.body, "{}", a.id);
+                assert_eq!(a.removed, alone.removed, "{}", a.id);
+                lines.push(a.origin.line.unwrap());
+            }
+            Event::Error(e) => {
+                let text = e.to_string();
+                let line: u64 = text.split(':').nth(1).unwrap().parse().unwrap();
+                lines.push(line);
+            }
+            other => panic!("unexpected event {other:?}"),
+        }
+    }
+    // Every record reported once, in input order.
+    assert_eq!(lines, (1..=700).collect::<Vec<_>>());
+    let errors: Vec<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Error(e) => Some(e.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(errors[0].starts_with("big.jsonl:301: duplicate id a10, first seen at big.jsonl:11"));
+    assert!(errors[1].starts_with("big.jsonl:302:"), "{}", errors[1]);
+    assert!(errors[2].starts_with("big.jsonl:451:"), "{}", errors[2]);
+}

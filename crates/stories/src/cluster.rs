@@ -84,6 +84,16 @@ pub struct Clusterer {
     postings: FxHashMap<u32, Vec<u32>>,
     /// Articles observed so far.
     arrivals: u64,
+    /// Scratch for candidate lookup: probe terms shared with each story
+    /// (indexed by story), and the stories touched, to reset only those.
+    /// A dense counter instead of a hash map: the lookup touches thousands
+    /// of posting entries per article.
+    hits: Vec<u32>,
+    touched: Vec<u32>,
+    /// Scratch for scoring: the article's tf-idf weight by term id (0 for
+    /// terms it lacks), so a centroid is scored in one pass over its terms
+    /// instead of a merge join with the article's.
+    doc_weights: Vec<f32>,
 }
 
 impl Clusterer {
@@ -96,6 +106,9 @@ impl Clusterer {
             by_id: HashMap::new(),
             postings: FxHashMap::default(),
             arrivals: 0,
+            hits: Vec::new(),
+            touched: Vec::new(),
+            doc_weights: Vec::new(),
         }
     }
 
@@ -177,34 +190,52 @@ impl Clusterer {
         // heaviest terms.
         let mut probe = weighted.clone();
         probe.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut hits: FxHashMap<u32, u32> = FxHashMap::default();
+        self.hits.resize(self.stories.len(), 0);
         for (t, _) in probe.iter().take(self.config.probe_terms) {
             let Some(list) = self.postings.get(t) else {
                 continue;
             };
             for &idx in list.iter().rev().take(self.config.posting_depth) {
-                *hits.entry(idx).or_insert(0) += 1;
+                let count = &mut self.hits[idx as usize];
+                if *count == 0 {
+                    self.touched.push(idx);
+                }
+                *count += 1;
             }
         }
-        let mut candidates: Vec<(u32, u32)> = hits
-            .into_iter()
-            .filter(|&(idx, _)| self.is_active(&self.stories[idx as usize]))
-            .collect();
+        let mut candidates: Vec<(u32, u32)> = Vec::with_capacity(self.touched.len());
+        let mut touched = std::mem::take(&mut self.touched);
+        for idx in touched.drain(..) {
+            let count = std::mem::take(&mut self.hits[idx as usize]);
+            if self.is_active(&self.stories[idx as usize]) {
+                candidates.push((idx, count));
+            }
+        }
+        self.touched = touched;
         // Most shared terms first, then the most recent story: a total
         // order, so the result does not depend on hash iteration order.
         candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
         candidates.truncate(self.config.candidates);
         candidates.sort_unstable_by_key(|&(idx, _)| idx);
 
+        let mut doc_weights = std::mem::take(&mut self.doc_weights);
+        doc_weights.resize(self.df.terms(), 0.0);
+        for &(t, w) in &weighted {
+            doc_weights[t as usize] = w;
+        }
         let mut best: Option<(usize, f32)> = None;
         for (idx, _) in candidates {
             let idx = idx as usize;
             self.refresh_norm(idx);
-            let sim = self.cosine(&weighted, doc_norm, &self.stories[idx]);
+            let sim = self.cosine(&doc_weights, doc_norm, &self.stories[idx]);
             if best.is_none_or(|(_, b)| sim > b) {
                 best = Some((idx, sim));
             }
         }
+        for &(t, _) in &weighted {
+            doc_weights[t as usize] = 0.0;
+        }
+        self.doc_weights = doc_weights;
         best
     }
 
@@ -231,22 +262,20 @@ impl Clusterer {
             .sqrt()
     }
 
-    fn cosine(&self, doc: &[(u32, f32)], doc_norm: f32, story: &StoryState) -> f32 {
+    /// Cosine between the article (`doc_weights`: its tf-idf weight by
+    /// term id, norm `doc_norm`) and a story's centroid. Terms are summed in
+    /// term-id order, each as `doc * centroid * idf`, the order a merge
+    /// join of the two sorted vectors would take, so scores do not depend
+    /// on how the terms are matched.
+    fn cosine(&self, doc_weights: &[f32], doc_norm: f32, story: &StoryState) -> f32 {
         if story.norm == 0.0 {
             return 0.0;
         }
-        // Both vectors are sorted by term id: a merge join.
-        let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
-        let c = &story.centroid;
-        while i < doc.len() && j < c.len() {
-            match doc[i].0.cmp(&c[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    dot += doc[i].1 * c[j].1 * self.df.idf(c[j].0);
-                    i += 1;
-                    j += 1;
-                }
+        let mut dot = 0.0f32;
+        for &(t, w) in &story.centroid {
+            let d = doc_weights[t as usize];
+            if d != 0.0 {
+                dot += d * w * self.df.idf(t);
             }
         }
         dot / (doc_norm * story.norm)

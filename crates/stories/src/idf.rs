@@ -1,6 +1,6 @@
 //! Document frequencies that grow with the stream.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Interned term ids and how many documents contained each term.
 ///
@@ -9,7 +9,9 @@ use std::collections::HashMap;
 /// is finite.
 #[derive(Debug, Default, Clone)]
 pub struct DocFrequencies {
-    ids: HashMap<String, u32>,
+    /// Term ids; a fast non-keyed hash (terms come from our own analyser,
+    /// and interning is on the sequential path of clustering).
+    ids: FxHashMap<String, u32>,
     df: Vec<u32>,
     docs: u32,
 }
@@ -32,6 +34,11 @@ impl DocFrequencies {
         for t in terms {
             self.df[t as usize] += 1;
         }
+    }
+
+    /// Distinct terms interned so far (term ids are below this).
+    pub fn terms(&self) -> usize {
+        self.df.len()
     }
 
     /// Documents observed.

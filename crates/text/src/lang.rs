@@ -7,10 +7,13 @@
 //!
 //! Most of a news stream is English, and trigram scoring over 69 languages
 //! costs more than everything else Parallax does to an article. So a text
-//! is first checked against English function words: when at least a sixth
-//! of its first words are English-only function words ("the", "and",
-//! "that", ...), no other language comes close and the answer is English
-//! without trigram scoring (about ten times cheaper).
+//! is first checked against English function words: when at least a
+//! sixteenth of its first words (and at least three) are English-only
+//! function words ("the", "and", "that", ...) and few are function words
+//! of other Latin-script languages, no other language comes close and the
+//! answer is English without trigram scoring (about ten times cheaper).
+//! On the development sets this takes nine articles in ten, and never
+//! contradicts a reliable trigram answer (tested).
 
 use whatlang::Lang;
 
@@ -28,8 +31,9 @@ const ENGLISH_SAMPLE_WORDS: usize = 120;
 /// languages written in Latin script (so not "a", "in", "is", "was", "of",
 /// "for", "to", "will": Dutch, German, Scandinavian and Polish have them).
 const ENGLISH_MARKERS: &[&str] = &[
-    "and", "are", "but", "from", "has", "have", "its", "not", "said", "that", "the", "their",
-    "they", "this", "were", "which", "who", "with",
+    "about", "after", "and", "are", "been", "but", "could", "from", "had", "has", "have", "his",
+    "into", "its", "not", "said", "than", "that", "the", "their", "they", "this", "were", "when",
+    "which", "who", "with", "would",
 ];
 
 /// The ISO 639-1 code of the language `text` is written in, or `None` when
@@ -63,16 +67,30 @@ pub fn detect(text: &str) -> Option<&'static str> {
     info.is_reliable().then(|| iso639_1(info.lang()))
 }
 
-/// True when at least a sixth of the first words of `text` (and at least 6
-/// of them) are English function words.
+/// Common function words of other languages written in Latin script that
+/// are not English words (German, French, Spanish, Italian, Portuguese,
+/// Dutch, Scandinavian, Polish), sorted.
+const FOREIGN_MARKERS: &[&str] = &[
+    "att", "auf", "che", "con", "dans", "das", "del", "della", "der", "des", "det", "een", "ein",
+    "eine", "est", "för", "het", "ist", "jest", "las", "les", "los", "mit", "nicht", "nie", "não",
+    "och", "og", "para", "pas", "por", "pour", "que", "se", "sich", "sont", "und", "une", "zu",
+];
+
+/// True when the first words of `text` are plainly English: at least 3 of
+/// them, and at least a sixteenth, are English function words, and words of
+/// other languages' function-word lists are at most a quarter as many.
+/// News prose runs at about a tenth to a quarter of these words; text in
+/// another Latin-script language has almost none of them and many of its
+/// own.
 fn looks_english(text: &str) -> bool {
     let mut words = 0usize;
     let mut markers = 0usize;
+    let mut foreign = 0usize;
     let mut lower = String::new();
     for w in text.split_whitespace().take(ENGLISH_SAMPLE_WORDS) {
         words += 1;
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        if w.len() > 5 || !w.is_ascii() {
+        if w.len() > 6 {
             continue;
         }
         lower.clear();
@@ -80,9 +98,11 @@ fn looks_english(text: &str) -> bool {
         lower.make_ascii_lowercase();
         if ENGLISH_MARKERS.binary_search(&lower.as_str()).is_ok() {
             markers += 1;
+        } else if FOREIGN_MARKERS.binary_search(&lower.as_str()).is_ok() {
+            foreign += 1;
         }
     }
-    markers >= 6 && markers * 6 >= words
+    markers >= 3 && markers * 16 >= words && foreign * 4 <= markers
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a char
@@ -252,6 +272,41 @@ mod tests {
     #[test]
     fn markers_are_sorted_for_binary_search() {
         assert!(ENGLISH_MARKERS.windows(2).all(|w| w[0] < w[1]));
+        assert!(FOREIGN_MARKERS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    /// The fast path must never call English what the trigram detector
+    /// reliably calls another language, on every development article.
+    #[test]
+    fn english_fast_path_never_overrules_trigrams_on_dev_data() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/stories");
+        if !dir.exists() {
+            eprintln!("skipped: {} not found", dir.display());
+            return;
+        }
+        let (mut fast, mut total) = (0, 0);
+        for set in ["ecbplus-dev", "neus-val", "neus-train"] {
+            let text = std::fs::read_to_string(dir.join(format!("{set}.jsonl"))).unwrap();
+            for line in text.lines() {
+                // The text field, unescaped enough for word statistics.
+                let Some(start) = line.find("\"text\": \"") else {
+                    continue;
+                };
+                let body = &line[start + 9..];
+                let head = prefix(body, MAX_BYTES);
+                total += 1;
+                if looks_english(head) {
+                    fast += 1;
+                    let trigram = whatlang::detect(head)
+                        .filter(|i| i.is_reliable())
+                        .map(|i| iso639_1(i.lang()));
+                    assert!(trigram.is_none_or(|l| l == "en"), "{trigram:?}: {head}");
+                }
+            }
+        }
+        // Most news prose takes the fast path.
+        assert!(fast * 100 >= total * 85, "{fast} of {total}");
     }
 
     #[test]

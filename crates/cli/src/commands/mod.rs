@@ -13,7 +13,7 @@ pub mod watch;
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use parallax_ingest::{Event, IngestOptions, Reader};
+use parallax_ingest::{Event, IngestOptions, Reader, Summary};
 use parallax_model::Article;
 
 /// Reads every article of an input file for a one-shot command, reporting
@@ -24,14 +24,29 @@ pub fn read_articles(input: &Path) -> Result<Vec<Article>> {
     let mut reader = Reader::new(IngestOptions::default());
     let summary = reader.read_path(input, &mut |event| match event {
         Event::Article(a) => articles.push(a),
+        other => report(other),
+    });
+    parallax_engine::pipeline::prepare_all(&mut articles);
+    check_read(input, &summary)?;
+    Ok(articles)
+}
+
+/// Reports an ingest event that is not an article on stderr.
+pub fn report(event: Event) {
+    match event {
+        Event::Article(_) => {}
         Event::Error(e) => eprintln!("skipped: {e}"),
         Event::Warning(w) => eprintln!("warning: {w}"),
         Event::FileSkipped { path, reason } => {
             eprintln!("skipped file {}: {reason}", path.display())
         }
-    });
-    parallax_engine::pipeline::prepare_all(&mut articles);
-    if articles.is_empty() {
+    }
+}
+
+/// Fails when nothing at all could be read from `input`; says how many
+/// records were skipped otherwise.
+pub fn check_read(input: &Path, summary: &Summary) -> Result<()> {
+    if summary.articles == 0 {
         bail!(
             "{}: no readable articles ({} records rejected)",
             input.display(),
@@ -46,7 +61,7 @@ pub fn read_articles(input: &Path) -> Result<Vec<Article>> {
             summary.errors
         );
     }
-    Ok(articles)
+    Ok(())
 }
 
 /// Opens `path` for writing, naming it in the error.

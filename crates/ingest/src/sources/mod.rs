@@ -39,7 +39,9 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use parallax_model::{Article, ArticleId, Origin, Removal, Source};
 
-use crate::clean::{TEMPLATE_WINDOW, Templates, clean_body, tidy};
+use rayon::prelude::*;
+
+use crate::clean::{Cleaned, TEMPLATE_WINDOW, Templates, clean_body, tidy};
 use crate::{Event, IngestError, IngestOptions, IngestWarning, Summary};
 
 /// Reads inputs into articles for one batch. It remembers the ids it has
@@ -110,12 +112,14 @@ impl Reader {
                 }),
             },
         }
+        // Counts are final only once everything has passed the gate.
+        self.flush(&mut out);
         if out.summary.articles == 0 && out.summary.errors == 0 {
             out.error(IngestError::NoArticles {
                 path: path.display().to_string(),
             });
+            self.flush(&mut out);
         }
-        self.flush(&mut out);
         out.summary
     }
 
@@ -166,19 +170,26 @@ impl Reader {
         out.summary
     }
 
-    /// An emitter that holds events back for template learning when the
+    /// An emitter that holds articles back for template learning when the
     /// options ask for it.
     fn emitter<'a>(&self, sink: &'a mut dyn FnMut(Event)) -> Emitter<'a> {
         let mut out = Emitter::new(sink);
-        out.hold = self.options.clean && self.options.templates;
+        out.templates = self.options.clean && self.options.templates;
         out
     }
 
-    /// Cut outlet templates from the held-back articles and hand every
-    /// held event on, in order.
+    /// Gate everything still queued, cut outlet templates from the last
+    /// window and hand every event on, in order.
     fn flush(&mut self, out: &mut Emitter<'_>) {
-        let held = std::mem::take(&mut out.pending);
-        out.held_articles = 0;
+        self.gate(out);
+        self.strip_window(out);
+    }
+
+    /// Cut outlet templates from the window of held-back articles and hand
+    /// every held event on, in order.
+    fn strip_window(&mut self, out: &mut Emitter<'_>) {
+        let held = std::mem::take(&mut out.window);
+        out.window_articles = 0;
         let mut articles = Vec::new();
         let mut order = Vec::with_capacity(held.len());
         for event in held {
@@ -204,38 +215,89 @@ impl Reader {
         }
     }
 
-    /// The gate every article passes: reject a seen id, clean the body,
-    /// fall back to the title when no body is left (a headline-only record
-    /// is still an article; a warning says so), reject the record when
-    /// there is no title either, then hand the article and its warnings on.
+    /// Queue a read record for the gate. Records are gated in batches of
+    /// [`CLEAN_BATCH`]: their bodies are cleaned on all cores, then each
+    /// passes the gate in input order, so the result is the same as
+    /// cleaning one at a time while the reader itself stays sequential.
     pub(crate) fn accept(&mut self, draft: Draft, origin: Origin, out: &mut Emitter<'_>) {
-        if out.held_articles >= TEMPLATE_WINDOW {
-            self.flush(out);
+        out.queue.push(Queued::Draft(Box::new(draft), origin));
+        out.drafts += 1;
+        if out.drafts >= CLEAN_BATCH {
+            self.gate(out);
         }
+    }
+
+    /// Clean the queued drafts in parallel, then pass every queued item
+    /// through the gate in input order.
+    fn gate(&mut self, out: &mut Emitter<'_>) {
+        let queue = std::mem::take(&mut out.queue);
+        out.drafts = 0;
+        let clean = self.options.clean;
+        let cleaned: Vec<Option<Cleaned>> = queue
+            .par_iter()
+            .map(|item| match item {
+                Queued::Draft(draft, _) if clean => Some(clean_body(&draft.text)),
+                Queued::Draft(draft, _) => Some(Cleaned {
+                    body: tidy(&draft.text),
+                    removed: Vec::new(),
+                }),
+                Queued::Event(_) => None,
+            })
+            .collect();
+        for (item, cleaned) in queue.into_iter().zip(cleaned) {
+            match item {
+                Queued::Draft(draft, origin) => {
+                    self.admit(*draft, cleaned.unwrap_or_default(), origin, out)
+                }
+                Queued::Event(event) => self.pass(event, out),
+            }
+        }
+    }
+
+    /// Hand one gated event on: count it, and hold it for template learning
+    /// when the options ask for it (a window closes at
+    /// [`TEMPLATE_WINDOW`] articles).
+    fn pass(&mut self, event: Event, out: &mut Emitter<'_>) {
+        out.summary.count(&event);
+        if !out.templates {
+            return (out.sink)(event);
+        }
+        if matches!(event, Event::Article(_)) {
+            if out.window_articles >= TEMPLATE_WINDOW {
+                self.strip_window(out);
+            }
+            out.window_articles += 1;
+        }
+        out.window.push(event);
+    }
+
+    /// The gate every article passes: reject a seen id, take the cleaned
+    /// body, fall back to the title when no body is left (a headline-only
+    /// record is still an article; a warning says so), reject the record
+    /// when there is no title either, then hand the article and its
+    /// warnings on.
+    fn admit(&mut self, draft: Draft, cleaned: Cleaned, origin: Origin, out: &mut Emitter<'_>) {
         if let Some(first) = self.seen.get(&draft.id) {
-            return out.error(IngestError::DuplicateId {
+            let error = IngestError::DuplicateId {
                 origin,
                 id: draft.id,
                 first: first.clone(),
-            });
+            };
+            return self.pass(Event::Error(error), out);
         }
         let mut notes = Vec::new();
         let mut removed = draft.removed;
-        let mut body = if self.options.clean {
-            let cleaned = clean_body(&draft.text);
-            removed.extend(cleaned.removed);
-            cleaned.body
-        } else {
-            tidy(&draft.text)
-        };
+        removed.extend(cleaned.removed);
+        let mut body = cleaned.body;
         let title = non_empty(draft.title);
         if body.is_empty() {
             let Some(title) = &title else {
-                return out.error(IngestError::EmptyBody {
+                let error = IngestError::EmptyBody {
                     origin,
                     id: draft.id,
                     after_cleaning: !draft.text.trim().is_empty(),
-                });
+                };
+                return self.pass(Event::Error(error), out);
             };
             body = title.clone();
             notes.push(IngestWarning::TitleAsBody {
@@ -251,10 +313,10 @@ impl Reader {
             });
         }
         for note in notes {
-            out.emit(Event::Warning(note));
+            self.pass(Event::Warning(note), out);
         }
         self.seen.insert(draft.id.clone(), origin.clone());
-        out.emit(Event::Article(Article {
+        let article = Article {
             id: draft.id,
             title,
             url: non_empty(draft.url),
@@ -264,7 +326,8 @@ impl Reader {
             body,
             removed,
             origin,
-        }));
+        };
+        self.pass(Event::Article(article), out);
     }
 }
 
@@ -302,14 +365,34 @@ impl Draft {
     }
 }
 
-/// Counts events on their way to the caller's sink.
+/// How many records are gated at a time: their bodies are cleaned in
+/// parallel. Enough work per batch to keep every core busy, little enough
+/// to keep the reader streaming.
+pub const CLEAN_BATCH: usize = 256;
+
+/// Something read, in input order, waiting for the gate.
+enum Queued {
+    /// An event the reader found (a rejected record, a skipped file).
+    Event(Event),
+    /// A record that still has to be cleaned and checked.
+    Draft(Box<Draft>, Origin),
+}
+
+/// Carries events from the readers to the caller's sink: queues them for
+/// the gate, counts them, and holds gated ones back for template learning.
 pub(crate) struct Emitter<'a> {
     sink: &'a mut dyn FnMut(Event),
     pub summary: Summary,
-    /// Hold events in `pending` instead of handing them on.
-    hold: bool,
-    pending: Vec<Event>,
-    held_articles: usize,
+    /// Hold gated events in `window` for template learning.
+    templates: bool,
+    /// Events and drafts not gated yet, in input order.
+    queue: Vec<Queued>,
+    /// Drafts in `queue`.
+    drafts: usize,
+    /// Gated events held for template learning.
+    window: Vec<Event>,
+    /// Articles in `window`.
+    window_articles: usize,
 }
 
 impl<'a> Emitter<'a> {
@@ -317,20 +400,18 @@ impl<'a> Emitter<'a> {
         Self {
             sink,
             summary: Summary::default(),
-            hold: false,
-            pending: Vec::new(),
-            held_articles: 0,
+            templates: false,
+            queue: Vec::new(),
+            drafts: 0,
+            window: Vec::new(),
+            window_articles: 0,
         }
     }
 
+    /// Queue an event behind the records read before it; it is counted
+    /// and handed on when they have passed the gate.
     pub(crate) fn emit(&mut self, event: Event) {
-        self.summary.count(&event);
-        if self.hold {
-            self.held_articles += usize::from(matches!(event, Event::Article(_)));
-            self.pending.push(event);
-        } else {
-            (self.sink)(event);
-        }
+        self.queue.push(Queued::Event(event));
     }
 
     pub(crate) fn error(&mut self, error: IngestError) {
