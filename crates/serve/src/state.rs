@@ -195,11 +195,14 @@ pub struct Cached {
     pub headers: Vec<(&'static str, String)>,
 }
 
-/// Responses to recent GETs, keyed by path and query, dropped when this
-/// server commits a write and refreshed after [`ResponseCache::TTL`]. When
-/// an entry expires, the first request recomputes it while the others are
-/// still answered from the old one (so a popular page never sends every
-/// connection to the database at the same instant).
+/// Responses to recent GETs, keyed by path and query, refreshed after
+/// [`ResponseCache::TTL`] or once this server commits a write. When an
+/// entry is out of date, the first request recomputes it while the others
+/// are still answered from the old one, so a popular page never sends every
+/// connection to the database at the same instant, not even right after a
+/// commit (under steady ingestion every batch would otherwise put the
+/// whole load on the database at once). A client that reads after its own
+/// write is that first request, or comes after it: it sees the write.
 pub struct ResponseCache {
     enabled: bool,
     generation: AtomicU64,
@@ -210,7 +213,8 @@ struct Entry {
     generation: u64,
     at: Instant,
     value: Cached,
-    refreshing: bool,
+    /// When a request began recomputing this entry, if one is.
+    refreshing: Option<Instant>,
 }
 
 impl ResponseCache {
@@ -219,6 +223,9 @@ impl ResponseCache {
     pub const TTL: Duration = Duration::from_secs(1);
     /// Most entries kept; the cache is emptied when full.
     pub const CAPACITY: usize = 4096;
+    /// A refresh that has not come back after this long (its request
+    /// failed or was dropped) is taken over by the next request.
+    pub const REFRESH_GIVE_UP: Duration = Duration::from_secs(10);
 
     fn new(enabled: bool) -> Self {
         Self {
@@ -233,8 +240,9 @@ impl ResponseCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// The entry for `key` when it is fresh, or expired but already being
-    /// refreshed by another request; `None` tells the caller to compute it.
+    /// The entry for `key` when it is fresh, or out of date (expired, or
+    /// from before the last write) but already being refreshed by another
+    /// request; `None` tells the caller to compute it.
     pub fn get(&self, key: &str) -> Option<Cached> {
         if !self.enabled {
             return None;
@@ -242,14 +250,16 @@ impl ResponseCache {
         let generation = self.generation();
         let mut entries = self.entries.lock().expect("cache lock");
         let entry = entries.get_mut(key)?;
-        if entry.generation != generation {
-            return None;
-        }
-        if entry.at.elapsed() < Self::TTL || entry.refreshing {
+        if entry.generation == generation && entry.at.elapsed() < Self::TTL {
             return Some(entry.value.clone());
         }
-        entry.refreshing = true;
-        None
+        match entry.refreshing {
+            Some(since) if since.elapsed() < Self::REFRESH_GIVE_UP => Some(entry.value.clone()),
+            _ => {
+                entry.refreshing = Some(Instant::now());
+                None
+            }
+        }
     }
 
     /// Keeps `value` for `key`, computed at `generation`.
@@ -258,6 +268,11 @@ impl ResponseCache {
             return;
         }
         let mut entries = self.entries.lock().expect("cache lock");
+        // An answer computed before a write that a newer answer already
+        // reflects is not put back.
+        if entries.get(&key).is_some_and(|e| e.generation > generation) {
+            return;
+        }
         if entries.len() >= Self::CAPACITY {
             entries.clear();
         }
@@ -267,14 +282,58 @@ impl ResponseCache {
                 generation,
                 at: Instant::now(),
                 value,
-                refreshing: false,
+                refreshing: None,
             },
         );
     }
 
-    /// Drops every entry (after a write).
+    /// Marks every entry out of date (after a write): each is recomputed
+    /// by the next request for it.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-        self.entries.lock().expect("cache lock").clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cached(text: &'static str) -> Cached {
+        Cached {
+            body: Bytes::from_static(text.as_bytes()),
+            headers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn after_a_write_one_request_recomputes_while_the_others_get_the_old_answer() {
+        let cache = ResponseCache::new(true);
+        assert!(cache.get("/api/stories").is_none());
+        cache.put("/api/stories".into(), cache.generation(), cached("old"));
+        assert_eq!(cache.get("/api/stories").unwrap().body, "old");
+
+        cache.invalidate();
+        // The first reader after the write computes the new answer...
+        assert!(cache.get("/api/stories").is_none());
+        let generation = cache.generation();
+        // ...while the others are answered from the old one meanwhile.
+        assert_eq!(cache.get("/api/stories").unwrap().body, "old");
+        cache.put("/api/stories".into(), generation, cached("new"));
+        assert_eq!(cache.get("/api/stories").unwrap().body, "new");
+
+        // An answer computed before a later write is not put back over a
+        // newer one.
+        cache.invalidate();
+        assert!(cache.get("/api/stories").is_none());
+        cache.put("/api/stories".into(), cache.generation(), cached("newer"));
+        cache.put("/api/stories".into(), generation, cached("late"));
+        assert_eq!(cache.get("/api/stories").unwrap().body, "newer");
+    }
+
+    #[test]
+    fn a_disabled_cache_keeps_nothing() {
+        let cache = ResponseCache::new(false);
+        cache.put("k".into(), cache.generation(), cached("v"));
+        assert!(cache.get("k").is_none());
     }
 }
