@@ -96,7 +96,7 @@ fn run_cmd(db: &Path, inputs: &[PathBuf]) -> Command {
 fn assert_prefix(crashed: &[StoredArticle], reference: &[StoredArticle], kill: usize) {
     let n = crashed.len();
     assert!(
-        n % BATCH == 0 || n == reference.len(),
+        n.is_multiple_of(BATCH) || n == reference.len(),
         "kill {kill}: {n} articles stored, not a whole number of batches of {BATCH}"
     );
     for (i, (a, b)) in crashed.iter().zip(reference).enumerate() {
