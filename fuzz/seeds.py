@@ -72,6 +72,7 @@ def main():
             "WARC/1.0\r\nWARC-Type: response\r\n"
             f"WARC-Target-URI: https://news.example/{i}\r\n"
             "WARC-Date: 2019-01-02T03:04:05Z\r\n"
+            "Content-Type: application/http; msgtype=response\r\n"
             f"Content-Length: {len(http)}\r\n\r\n"
         ).encode()
         record = head + http + b"\r\n\r\n"
