@@ -60,6 +60,10 @@ enum Command {
         /// Show no progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Articles per stored transaction: a kill loses at most the batch
+        /// in flight, and a rerun redoes it.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+        batch_size: u32,
     },
     /// Poll feeds (RSS, Atom, JSON Feed) on a schedule and ingest their new
     /// items into the store, each once (conditional GET, robots.txt,
@@ -222,7 +226,8 @@ fn main() -> ExitCode {
             paths,
             json,
             quiet,
-        } => commands::run::run(&db.db, &paths, json, quiet),
+            batch_size,
+        } => commands::run::run(&db.db, &paths, json, quiet, batch_size as usize),
         Command::Watch {
             db,
             feeds,

@@ -7,7 +7,9 @@
 //! fails: bytes that do not belong to the charset become U+FFFD.
 
 use std::borrow::Cow;
-use std::io::Read;
+use std::cell::Cell;
+use std::io::{self, BufRead, Read};
+use std::rc::Rc;
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
@@ -16,11 +18,29 @@ use crate::ExtractError;
 /// How far into a page a `<meta charset>` is looked for.
 const PRESCAN_BYTES: usize = 4096;
 
+/// Most bytes of output per byte of gzip input. Real pages and WARC
+/// records compress 3 to 20 times; DEFLATE cannot exceed about 1032:1, and
+/// runs of one byte (the usual bomb) get close to that.
+pub const MAX_GZIP_RATIO: u64 = 100;
+
+/// Output allowed before [`MAX_GZIP_RATIO`] is checked, so a tiny but
+/// legitimately repetitive member is never refused.
+pub const GZIP_RATIO_FREE_BYTES: u64 = 1 << 20;
+
+/// The most output `compressed` bytes of gzip may expand to.
+fn ratio_cap(compressed: u64) -> u64 {
+    compressed
+        .saturating_mul(MAX_GZIP_RATIO)
+        .max(GZIP_RATIO_FREE_BYTES)
+}
+
 /// The bytes of a page: gunzipped when they start with the gzip magic
-/// bytes, never more than `limit` bytes of output.
+/// bytes, never more than `limit` bytes of output, and never more than
+/// [`MAX_GZIP_RATIO`] times the input (past [`GZIP_RATIO_FREE_BYTES`]), so a
+/// decompression bomb costs at most that much work and memory.
 ///
 /// ```
-/// use parallax_extract::decompress;
+/// use parallax_extract::{decompress, ExtractError};
 /// assert_eq!(&*decompress(b"<p>plain</p>", 100).unwrap(), b"<p>plain</p>");
 /// assert!(decompress(&[0x1f, 0x8b, 8, 0, 0], 100).is_err());
 /// ```
@@ -31,15 +51,102 @@ pub fn decompress(bytes: &[u8], limit: usize) -> Result<Cow<'_, [u8]>, ExtractEr
         }
         return Ok(Cow::Borrowed(bytes));
     }
+    let by_ratio = ratio_cap(bytes.len() as u64);
+    let cap = by_ratio.min(limit as u64);
     let mut out = Vec::new();
     flate2::read::MultiGzDecoder::new(bytes)
-        .take(limit as u64 + 1)
+        .take(cap + 1)
         .read_to_end(&mut out)
         .map_err(|e| ExtractError::Gzip(e.to_string()))?;
-    if out.len() > limit {
-        return Err(ExtractError::TooLarge { limit });
+    if out.len() as u64 > cap {
+        return Err(if cap == by_ratio {
+            ExtractError::GzipBomb {
+                ratio: MAX_GZIP_RATIO,
+            }
+        } else {
+            ExtractError::TooLarge { limit }
+        });
     }
     Ok(Cow::Owned(out))
+}
+
+/// A gzip stream (any number of members) read through, failing with
+/// [`io::ErrorKind::InvalidData`] as soon as its output passes
+/// [`MAX_GZIP_RATIO`] times the compressed bytes consumed so far (past
+/// [`GZIP_RATIO_FREE_BYTES`]). For streams too long to hold, such as a WARC
+/// archive: a bomb is stopped after a bounded amount of work.
+///
+/// ```
+/// use std::io::Read;
+/// use parallax_extract::GuardedGz;
+///
+/// let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+/// std::io::Write::write_all(&mut gz, &vec![0u8; 64 << 20]).unwrap();
+/// let bomb = gz.finish().unwrap();
+/// let err = GuardedGz::new(&bomb[..]).read_to_end(&mut Vec::new()).unwrap_err();
+/// assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+/// ```
+pub struct GuardedGz<R: BufRead> {
+    decoder: flate2::bufread::MultiGzDecoder<Counted<R>>,
+    consumed: Rc<Cell<u64>>,
+    produced: u64,
+}
+
+impl<R: BufRead> GuardedGz<R> {
+    /// Unpacks the gzip data `input` yields.
+    pub fn new(input: R) -> Self {
+        let consumed = Rc::new(Cell::new(0));
+        let counted = Counted {
+            inner: input,
+            consumed: Rc::clone(&consumed),
+        };
+        Self {
+            decoder: flate2::bufread::MultiGzDecoder::new(counted),
+            consumed,
+            produced: 0,
+        }
+    }
+}
+
+impl<R: BufRead> Read for GuardedGz<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.decoder.read(buf)?;
+        self.produced += n as u64;
+        if self.produced > ratio_cap(self.consumed.get()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                ExtractError::GzipBomb {
+                    ratio: MAX_GZIP_RATIO,
+                },
+            ));
+        }
+        Ok(n)
+    }
+}
+
+/// A reader that counts the bytes taken from it.
+struct Counted<R> {
+    inner: R,
+    consumed: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.consumed.set(self.consumed.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.consumed.set(self.consumed.get() + amt as u64);
+        self.inner.consume(amt);
+    }
 }
 
 /// A page decoded to text, and the charset it was read in.

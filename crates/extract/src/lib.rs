@@ -40,13 +40,17 @@
 mod clean;
 mod combine;
 mod decode;
+mod depth;
 mod meta;
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-pub use decode::{Decoded, decode_html, decompress};
+pub use decode::{
+    Decoded, GZIP_RATIO_FREE_BYTES, GuardedGz, MAX_GZIP_RATIO, decode_html, decompress,
+};
+pub use depth::{MAX_HTML_DEPTH, check_depth, nesting_depth};
 pub use meta::parse_date;
 
 /// Fewest words of cleaned Readability text taken as the article without
@@ -65,6 +69,23 @@ pub enum ExtractError {
     /// The page is larger than the limit.
     #[error("page is larger than the limit of {limit} bytes")]
     TooLarge {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// The gzip data expands more than [`MAX_GZIP_RATIO`] times (past the
+    /// first [`GZIP_RATIO_FREE_BYTES`]): a decompression bomb, refused
+    /// before it is unpacked whole.
+    #[error("gzip data expands more than {ratio}:1 (a decompression bomb?)")]
+    GzipBomb {
+        /// The ratio in force.
+        ratio: u64,
+    },
+    /// Elements nest deeper than [`MAX_HTML_DEPTH`]: the extractors' cost
+    /// grows with depth times size, so such a page is refused.
+    #[error("elements nest {depth} deep, past the limit of {limit}")]
+    TooDeep {
+        /// The nesting found (at least).
+        depth: usize,
         /// The limit in force.
         limit: usize,
     },
@@ -132,6 +153,7 @@ pub fn extract_bytes(
         return Err(ExtractError::Binary);
     }
     let decoded = decode_html(&bytes, charset);
+    check_depth(&decoded.text)?;
     let mut page = extract_html(&decoded.text, url, mode);
     page.charset = Some(decoded.charset);
     Ok(page)

@@ -147,6 +147,13 @@ impl Clusterer {
     /// stream); founds the story if it is new.
     pub fn replay(&mut self, doc: &Doc, story: &StoryId) {
         let terms = self.observe(doc);
+        // Scored as `assign` would, though the answer is known: scoring
+        // refreshes the cached norms of the candidate stories, and later
+        // decisions read those caches. Skipping it left the replayed state
+        // a little off the live one, so a resumed run could place an
+        // article elsewhere than an uninterrupted run (found by the kill -9
+        // test, crates/cli/tests/crash.rs).
+        let _ = self.best_story(&terms);
         let idx = match self.by_id.get(story) {
             Some(&idx) => idx,
             None => self.found(story.clone()),

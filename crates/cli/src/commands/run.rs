@@ -12,8 +12,18 @@ use crate::output;
 
 /// Ingests `paths` into the store at `db` and prints the stories that
 /// gained articles (or, when nothing was new, every stored story).
-pub fn run(db: &Path, paths: &[PathBuf], as_json: bool, quiet: bool) -> Result<ExitCode> {
-    let mut engine = Engine::open(db, EngineConfig::default())?;
+pub fn run(
+    db: &Path,
+    paths: &[PathBuf],
+    as_json: bool,
+    quiet: bool,
+    batch_size: usize,
+) -> Result<ExitCode> {
+    let config = EngineConfig {
+        batch_size,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::open(db, config)?;
     let bar = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {

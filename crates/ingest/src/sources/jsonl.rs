@@ -120,6 +120,10 @@ fn draft(line: &str, terminated: bool, origin: &Origin) -> Result<Draft, IngestE
     let text = match (record.text, record.html) {
         (Some(text), _) if !text.trim().is_empty() => text,
         (_, Some(html)) if !html.trim().is_empty() => {
+            parallax_extract::check_depth(&html).map_err(|e| IngestError::BadPage {
+                origin: origin.clone(),
+                message: format!("article {id}: {e}"),
+            })?;
             let page = parallax_extract::extract_html(
                 &html,
                 record.url.as_deref(),

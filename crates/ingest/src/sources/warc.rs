@@ -39,7 +39,10 @@ pub(crate) fn read(reader: &mut Reader, file: File, path: &Path, out: &mut Emitt
         Err(source) => return out.error(IngestError::Io { path: name, source }),
     };
     let input: Box<dyn BufRead> = if gz {
-        Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(raw)))
+        // Guarded: a record that unpacks to gigabytes of nothing (a gzip
+        // bomb) ends the archive with an error instead of being skipped
+        // byte by byte.
+        Box::new(BufReader::new(parallax_extract::GuardedGz::new(raw)))
     } else {
         Box::new(raw)
     };
