@@ -171,9 +171,10 @@ fn outlet_template_is_learnt_from_real_pages_of_one_outlet() {
             .filter(|r| r.reason == RemovalReason::Template)
             .map(|r| r.text.as_str())
             .collect();
-        // The outlet's recurring lines go: the advert labels, the magazine
-        // offer, the comments prompt.
-        assert!(cut.contains(&"Advert"), "{}: {cut:?}", a.id);
+        // The outlet's recurring lines go: the magazine offer and the
+        // comments prompt. (Its "Advert" labels are mostly dropped by
+        // extraction already, as one-word labels repeated on a page, so
+        // they no longer recur in both bodies.)
         assert!(
             cut.contains(&"Tell us what YOU think..."),
             "{}: {cut:?}",
