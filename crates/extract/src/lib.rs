@@ -131,9 +131,9 @@ pub fn extract_bytes(
     if looks_binary(&bytes) {
         return Err(ExtractError::Binary);
     }
-    let decoded = decode_html(&bytes, charset);
-    let mut page = extract_html(&decoded.text, url, mode);
-    page.charset = Some(decoded.charset);
+    let (text, used) = decode::decode_cow(&bytes, charset);
+    let mut page = extract_html(&text, url, mode);
+    page.charset = Some(used);
     Ok(page)
 }
 
