@@ -41,8 +41,7 @@ mod clean;
 mod combine;
 mod decode;
 mod meta;
-
-use std::collections::HashSet;
+mod strip;
 
 use chrono::{DateTime, Utc};
 
@@ -154,8 +153,10 @@ fn looks_binary(bytes: &[u8]) -> bool {
 /// Extract the article from a page's text.
 pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let stripped = strip::strip_raw_text(html);
+    let html: &str = &stripped;
     let document = dom_query::Document::from(html);
-    let links: HashSet<String> = document
+    let links: combine::LinkSet = document
         .select("a")
         .iter()
         .map(|a| combine::fold(&a.text()))
