@@ -120,6 +120,11 @@ pub(crate) fn drop_link_lines(text: &str, links: &LinkSet) -> String {
     let kept: Vec<&str> = text
         .lines()
         .filter(|line| {
+            // An address written out is text the author typed (a list of
+            // sources, shop links), not a headline of another page.
+            if is_url(line) {
+                return true;
+            }
             let folded = fold(line);
             if folded.is_empty() {
                 return false;
@@ -161,6 +166,13 @@ pub(crate) fn drop_link_lines(text: &str, links: &LinkSet) -> String {
     kept.join("\n")
 }
 
+/// True when the line is one web address and nothing else.
+fn is_url(line: &str) -> bool {
+    let line = line.trim();
+    (line.starts_with("http://") || line.starts_with("https://") || line.starts_with("www."))
+        && !line.contains(char::is_whitespace)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +203,11 @@ mod tests {
             drop_link_lines(text, &links),
             "The outbreak spread to a third city, officials said."
         );
+        // A written-out address stays even when it is a link's text.
+        let links: LinkSet = [fold("http://example.com/report-2019")]
+            .into_iter()
+            .collect();
+        let text = "Source:\nhttp://example.com/report-2019";
+        assert_eq!(drop_link_lines(text, &links), text);
     }
 }

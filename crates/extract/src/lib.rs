@@ -10,7 +10,8 @@
 //! "Updated ..." stamps, share bars, teaser cards and link lists, found by
 //! tag, by the words of `class`/`id` names and by link density, never by
 //! per-site rules. Lines that are only the page's link texts (related-story
-//! lists, "READ MORE:" promos) are cut too (`combine`). Only when that
+//! lists, "READ MORE:" promos; a written-out web address stays) are cut
+//! too (`combine`). Only when that
 //! leaves next to nothing does `rs-trafilatura` (a port of trafilatura),
 //! several times slower, get a say, its paragraphs kept where Readability's
 //! text supports them. On the ScrapingHub article-extraction benchmark this
