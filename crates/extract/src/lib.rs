@@ -3,15 +3,17 @@
 //!
 //! Parallax reads what the web gives it, and a web page is mostly not the
 //! article: menus, related stories, share buttons, footers. This crate finds
-//! the article in a page. It parses the page once and asks `dom_smoothie`
-//! (a port of Mozilla's Readability) for the container that holds the
-//! article; then it cuts the furniture publishers put inside that container
-//! (see `clean` in the source): captions, credits and galleries, bylines and
-//! "Updated ..." stamps, share bars, teaser cards and link lists, found by
-//! tag, by the words of `class`/`id` names and by link density, never by
-//! per-site rules. Lines that are only the page's link texts (related-story
-//! lists, "READ MORE:" promos; a written-out web address stays) are cut
-//! too (`combine`). Only when that
+//! the article in a page. It empties the page's scripts and style sheets
+//! with a byte search first (`strip` in the source: half the bytes of a news
+//! page, read by neither extractor), parses what is left once and asks
+//! `dom_smoothie` (a port of Mozilla's Readability) for the container that
+//! holds the article; then it cuts the furniture publishers put inside that
+//! container (see `clean`): captions, credits and galleries, bylines and
+//! "Updated ..." stamps, share bars, pop-ups, tag links (`rel="tag"`),
+//! teaser cards and link lists, found by tag, by the words of `class`/`id`
+//! names and by link density, never by per-site rules. Lines that are only
+//! the page's link texts (related-story lists, "READ MORE:" promos; a
+//! written-out web address stays) are cut too (`combine`). Only when that
 //! leaves next to nothing does `rs-trafilatura` (a port of trafilatura),
 //! several times slower, get a say, its paragraphs kept where Readability's
 //! text supports them. On the ScrapingHub article-extraction benchmark this
