@@ -67,6 +67,10 @@ const FURNITURE_WORDS: &[&str] = &[
     "recirc",
     "outbrain",
     "taboola",
+    "popup",
+    "popover",
+    "tooltip",
+    "rollover",
 ];
 
 /// Words of `class`/`id` values that mark a picture or video with its
@@ -178,6 +182,14 @@ fn is_teaser_card(node: &NodeRef<'_>) -> bool {
 fn is_furniture(node: &NodeRef<'_>, size: Size) -> bool {
     if let Some(name) = node.node_name()
         && FURNITURE_TAGS.contains(&name.as_ref())
+    {
+        return true;
+    }
+    // `rel="tag"` (a microformat) marks links to the site's tag pages.
+    if node.has_name("a")
+        && node
+            .attr("rel")
+            .is_some_and(|r| r.split_whitespace().any(|w| w.eq_ignore_ascii_case("tag")))
     {
         return true;
     }
@@ -350,6 +362,14 @@ mod tests {
         assert!(text.contains("The council voted"));
         assert!(!text.contains("The old bridge"));
         assert!(!text.contains("A. Writer"));
+        let html = format!(
+            r#"<div><p>{prose} Rep. <span><a href="/p/1">Jane Roe</a><span class="rollover-people-block">Jane Roe: other news</span></span> said.</p>
+               <p>Tags: <a rel="tag" href="/tag/bridges">bridges in town</a></p></div>"#
+        );
+        let text = article_text(&html);
+        assert!(text.contains("Rep. Jane Roe said."));
+        assert!(!text.contains("other news"));
+        assert!(!text.contains("bridges in town"));
     }
 
     #[test]

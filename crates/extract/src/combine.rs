@@ -32,6 +32,10 @@ const MAX_LINK_LINE_WORDS: usize = 30;
 /// Least share of a line's characters inside link texts for it to go.
 const LINK_COVERAGE: f64 = 0.7;
 
+/// The page's link texts, folded with [`fold`]. Looked up many times per
+/// line, so hashed with the fast non-cryptographic Fx hash.
+pub(crate) type LinkSet = rustc_hash::FxHashSet<String>;
+
 /// Word tokens as the benchmark scorer sees them: runs of letters, digits
 /// and `_`.
 pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
@@ -107,13 +111,20 @@ pub(crate) fn fold(text: &str) -> String {
 
 /// Remove the lines of `text` that are mostly the page's link texts
 /// (`links`, folded with [`fold`]).
-pub(crate) fn drop_link_lines(text: &str, links: &HashSet<String>) -> String {
+pub(crate) fn drop_link_lines(text: &str, links: &LinkSet) -> String {
     if links.is_empty() {
         return text.to_owned();
     }
+    // No span longer than the longest link can be one.
+    let longest = links.iter().map(String::len).max().unwrap_or(0);
     let kept: Vec<&str> = text
         .lines()
         .filter(|line| {
+            // An address written out is text the author typed (a list of
+            // sources, shop links), not a headline of another page.
+            if is_url(line) {
+                return true;
+            }
             let folded = fold(line);
             if folded.is_empty() {
                 return false;
@@ -136,12 +147,15 @@ pub(crate) fn drop_link_lines(text: &str, links: &HashSet<String>) -> String {
             for (k, &from) in starts.iter().enumerate() {
                 for &next in &starts[k + 1..] {
                     let span = &folded[from..next - 1];
+                    if span.len() > longest {
+                        break;
+                    }
                     if span.len() >= 12 && links.contains(span) {
                         found.insert(span);
                     }
                 }
                 let span = &folded[from..];
-                if span.len() >= 12 && links.contains(span) {
+                if (12..=longest).contains(&span.len()) && links.contains(span) {
                     found.insert(span);
                 }
             }
@@ -150,6 +164,13 @@ pub(crate) fn drop_link_lines(text: &str, links: &HashSet<String>) -> String {
         })
         .collect();
     kept.join("\n")
+}
+
+/// True when the line is one web address and nothing else.
+fn is_url(line: &str) -> bool {
+    let line = line.trim();
+    (line.starts_with("http://") || line.starts_with("https://") || line.starts_with("www."))
+        && !line.contains(char::is_whitespace)
 }
 
 #[cfg(test)]
@@ -172,7 +193,7 @@ mod tests {
 
     #[test]
     fn drops_lines_made_of_links() {
-        let links: HashSet<String> = ["China plague outbreak confirmed in Beijing", "Share"]
+        let links: LinkSet = ["China plague outbreak confirmed in Beijing", "Share"]
             .iter()
             .map(|l| fold(l))
             .collect();
@@ -182,5 +203,11 @@ mod tests {
             drop_link_lines(text, &links),
             "The outbreak spread to a third city, officials said."
         );
+        // A written-out address stays even when it is a link's text.
+        let links: LinkSet = [fold("http://example.com/report-2019")]
+            .into_iter()
+            .collect();
+        let text = "Source:\nhttp://example.com/report-2019";
+        assert_eq!(drop_link_lines(text, &links), text);
     }
 }

@@ -53,7 +53,12 @@ pub fn decompress(bytes: &[u8], limit: usize) -> Result<Cow<'_, [u8]>, ExtractEr
     }
     let by_ratio = ratio_cap(bytes.len() as u64);
     let cap = by_ratio.min(limit as u64);
-    let mut out = Vec::new();
+    // The gzip trailer holds the size of the last member's output (mod
+    // 2^32): reserving it up front spares the copies of a growing buffer.
+    let hint = bytes.len().checked_sub(4).map_or(0, |at| {
+        u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize
+    });
+    let mut out = Vec::with_capacity(hint.min(cap as usize).saturating_add(1));
     flate2::read::MultiGzDecoder::new(bytes)
         .take(cap + 1)
         .read_to_end(&mut out)
@@ -168,6 +173,19 @@ pub struct Decoded {
 /// assert_eq!((d.text.as_str(), d.charset), ("<meta charset=\"iso-8859-1\"><p>Café</p>", "windows-1252"));
 /// ```
 pub fn decode_html(bytes: &[u8], declared: Option<&str>) -> Decoded {
+    let (text, charset) = decode_cow(bytes, declared);
+    Decoded {
+        text: text.into_owned(),
+        charset,
+    }
+}
+
+/// [`decode_html`] without the copy of a page that is already valid in its
+/// charset: the text borrows `bytes` then.
+pub(crate) fn decode_cow<'a>(
+    bytes: &'a [u8],
+    declared: Option<&str>,
+) -> (Cow<'a, str>, &'static str) {
     let encoding = Encoding::for_bom(bytes)
         .map(|(e, _)| e)
         .or_else(|| declared.and_then(|l| Encoding::for_label(l.trim().as_bytes())))
@@ -175,10 +193,7 @@ pub fn decode_html(bytes: &[u8], declared: Option<&str>) -> Decoded {
         .map(html_compatible)
         .unwrap_or_else(|| sniff(bytes));
     let (text, used, _) = encoding.decode(bytes);
-    Decoded {
-        text: text.into_owned(),
-        charset: used.name(),
-    }
+    (text, used.name())
 }
 
 /// A charset a page may declare for itself: a page can't be UTF-16 if its
