@@ -151,35 +151,4 @@ fn link(copy: &str, original: &str, relation: CopyRelation) -> CopyLink {
     }
 }
 
-#[test]
-fn copy_pairs_are_stored_with_their_articles_and_read_by_story_and_article() {
-    let mut store = Store::open_in_memory().unwrap();
-    store
-        .write(&Batch {
-            articles: vec![new("wire", "s1"), new("copy", "s1"), new("far", "s2")],
-            copies: vec![
-                link("copy", "wire", CopyRelation::NearDuplicate),
-                link("far", "wire", CopyRelation::Syndicated),
-            ],
-            briefs: vec![],
-        })
-        .unwrap();
-    // The same pair again (a replayed backfill) changes nothing.
-    store
-        .write(&Batch {
-            copies: vec![link("copy", "wire", CopyRelation::Duplicate)],
-            ..Batch::default()
-        })
-        .unwrap();
-    assert_eq!(store.copy_count().unwrap(), 2);
-    // Only pairs inside the story.
-    let s1 = store.story_copies(&"s1".into()).unwrap();
-    assert_eq!(s1, vec![link("copy", "wire", CopyRelation::NearDuplicate)]);
-    assert!(store.story_copies(&"s2".into()).unwrap().is_empty());
-    // An article's pairs, as copy and as original.
-    let wire = store.article_copies(&"wire".into()).unwrap();
-    assert_eq!(wire.len(), 2);
-    assert!(wire.iter().all(|l| l.original.as_str() == "wire"));
-    assert_eq!(store.article_copies(&"far".into()).unwrap().len(), 1);
-    assert_eq!(store.copies().unwrap().len(), 2);
-}
+// The copy-pair round trip runs on every backend: `tests/backends.rs`.
