@@ -286,17 +286,7 @@ impl Store {
             .context("listing copy pairs")?;
         rows.map(|row| {
             let (copy, original, relation, score, evidence) = row.context("reading a copy pair")?;
-            let relation = CopyRelation::parse(&relation).ok_or_else(|| StoreError::Corrupt {
-                what: format!("copy pair {copy} -> {original}"),
-                detail: format!("unknown relation {relation:?}"),
-            })?;
-            Ok(CopyLink {
-                copy: ArticleId(copy),
-                original: ArticleId(original),
-                relation,
-                score,
-                evidence,
-            })
+            copy_link(copy, original, &relation, score, evidence)
         })
         .collect()
     }
@@ -365,16 +355,7 @@ pub(crate) fn read_article(row: &Row<'_>) -> rusqlite::Result<Result<StoredArtic
     let removed: String = row.get(10)?;
     let origin: String = row.get(11)?;
     let decode = || -> Result<StoredArticle> {
-        let published = published
-            .map(|p| {
-                DateTime::parse_from_rfc3339(&p)
-                    .map(|d| d.with_timezone(&Utc))
-                    .map_err(|e| StoreError::Corrupt {
-                        what: format!("published date of article {id}"),
-                        detail: e.to_string(),
-                    })
-            })
-            .transpose()?;
+        let published = published_date(&id, published)?;
         Ok(StoredArticle {
             seq: row.get(0).context("reading an article")?,
             content_hash: row.get(2).context("reading an article")?,
@@ -398,12 +379,52 @@ pub(crate) fn read_article(row: &Row<'_>) -> rusqlite::Result<Result<StoredArtic
     Ok(decode())
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> String {
+/// A stored publication date (RFC 3339) back to UTC; every backend stores
+/// it the same way.
+pub(crate) fn published_date(id: &str, stored: Option<String>) -> Result<Option<DateTime<Utc>>> {
+    stored
+        .map(|p| {
+            DateTime::parse_from_rfc3339(&p)
+                .map(|d| d.with_timezone(&Utc))
+                .map_err(|e| StoreError::Corrupt {
+                    what: format!("published date of article {id}"),
+                    detail: e.to_string(),
+                })
+        })
+        .transpose()
+}
+
+/// A stored copy pair's columns back to a [`CopyLink`]; every backend
+/// stores the relation by its [`CopyRelation::as_str`] name.
+pub(crate) fn copy_link(
+    copy: String,
+    original: String,
+    relation: &str,
+    score: f64,
+    evidence: Option<String>,
+) -> Result<CopyLink> {
+    let relation = CopyRelation::parse(relation).ok_or_else(|| StoreError::Corrupt {
+        what: format!("copy pair {copy} -> {original}"),
+        detail: format!("unknown relation {relation:?}"),
+    })?;
+    Ok(CopyLink {
+        copy: ArticleId(copy),
+        original: ArticleId(original),
+        relation,
+        score,
+        evidence,
+    })
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Our own model types always serialise.
     serde_json::to_string(value).expect("model types serialise to JSON")
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: impl Fn() -> String) -> Result<T> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    json: &str,
+    what: impl Fn() -> String,
+) -> Result<T> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
         what: what(),
         detail: e.to_string(),

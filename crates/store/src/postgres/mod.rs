@@ -40,10 +40,11 @@ use std::sync::{Mutex, MutexGuard};
 
 use ::postgres::types::ToSql;
 use ::postgres::{Client, NoTls, Row};
-use chrono::{DateTime, Utc};
-use parallax_model::{Article, ArticleId, Brief, CopyLink, CopyRelation, Origin, Source, StoryId};
+use chrono::Utc;
+use parallax_model::{Article, ArticleId, Brief, CopyLink, Origin, Source, StoryId};
 
 use crate::error::Context;
+use crate::store::{ARTICLE_COLUMNS, copy_link, from_json, published_date, to_json};
 use crate::{
     ArticleFilter, ArticleHit, Backend, Batch, Page, Result, SourceCount, StoreError,
     StoredArticle, StoryFilter, StoryRow, StorySummary,
@@ -454,22 +455,9 @@ impl Drop for PgStore {
     }
 }
 
-const ARTICLE_COLUMNS: &str =
-    "seq, id, content_hash, story_id, title, url, source, published, lang, body, removed, origin";
-
 fn read_article(row: &Row) -> Result<StoredArticle> {
     let id: String = row.get(1);
-    let published = row
-        .get::<_, Option<String>>(7)
-        .map(|p| {
-            DateTime::parse_from_rfc3339(&p)
-                .map(|d| d.with_timezone(&Utc))
-                .map_err(|e| StoreError::Corrupt {
-                    what: format!("published date of article {id}"),
-                    detail: e.to_string(),
-                })
-        })
-        .transpose()?;
+    let published = published_date(&id, row.get(7))?;
     Ok(StoredArticle {
         seq: row.get(0),
         content_hash: row.get(2),
@@ -489,32 +477,13 @@ fn read_article(row: &Row) -> Result<StoredArticle> {
 }
 
 fn read_copy(row: &Row) -> Result<CopyLink> {
-    let copy: String = row.get(0);
-    let original: String = row.get(1);
-    let relation: String = row.get(2);
-    let relation = CopyRelation::parse(&relation).ok_or_else(|| StoreError::Corrupt {
-        what: format!("copy pair {copy} -> {original}"),
-        detail: format!("unknown relation {relation:?}"),
-    })?;
-    Ok(CopyLink {
-        copy: ArticleId(copy),
-        original: ArticleId(original),
-        relation,
-        score: row.get(3),
-        evidence: row.get(4),
-    })
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-    // Our own model types always serialise.
-    serde_json::to_string(value).expect("model types serialise to JSON")
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: impl Fn() -> String) -> Result<T> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
-        what: what(),
-        detail: e.to_string(),
-    })
+    copy_link(
+        row.get(0),
+        row.get(1),
+        row.get::<_, &str>(2),
+        row.get(3),
+        row.get(4),
+    )
 }
 
 /// `url` with its password (if any) replaced, fit for a message or a log.
