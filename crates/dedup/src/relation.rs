@@ -19,46 +19,12 @@
 //! statement is reporting, not syndication. (Had 000 carried 003's prose
 //! with light edits, it would be `syndicated` or `near-duplicate`.)
 
-use std::fmt;
-
-/// The relation of a copy to its original.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Relation {
-    /// The same text after normalisation (case, punctuation, spacing).
-    Duplicate,
-    /// The same text with small edits (a changed word, a dropped sentence,
-    /// an outlet's promo line or footer).
-    NearDuplicate,
-    /// One article reuses a substantial part of the other's text.
-    Syndicated,
-}
-
-impl Relation {
-    /// The name used in `parallax dedup` output and in the store.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Duplicate => "duplicate",
-            Self::NearDuplicate => "near-duplicate",
-            Self::Syndicated => "syndicated",
-        }
-    }
-
-    /// Parses [`Relation::as_str`]'s names.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "duplicate" => Self::Duplicate,
-            "near-duplicate" => Self::NearDuplicate,
-            "syndicated" => Self::Syndicated,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for Relation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The relation of a copy to its original: duplicate (the same text after
+/// normalisation), near-duplicate (small edits: a changed word, a dropped
+/// sentence, an outlet's promo line or footer) or syndicated (a substantial
+/// part of the other's text reused). The model's type, so the store and the
+/// brief read the pairs this stage finds without a translation.
+pub use parallax_model::CopyRelation as Relation;
 
 /// Thresholds of the relation tests (part of [`crate::Config`]).
 #[derive(Debug, Clone, Copy, PartialEq)]

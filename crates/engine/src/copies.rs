@@ -2,8 +2,8 @@
 //! compared with every one before it, and the copy pairs it forms go to
 //! the store with it and to the briefer as model [`CopyLink`]s.
 
-use parallax_dedup::{Added, Config, DocInput, Fingerprint, Fingerprinter, Index, Pair, Relation};
-use parallax_model::{Article, ArticleId, CopyLink, CopyRelation};
+use parallax_dedup::{Added, Config, DocInput, Fingerprint, Fingerprinter, Index, Pair};
+use parallax_model::{Article, ArticleId, CopyLink};
 use rayon::prelude::*;
 use tracing::warn;
 
@@ -77,11 +77,7 @@ impl CopyDetector {
         CopyLink {
             copy: ArticleId(self.index.id(p.copy).to_owned()),
             original: ArticleId(self.index.id(p.original).to_owned()),
-            relation: match p.relation {
-                Relation::Duplicate => CopyRelation::Duplicate,
-                Relation::NearDuplicate => CopyRelation::NearDuplicate,
-                Relation::Syndicated => CopyRelation::Syndicated,
-            },
+            relation: p.relation,
             score: p.score,
             evidence: Some(p.rule.map_or("chain", |r| r.as_str()).to_owned()),
         }
