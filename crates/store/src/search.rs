@@ -152,12 +152,7 @@ pub struct SourceCount {
 /// assert_eq!(fts_query("  -*: ").as_deref(), None);
 /// ```
 pub fn fts_query(q: &str) -> Option<String> {
-    let words: Vec<&str> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let last = words.len().checked_sub(1)?;
-    let prefix = q.ends_with(|c: char| c.is_alphanumeric());
+    let (words, prefix) = query_words(q)?;
     let mut out = String::new();
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
@@ -166,11 +161,26 @@ pub fn fts_query(q: &str) -> Option<String> {
         out.push('"');
         out.push_str(w);
         out.push('"');
-        if i == last && prefix {
-            out.push('*');
-        }
+    }
+    if prefix {
+        out.push('*');
     }
     Some(out)
+}
+
+/// The words of a typed query (Unicode alphanumeric runs) and whether the
+/// last one is a prefix (the text does not end in a space or punctuation):
+/// what both backends' query builders start from. `None` when `q` has no
+/// words.
+pub(crate) fn query_words(q: &str) -> Option<(Vec<&str>, bool)> {
+    let words: Vec<&str> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some((words, q.ends_with(|c: char| c.is_alphanumeric())))
 }
 
 /// Markers FTS5 puts around matched words in snippets (control characters
@@ -184,35 +194,138 @@ pub const MAX_ARTICLE_HITS: u32 = 1000;
 /// Most results on one page.
 pub const MAX_PAGE: u32 = 200;
 
-/// Builds the WHERE conditions shared by the article filters over the
-/// `articles` table aliased `a`.
-fn article_conditions(
-    source: &Option<String>,
-    lang: &Option<String>,
-    from: &Option<String>,
-    to: &Option<String>,
-    conds: &mut Vec<String>,
-    args: &mut Vec<Value>,
-) {
-    if let Some(source) = source {
-        args.push(Value::Text(source.clone()));
-        let n = args.len();
-        conds.push(format!(
-            "(a.source = ?{n} COLLATE NOCASE OR a.url LIKE '%://' || ?{n} || '/%' \
-             OR a.url LIKE '%://www.' || ?{n} || '/%')"
-        ));
+/// The article filters every listing shares (outlet, language, date range),
+/// borrowed from a [`StoryFilter`] or an [`ArticleFilter`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ArticleConditions<'a> {
+    pub source: Option<&'a str>,
+    pub lang: Option<&'a str>,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+}
+
+impl<'a> From<&'a StoryFilter> for ArticleConditions<'a> {
+    fn from(f: &'a StoryFilter) -> Self {
+        Self {
+            source: f.source.as_deref(),
+            lang: f.lang.as_deref(),
+            from: f.from.as_deref(),
+            to: f.to.as_deref(),
+        }
     }
-    if let Some(lang) = lang {
-        args.push(Value::Text(lang.to_lowercase()));
-        conds.push(format!("a.lang = ?{}", args.len()));
+}
+
+impl<'a> From<&'a ArticleFilter> for ArticleConditions<'a> {
+    fn from(f: &'a ArticleFilter) -> Self {
+        Self {
+            source: f.source.as_deref(),
+            lang: f.lang.as_deref(),
+            from: f.from.as_deref(),
+            to: f.to.as_deref(),
+        }
     }
-    if let Some(from) = from {
-        args.push(Value::Text(from.clone()));
-        conds.push(format!("substr(a.published, 1, 10) >= ?{}", args.len()));
+}
+
+impl ArticleConditions<'_> {
+    /// The WHERE conditions over the `articles` table aliased `a`, in SQL
+    /// both engines read. `bind` stores a text argument and returns the
+    /// expression that refers to it (`?3`, `$3::text`); `outlet` spells "the
+    /// source is this outlet, case-insensitively", which the engines write
+    /// differently.
+    pub(crate) fn to_sql(
+        self,
+        bind: &mut dyn FnMut(String) -> String,
+        outlet: fn(&str) -> String,
+    ) -> Vec<String> {
+        let mut conds = Vec::new();
+        if let Some(source) = self.source {
+            conds.push(outlet(&bind(source.to_owned())));
+        }
+        if let Some(lang) = self.lang {
+            conds.push(format!("a.lang = {}", bind(lang.to_lowercase())));
+        }
+        if let Some(from) = self.from {
+            conds.push(format!(
+                "substr(a.published, 1, 10) >= {}",
+                bind(from.to_owned())
+            ));
+        }
+        if let Some(to) = self.to {
+            conds.push(format!(
+                "substr(a.published, 1, 10) <= {}",
+                bind(to.to_owned())
+            ));
+        }
+        conds
     }
-    if let Some(to) = to {
-        args.push(Value::Text(to.clone()));
-        conds.push(format!("substr(a.published, 1, 10) <= ?{}", args.len()));
+}
+
+/// SQLite's spelling of the outlet condition: the source name without case,
+/// or the URL's host (with or without `www.`).
+fn sqlite_outlet(p: &str) -> String {
+    format!(
+        "(a.source = {p} COLLATE NOCASE OR a.url LIKE '%://' || {p} || '/%' \
+         OR a.url LIKE '%://www.' || {p} || '/%')"
+    )
+}
+
+/// The SQLite conditions for `filter`, binding into `args`.
+fn article_conditions(filter: ArticleConditions<'_>, args: &mut Vec<Value>) -> Vec<String> {
+    filter.to_sql(
+        &mut |v| {
+            args.push(Value::Text(v));
+            format!("?{}", args.len())
+        },
+        sqlite_outlet,
+    )
+}
+
+/// A listed story from its stored columns (both backends select the same
+/// ones): the outlets come from the brief's sources, the members from the
+/// unit-separator-joined ids.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn story_summary(
+    id: String,
+    title: String,
+    brief: &str,
+    updated_at: String,
+    first_published: Option<String>,
+    last_published: Option<String>,
+    members: Option<String>,
+) -> Result<StorySummary> {
+    let brief: Brief = serde_json::from_str(brief).map_err(|e| StoreError::Corrupt {
+        what: format!("brief of story {id}"),
+        detail: e.to_string(),
+    })?;
+    let mut outlets: Vec<String> = Vec::new();
+    for s in brief.sources {
+        if !outlets.contains(&s.outlet) {
+            outlets.push(s.outlet);
+        }
+    }
+    Ok(StorySummary {
+        id: StoryId(id),
+        title,
+        summary: brief.summary,
+        articles: members
+            .unwrap_or_default()
+            .split('\u{1f}')
+            .filter(|s| !s.is_empty())
+            .map(|s| ArticleId(s.to_owned()))
+            .collect(),
+        outlets,
+        first_published,
+        last_published,
+        updated_at,
+    })
+}
+
+/// `WHERE a AND b`, or nothing when there are no conditions.
+pub(crate) fn where_clause(conds: &[String]) -> String {
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
     }
 }
 
@@ -297,15 +410,7 @@ impl Store {
                 "s.updated_at DESC, s.first_seq DESC",
             ),
         };
-        let mut article_conds = Vec::new();
-        article_conditions(
-            &filter.source,
-            &filter.lang,
-            &filter.from,
-            &filter.to,
-            &mut article_conds,
-            &mut args,
-        );
+        let article_conds = article_conditions(filter.into(), &mut args);
         if !article_conds.is_empty() {
             conds.push(format!(
                 "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND {})",
@@ -315,11 +420,7 @@ impl Store {
         let (limit, offset) = page_bounds(filter.limit, filter.offset);
         args.push(Value::Integer(limit));
         args.push(Value::Integer(offset));
-        let where_ = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conds.join(" AND "))
-        };
+        let where_ = where_clause(&conds);
         // The page is chosen first and only its rows get the per-story
         // columns (SQLite would compute them for skipped rows too).
         let sql = format!(
@@ -341,34 +442,16 @@ impl Store {
             .context("listing stories")?;
         let mut items = Vec::new();
         while let Some(row) = rows.next().context("listing stories")? {
-            let id: String = row.get(0).context("reading a story")?;
-            let brief: String = row.get(2).context("reading a story")?;
-            let brief: Brief = serde_json::from_str(&brief).map_err(|e| StoreError::Corrupt {
-                what: format!("brief of story {id}"),
-                detail: e.to_string(),
-            })?;
-            let mut outlets: Vec<String> = Vec::new();
-            for s in &brief.sources {
-                if !outlets.contains(&s.outlet) {
-                    outlets.push(s.outlet.clone());
-                }
-            }
-            let members: Option<String> = row.get(6).context("reading a story")?;
-            items.push(StorySummary {
-                id: StoryId(id),
-                title: row.get(1).context("reading a story")?,
-                summary: brief.summary,
-                articles: members
-                    .unwrap_or_default()
-                    .split('\u{1f}')
-                    .filter(|s| !s.is_empty())
-                    .map(|s| ArticleId(s.to_owned()))
-                    .collect(),
-                outlets,
-                first_published: row.get(4).context("reading a story")?,
-                last_published: row.get(5).context("reading a story")?,
-                updated_at: row.get(3).context("reading a story")?,
-            });
+            const READ: &str = "reading a story";
+            items.push(story_summary(
+                row.get(0).context(READ)?,
+                row.get(1).context(READ)?,
+                &row.get::<_, String>(2).context(READ)?,
+                row.get(3).context(READ)?,
+                row.get(4).context(READ)?,
+                row.get(5).context(READ)?,
+                row.get(6).context(READ)?,
+            )?);
         }
         Ok(trim_page(items, limit))
     }
@@ -395,22 +478,11 @@ impl Store {
             args.push(Value::Text(story.clone()));
             conds.push(format!("a.story_id = ?{}", args.len()));
         }
-        article_conditions(
-            &filter.source,
-            &filter.lang,
-            &filter.from,
-            &filter.to,
-            &mut conds,
-            &mut args,
-        );
+        conds.extend(article_conditions(filter.into(), &mut args));
         let (limit, offset) = page_bounds(filter.limit, filter.offset);
         args.push(Value::Integer(limit));
         args.push(Value::Integer(offset));
-        let where_ = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conds.join(" AND "))
-        };
+        let where_ = where_clause(&conds);
         let sql = format!(
             "SELECT a.seq, a.id, a.title, a.source, a.url, a.published, a.lang, a.story_id,
                     {snippet}

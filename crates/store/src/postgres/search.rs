@@ -14,8 +14,11 @@ use ::postgres::types::ToSql;
 use parallax_model::{ArticleId, Brief, StoryId};
 
 use crate::error::Context;
-use crate::search::{HIT_END, HIT_START, MAX_ARTICLE_HITS, page_bounds, split_snippet, trim_page};
-use crate::{ArticleFilter, ArticleHit, Page, Result, StoreError, StoryFilter, StorySummary};
+use crate::search::{
+    ArticleConditions, HIT_END, HIT_START, MAX_ARTICLE_HITS, page_bounds, query_words,
+    split_snippet, story_summary, trim_page, where_clause,
+};
+use crate::{ArticleFilter, ArticleHit, Page, Result, StoryFilter, StorySummary};
 
 type Args = Vec<Box<dyn ToSql + Sync>>;
 
@@ -24,13 +27,9 @@ type Args = Vec<Box<dyn ToSql + Sync>>;
 /// `:*` (prefix) when the text does not end in a space. `None` when `q` has
 /// no words.
 pub(crate) fn tsquery(q: &str) -> Option<String> {
-    let words: Vec<&str> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.last()?;
+    let (words, prefix) = query_words(q)?;
     let mut out = words.join(" & ");
-    if q.ends_with(|c: char| c.is_alphanumeric()) {
+    if prefix {
         out.push_str(":*");
     }
     Some(out)
@@ -56,36 +55,21 @@ fn push(args: &mut Args, value: impl ToSql + Sync + 'static) -> usize {
     args.len()
 }
 
-/// The WHERE conditions shared by the article filters over `articles a`.
-fn article_conditions(
-    source: &Option<String>,
-    lang: &Option<String>,
-    from: &Option<String>,
-    to: &Option<String>,
-    conds: &mut Vec<String>,
-    args: &mut Args,
-) {
-    if let Some(source) = source {
-        let n = push(args, source.clone());
-        // SQLite compares the source without case and LIKE ignores ASCII
-        // case; the same here.
-        conds.push(format!(
-            "(lower(a.source) = lower(${n}::text) OR a.url ILIKE '%://' || ${n}::text || '/%' \
-             OR a.url ILIKE '%://www.' || ${n}::text || '/%')"
-        ));
-    }
-    if let Some(lang) = lang {
-        let n = push(args, lang.to_lowercase());
-        conds.push(format!("a.lang = ${n}::text"));
-    }
-    if let Some(from) = from {
-        let n = push(args, from.clone());
-        conds.push(format!("substr(a.published, 1, 10) >= ${n}::text"));
-    }
-    if let Some(to) = to {
-        let n = push(args, to.clone());
-        conds.push(format!("substr(a.published, 1, 10) <= ${n}::text"));
-    }
+/// PostgreSQL's spelling of the outlet condition. SQLite compares the
+/// source without case and its LIKE ignores ASCII case; the same here.
+fn postgres_outlet(p: &str) -> String {
+    format!(
+        "(lower(a.source) = lower({p}) OR a.url ILIKE '%://' || {p} || '/%' \
+         OR a.url ILIKE '%://www.' || {p} || '/%')"
+    )
+}
+
+/// The PostgreSQL conditions for `filter`, binding into `args`.
+fn article_conditions(filter: ArticleConditions<'_>, args: &mut Args) -> Vec<String> {
+    filter.to_sql(
+        &mut |v| format!("${}::text", push(args, v)),
+        postgres_outlet,
+    )
 }
 
 fn run(
@@ -96,14 +80,6 @@ fn run(
 ) -> Result<Vec<::postgres::Row>> {
     let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref()).collect();
     client.query(sql, &refs).context(context)
-}
-
-fn where_clause(conds: &[String]) -> String {
-    if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
-    }
 }
 
 /// One page of stories matching `filter`: by relevance for a text query,
@@ -142,15 +118,7 @@ pub(crate) fn find_stories(
             "s.updated_at DESC, s.first_seq DESC",
         ),
     };
-    let mut article_conds = Vec::new();
-    article_conditions(
-        &filter.source,
-        &filter.lang,
-        &filter.from,
-        &filter.to,
-        &mut article_conds,
-        &mut args,
-    );
+    let article_conds = article_conditions(filter.into(), &mut args);
     if !article_conds.is_empty() {
         conds.push(format!(
             "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND {})",
@@ -174,33 +142,15 @@ pub(crate) fn find_stories(
     );
     let mut items = Vec::new();
     for row in run(client, &sql, &args, "listing stories")? {
-        let id: String = row.get(0);
-        let brief: Brief = serde_json::from_str(row.get(2)).map_err(|e| StoreError::Corrupt {
-            what: format!("brief of story {id}"),
-            detail: e.to_string(),
-        })?;
-        let mut outlets: Vec<String> = Vec::new();
-        for s in &brief.sources {
-            if !outlets.contains(&s.outlet) {
-                outlets.push(s.outlet.clone());
-            }
-        }
-        let members: Option<String> = row.get(6);
-        items.push(StorySummary {
-            id: StoryId(id),
-            title: row.get(1),
-            summary: brief.summary,
-            articles: members
-                .unwrap_or_default()
-                .split('\u{1f}')
-                .filter(|s| !s.is_empty())
-                .map(|s| ArticleId(s.to_owned()))
-                .collect(),
-            outlets,
-            first_published: row.get(4),
-            last_published: row.get(5),
-            updated_at: row.get(3),
-        });
+        items.push(story_summary(
+            row.get(0),
+            row.get(1),
+            row.get(2),
+            row.get(3),
+            row.get(4),
+            row.get(5),
+            row.get(6),
+        )?);
     }
     Ok(trim_page(items, limit))
 }
@@ -240,14 +190,7 @@ pub(crate) fn find_articles(
         let n = push(&mut args, story.clone());
         conds.push(format!("a.story_id = ${n}::text"));
     }
-    article_conditions(
-        &filter.source,
-        &filter.lang,
-        &filter.from,
-        &filter.to,
-        &mut conds,
-        &mut args,
-    );
+    conds.extend(article_conditions(filter.into(), &mut args));
     let (limit, offset) = page_bounds(filter.limit, filter.offset);
     let nl = push(&mut args, limit);
     let no = push(&mut args, offset);
