@@ -15,11 +15,8 @@ root="$(dirname "$here")"
 shared="${PARALLAX_SHARED:-$root/../shared}"
 out="$here/out/brief-scale"
 mkdir -p "$out"
-bin="${PARALLAX_BIN:-}"
-if [[ -z "$bin" ]]; then
-    (cd "$root" && cargo build --release -q -p parallax-cli)
-    bin="${CARGO_TARGET_DIR:-$root/target}/release/parallax"
-fi
+. "$here/lib.sh"
+bin="$(parallax_bin "$root")"
 n="${ARTICLES:-200}"
 head -n "$n" "$shared/data/stories/ecbplus-dev.jsonl" > "$out/story.jsonl"
 python3 - "$out/story.jsonl" "$out/story.tsv" <<'PY'

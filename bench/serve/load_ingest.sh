@@ -26,10 +26,8 @@ PORT="${PORT:-18182}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 shared="${PARALLAX_SHARED:-$root/../shared}"
 [ -d "$shared/data/stories" ] || { echo "skipped: $shared/data/stories is missing (set PARALLAX_SHARED)" >&2; exit 0; }
-if [ -z "${PARALLAX_BIN:-}" ]; then
-    (cd "$root" && cargo build --release -p parallax-cli)
-    PARALLAX_BIN="${CARGO_TARGET_DIR:-$root/target}/release/parallax"
-fi
+. "$root/bench/lib.sh"
+PARALLAX_BIN="$(parallax_bin "$root")"
 # Enough descriptors for wrk's and the server's connections.
 ulimit -n 8192 2>/dev/null || true
 

@@ -17,10 +17,8 @@ THREADS="${THREADS:-2}"
 PORT="${PORT:-18181}"
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-if [ -z "${PARALLAX_BIN:-}" ]; then
-    (cd "$root" && cargo build --release -p parallax-cli)
-    PARALLAX_BIN="${CARGO_TARGET_DIR:-$root/target}/release/parallax"
-fi
+. "$root/bench/lib.sh"
+PARALLAX_BIN="$(parallax_bin "$root")"
 
 articles="$out/articles-$N.jsonl"
 db="$out/bench-$N.db"

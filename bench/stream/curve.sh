@@ -19,11 +19,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="$root/bench/out/stream"
 mkdir -p "$out"
-bin="${PARALLAX_BIN:-}"
-if [[ -z "$bin" ]]; then
-    (cd "$root" && cargo build --release -q -p parallax-cli)
-    bin="${CARGO_TARGET_DIR:-$root/target}/release/parallax"
-fi
+. "$root/bench/lib.sh"
+bin="$(parallax_bin "$root")"
 scales="${SCALES:-10000 100000 1000000}"
 max=0
 for n in $scales; do ((n > max)) && max=$n; done
