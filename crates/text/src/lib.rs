@@ -41,4 +41,7 @@ pub mod sentences;
 pub mod shape;
 pub mod tokens;
 
+#[cfg(test)]
+mod test_seeds;
+
 pub use analyzer::Analyzer;
