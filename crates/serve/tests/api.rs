@@ -2,17 +2,17 @@
 //! table, search and filters on the seeds, ingestion, the body limit, the
 //! page's safety headers, graceful shutdown.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{Running, get, parse, request, serve};
 use parallax_engine::{Engine, EngineConfig};
+use parallax_serve::ServeConfig;
 use parallax_serve::openapi::{ROUTES, schema_props};
-use parallax_serve::state::EngineStatus;
-use parallax_serve::{AppState, ServeConfig, Server};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::oneshot;
 
 /// The seeds folder, or `None` with a note when this checkout has none.
 fn seeds() -> Option<PathBuf> {
@@ -22,30 +22,6 @@ fn seeds() -> Option<PathBuf> {
     } else {
         eprintln!("note: {} is missing; test skipped", dir.display());
         None
-    }
-}
-
-struct Running {
-    addr: std::net::SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Running {
-    async fn stop(mut self) {
-        self.stop.take().expect("running").send(()).ok();
-        self.task.await.expect("server task").expect("server ran");
-    }
-}
-
-async fn wait_ready(state: &Arc<AppState>) {
-    loop {
-        match state.writer.status() {
-            EngineStatus::Ready => return,
-            EngineStatus::Failed(why) => panic!("engine failed: {why}"),
-            EngineStatus::Loading => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
-        }
     }
 }
 
@@ -61,87 +37,7 @@ async fn start(inputs: &[PathBuf], max_body: Option<usize>) -> Running {
     if let Some(m) = max_body {
         config.max_body = m;
     }
-    let server = Server::bind(&config).await.expect("bind");
-    let addr = server.local_addr();
-    let state = server.state();
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(server.run(async {
-        let _ = rx.await;
-    }));
-    wait_ready(&state).await;
-    Running {
-        addr,
-        stop: Some(tx),
-        task,
-        _dir: dir,
-    }
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-fn parse(raw: &[u8]) -> Reply {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a full response head");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let body = raw[split + 4..].to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
-/// One HTTP/1.1 request on a fresh connection.
-async fn request(addr: std::net::SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(body).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    parse(&raw)
-}
-
-async fn get(addr: std::net::SocketAddr, path: &str) -> Reply {
-    request(addr, "GET", path, b"").await
+    serve(dir, config).await
 }
 
 /// Every property the schema requires is there, and nothing else.
@@ -259,7 +155,7 @@ async fn seeds_through_every_route() {
     let doc = get(addr, "/openapi.json").await.json();
     for r in ROUTES {
         let path = r.path.replace("{id}", &id).replace("{file}", "app.js");
-        let reply = request(addr, &r.method.to_uppercase(), &path, b"").await;
+        let reply = request(addr, &r.method.to_uppercase(), &path, &[], b"").await;
         assert!(
             reply.status != 405
                 && !(reply.status == 404 && reply.text().contains("no such endpoint")),
@@ -290,7 +186,7 @@ async fn posted_articles_are_validated_stored_and_served_as_text() {
     let addr = server.addr;
     assert_eq!(get(addr, "/api/stories").await.json(), Value::Array(vec![]));
 
-    let reply = request(addr, "POST", "/api/articles", HOSTILE.as_bytes()).await;
+    let reply = request(addr, "POST", "/api/articles", &[], HOSTILE.as_bytes()).await;
     assert_eq!(reply.status, 200, "{}", reply.text());
     let result = reply.json();
     conforms(&result, "IngestResult");
@@ -322,7 +218,7 @@ async fn posted_articles_are_validated_stored_and_served_as_text() {
     assert_eq!(found.as_array().unwrap().len(), 1);
 
     // Idempotent; nothing readable is 422.
-    let again = request(addr, "POST", "/api/articles", HOSTILE.as_bytes())
+    let again = request(addr, "POST", "/api/articles", &[], HOSTILE.as_bytes())
         .await
         .json();
     assert_eq!(
@@ -332,7 +228,7 @@ async fn posted_articles_are_validated_stored_and_served_as_text() {
         ),
         (0, &Value::from(1))
     );
-    let none = request(addr, "POST", "/api/articles", b"garbage\n").await;
+    let none = request(addr, "POST", "/api/articles", &[], b"garbage\n").await;
     assert_eq!(none.status, 422);
 
     // The page: safety headers, no HTML parsing of data in the script.
@@ -393,7 +289,7 @@ async fn oversized_bodies_get_413_and_the_server_keeps_serving() {
 
     // Still serving.
     assert_eq!(get(addr, "/api/health").await.status, 200);
-    let ok = request(addr, "POST", "/api/articles", HOSTILE.as_bytes()).await;
+    let ok = request(addr, "POST", "/api/articles", &[], HOSTILE.as_bytes()).await;
     assert_eq!(ok.status, 200);
     server.stop().await;
 }
@@ -424,6 +320,7 @@ async fn posted_reposts_are_served_as_stored_copy_pairs() {
         addr,
         "POST",
         "/api/articles",
+        &[],
         format!("{line}\n").as_bytes(),
     )
     .await;

@@ -4,150 +4,25 @@
 //! queue), path traversal against the embedded assets, and the safety
 //! headers on every kind of answer.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use parallax_serve::state::EngineStatus;
-use parallax_serve::{AppState, RateLimit, ServeConfig, Server, Token};
-use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::sync::oneshot;
+use common::{Reply, Running, exchange, get, parse, request, serve};
+use parallax_serve::{RateLimit, ServeConfig, Token};
 
 const TOKEN: &str = "t0ken-for-tests_0123456789";
-
-struct Running {
-    addr: SocketAddr,
-    state: Arc<AppState>,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Running {
-    async fn stop(mut self) {
-        self.stop.take().expect("running").send(()).ok();
-        self.task.await.expect("server task").expect("server ran");
-    }
-}
 
 /// A server over an empty store, configured by `setup`.
 async fn start(setup: impl FnOnce(&mut ServeConfig)) -> Running {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = ServeConfig::new(dir.path().join("p.db"), "127.0.0.1:0".parse().unwrap());
     setup(&mut config);
-    let server = Server::bind(&config).await.expect("bind");
-    let addr = server.local_addr();
-    let state = server.state();
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(server.run(async {
-        let _ = rx.await;
-    }));
-    loop {
-        match state.writer.status() {
-            EngineStatus::Ready => break,
-            EngineStatus::Failed(why) => panic!("engine failed: {why}"),
-            EngineStatus::Loading => tokio::time::sleep(Duration::from_millis(10)).await,
-        }
-    }
-    Running {
-        addr,
-        state,
-        stop: Some(tx),
-        task,
-        _dir: dir,
-    }
+    serve(dir, config).await
 }
 
 fn with_token(config: &mut ServeConfig) {
     config.access.token = Some(Token::new(TOKEN).unwrap());
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-    fn error(&self) -> String {
-        let v: Value = serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()));
-        v["error"].as_str().expect("an error message").to_owned()
-    }
-}
-
-fn parse(raw: &[u8]) -> Reply {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no full response head in {raw:?}"));
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: raw[split + 4..].to_vec(),
-    }
-}
-
-/// Sends `raw` on a fresh connection and reads until the server closes it
-/// (at most 10 s).
-async fn exchange(addr: SocketAddr, raw: &[u8]) -> Vec<u8> {
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
-    stream.write_all(raw).await.unwrap();
-    let mut out = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut out))
-        .await
-        .expect("the server answers and closes within 10 s")
-        .unwrap();
-    out
-}
-
-async fn request(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Reply {
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (n, v) in headers {
-        head.push_str(&format!("{n}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let mut raw = head.into_bytes();
-    raw.extend_from_slice(body);
-    parse(&exchange(addr, &raw).await)
-}
-
-async fn get(addr: SocketAddr, path: &str) -> Reply {
-    request(addr, "GET", path, &[], b"").await
 }
 
 const ARTICLE: &[u8] = br#"{"id": "s1", "source": "Gazette", "title": "Bridge reopens", "text": "The river bridge reopened on Monday after two years of repairs, the city said."}
