@@ -119,6 +119,15 @@ impl PostingTable {
         self.len += 1;
     }
 
+    /// Reads the slot where a lookup of `key` starts and returns it, for
+    /// callers that look up many keys: reading all their slots first lets
+    /// the memory system fetch them in parallel instead of one cache miss
+    /// after another (a prefetch without `unsafe`).
+    #[inline]
+    pub fn touch(&self, key: u32) -> u64 {
+        self.slots[self.home(key)]
+    }
+
     /// Calls `f` with every document holding `key`, stopping after `limit`.
     #[inline]
     pub fn for_each(&self, key: u32, limit: usize, mut f: impl FnMut(u32)) {

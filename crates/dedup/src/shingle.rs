@@ -7,13 +7,16 @@
 //! unpunctuated copy of it (the shape of seed 001) therefore give the same
 //! words, the same shingles and the same exact hash.
 //!
-//! Text is scanned once, byte by byte: ASCII stretches take a fast path that
-//! produces exactly the words `match_key` would (NFKC is the identity on
-//! ASCII, and the ASCII letters and digits are exactly the ASCII
-//! alphanumerics), hashing as it goes, without building the key string; a
-//! whitespace-delimited chunk that holds any non-ASCII character goes
+//! Text is scanned once, eight bytes at a time (SWAR: letter, digit,
+//! newline and non-ASCII tests on a whole `u64`), and produces exactly the
+//! words `match_key` would, without building the key string: NFKC is the
+//! identity on ASCII, the ASCII letters and digits are exactly the ASCII
+//! alphanumerics, and a short list of common non-ASCII punctuation (curly
+//! quotes, dashes, ellipsis, no-break space) only ever breaks words. A
+//! whitespace-delimited chunk holding any other non-ASCII character goes
 //! through `match_key` itself (NFKC never composes across ASCII
-//! whitespace).
+//! whitespace). A word's hash is computed from the same loads, eight bytes
+//! per multiply.
 //!
 //! Each word is hashed to 64 bits; a shingle (`k` consecutive words) hashes
 //! to a mix of its words' hashes with position-dependent multipliers, so
@@ -56,9 +59,9 @@ pub fn mix64(mut h: u64) -> u64 {
 /// Multiplier folding each 8-byte block of a word into its hash.
 const BLOCK_MUL: u64 = 0x9fb2_1c65_1e98_df25;
 
-/// Hash state of a word being read: bytes are packed eight to a `u64` and
-/// each full block is folded in with one multiply, so a byte costs a shift
-/// and an or, not a multiply.
+/// Hash state of a word being read: bytes are packed eight to a `u64`
+/// (first byte highest) and each full block is folded in with one
+/// multiply.
 #[derive(Clone, Copy)]
 struct WordHasher {
     h: u64,
@@ -78,9 +81,16 @@ impl WordHasher {
         self.acc = (self.acc << 8) | u64::from(b);
         self.len += 1;
         if self.len.is_multiple_of(8) {
-            self.h = (self.h ^ self.acc).wrapping_mul(BLOCK_MUL).rotate_left(29);
+            self.block(self.acc);
             self.acc = 0;
         }
+    }
+
+    /// Folds in eight bytes at once (`block` packed first byte highest);
+    /// only at a multiple of eight bytes.
+    #[inline(always)]
+    fn block(&mut self, block: u64) {
+        self.h = (self.h ^ block).wrapping_mul(BLOCK_MUL).rotate_left(29);
     }
 
     #[inline(always)]
@@ -94,7 +104,12 @@ impl WordHasher {
 #[inline]
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut w = WordHasher::NEW;
-    for &b in bytes {
+    let mut blocks = bytes.chunks_exact(8);
+    for b in &mut blocks {
+        w.block(u64::from_be_bytes(b.try_into().unwrap_or([0; 8])));
+    }
+    w.len = (bytes.len() - blocks.remainder().len()) as u32;
+    for &b in blocks.remainder() {
         w.push(b);
     }
     w.finish()
@@ -111,6 +126,160 @@ pub struct Words {
     pub exact: u64,
     /// Words in each `\n`-separated paragraph, in order.
     pub paragraphs: Vec<u32>,
+}
+
+/// Eight copies of a byte value, one per byte of a `u64`.
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// The high bit of every byte.
+const HIGHS: u64 = splat(0x80);
+
+/// Eight bytes of `bytes` from `i`, first byte lowest; past the end they
+/// read as zero (a separator).
+#[inline(always)]
+fn load(bytes: &[u8], i: usize) -> u64 {
+    match bytes.get(i..i + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
+        None => {
+            let rest = &bytes[i.min(bytes.len())..];
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(buf)
+        }
+    }
+}
+
+/// For each byte of `x`: its high bit set where the byte is an ASCII
+/// letter or digit, all else clear. Range tests on the low seven bits
+/// (adding to a 7-bit value never carries into the next byte).
+#[inline(always)]
+fn alnum_mask(x: u64) -> u64 {
+    let y = x & !HIGHS;
+    let z = y | splat(0x20); // ASCII letters folded to lowercase
+    let digit = (y + splat(0x80 - b'0')) & !(y + splat(0x7f - b'9'));
+    let letter = (z + splat(0x80 - b'a')) & !(z + splat(0x7f - b'z'));
+    (digit | letter) & !x & HIGHS
+}
+
+/// For each byte of `x`: its high bit set where the byte is `\n`.
+#[inline(always)]
+fn newline_mask(x: u64) -> u64 {
+    let t = x ^ splat(b'\n');
+    let nonzero = ((t & !HIGHS) + !HIGHS) | t;
+    !nonzero & HIGHS
+}
+
+/// The hash of the ASCII word starting at `bytes[i]` (`x = load(bytes, i)`,
+/// `alnum = alnum_mask(x)`, its first byte alphanumeric) and its length:
+/// the same hash [`hash_bytes`] gives the lowercased word, eight bytes at
+/// a time.
+#[inline(always)]
+fn ascii_word(bytes: &[u8], i: usize, mut x: u64, mut alnum: u64) -> (u64, usize) {
+    let mut w = WordHasher::NEW;
+    let mut len = 0usize;
+    loop {
+        // Bytes of the word in this block (8: it goes on).
+        let k = ((!alnum & HIGHS).trailing_zeros() / 8) as usize;
+        // `| 0x20` lowercases ASCII letters and leaves digits alone; the
+        // byte swap packs the first byte highest, as `WordHasher` does.
+        let packed = (x | splat(0x20)).swap_bytes();
+        if k < 8 {
+            w.acc = if k == 0 { 0 } else { packed >> (64 - 8 * k) };
+            len += k;
+            w.len = len as u32;
+            return (w.finish(), len);
+        }
+        w.block(packed);
+        len += 8;
+        x = load(bytes, i + len);
+        alnum = alnum_mask(x);
+    }
+}
+
+/// The hash of the ASCII word of `len` bytes at `bytes[at]` (the same as
+/// [`ascii_word`]'s); a word under eight bytes takes one load.
+#[inline(always)]
+fn ascii_word_hash(bytes: &[u8], at: usize, len: usize) -> u64 {
+    let x = load(bytes, at);
+    if len < 8 {
+        let mut w = WordHasher::NEW;
+        w.acc = (x | splat(0x20)).swap_bytes() >> (64 - 8 * len);
+        w.len = len as u32;
+        w.finish()
+    } else {
+        ascii_word(bytes, at, x, alnum_mask(x)).0
+    }
+}
+
+/// The high bit of each byte of `m` gathered into the low byte (first byte
+/// lowest): the eight shifted copies the multiply adds land on distinct
+/// bits, so nothing carries.
+#[inline(always)]
+fn gather(m: u64) -> u64 {
+    (m & HIGHS).wrapping_mul(0x0002_0408_1020_4081) >> 56
+}
+
+/// Characters outside ASCII that `match_key` turns into a word break
+/// whatever surrounds them (quotes, dashes, ellipsis, bullet, prime,
+/// guillemets, no-break space), by their UTF-8 length: they neither
+/// compose with neighbours under NFKC nor are letters, digits or marks, so
+/// the fast path may skip them. Anything else goes through `match_key`.
+#[inline]
+fn break_char_len(rest: &[u8]) -> Option<usize> {
+    match rest {
+        [0xC2, 0xA0 | 0xAB | 0xBB, ..] => Some(2),
+        [
+            0xE2,
+            0x80,
+            0x90..=0x95 | 0x98..=0x9F | 0xA2 | 0xA6 | 0xB2 | 0xB9 | 0xBA,
+            ..,
+        ] => Some(3),
+        [0xE2, 0x88, 0x92, ..] => Some(3),
+        _ => None,
+    }
+}
+
+/// Words (maximal runs of ASCII letters and digits) in `bytes`.
+fn count_ascii_words(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in bytes {
+        let a = b.is_ascii_alphanumeric();
+        n += usize::from(a && !in_word);
+        in_word = a;
+    }
+    n
+}
+
+/// Redoes, through `match_key`, the whitespace-delimited chunk holding the
+/// non-ASCII character at byte `j`: takes back the words the fast path
+/// already read from it and hashes the chunk's match-key words instead.
+/// Returns the end of the chunk.
+#[cold]
+fn slow_chunk(text: &str, j: usize, out: &mut Words) -> usize {
+    let bytes = text.as_bytes();
+    // The chunk starts after the last ASCII whitespace (NFKC never
+    // composes across it); every non-ASCII character before `j` in it was
+    // a break character, so the words read from it are its ASCII runs.
+    let start = bytes[..j]
+        .iter()
+        .rposition(u8::is_ascii_whitespace)
+        .map_or(0, |p| p + 1);
+    let taken = count_ascii_words(&bytes[start..j]);
+    out.hashes.truncate(out.hashes.len() - taken);
+    let end = bytes[j..]
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .map_or(bytes.len(), |p| j + p);
+    for w in match_key(&text[start..end])
+        .split(' ')
+        .filter(|w| !w.is_empty())
+    {
+        out.hashes.push(hash_bytes(w.as_bytes()));
+    }
+    end
 }
 
 /// Hashes the match-key words of `text` into `out` (cleared first).
@@ -131,52 +300,70 @@ pub fn words(text: &str, out: &mut Words) {
     out.paragraphs.clear();
     let bytes = text.as_bytes();
     let mut para_start = 0usize;
-    // Start of the current whitespace-delimited chunk, and where its words
-    // begin in `out.hashes` (to take them back if it turns out non-ASCII).
-    let mut chunk_start = 0usize;
-    let mut chunk_words = 0usize;
-    let mut word = WordHasher::NEW;
     let mut i = 0usize;
+    // 64 bytes at a time: the window's letters and digits, newlines and
+    // non-ASCII bytes become three bit masks (eight bytes per test), words
+    // are read off the masks with bit operations, and only a newline or a
+    // non-ASCII character stops the window. `i` is never inside a word.
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
-            // `| 0x20` lowercases ASCII letters and leaves digits alone.
-            word.push(b | 0x20);
-            i += 1;
-            continue;
+        let mut alnum = 0u64;
+        let mut special = 0u64;
+        for k in 0..8 {
+            let x = load(bytes, i + 8 * k);
+            alnum |= gather(alnum_mask(x)) << (8 * k);
+            special |= gather((x & HIGHS) | newline_mask(x)) << (8 * k);
         }
-        if word.len > 0 {
-            out.hashes.push(word.finish());
-            word = WordHasher::NEW;
+        // The window ends at its first special byte (64: none).
+        let plain = special.trailing_zeros();
+        let valid = if plain == 64 {
+            u64::MAX
+        } else {
+            (1u64 << plain) - 1
+        };
+        let mut starts = alnum & !(alnum << 1) & valid;
+        let mut ends = alnum & !(alnum >> 1) & valid;
+        // A word that reaches the end of a full window may go on past it:
+        // it is read from the next window, which starts where it does.
+        let open = plain == 64 && alnum >> 63 != 0;
+        let mut resume = 64;
+        if open {
+            resume = 63 - starts.leading_zeros();
+            starts &= !(1u64 << resume);
+            ends &= !(1u64 << 63);
         }
-        if b < 0x80 {
-            if b.is_ascii_whitespace() {
-                chunk_start = i + 1;
-                chunk_words = out.hashes.len();
-                if b == b'\n' {
-                    out.paragraphs.push((out.hashes.len() - para_start) as u32);
-                    para_start = out.hashes.len();
-                }
+        while starts != 0 {
+            let s = starts.trailing_zeros() as usize;
+            let e = ends.trailing_zeros() as usize;
+            starts &= starts - 1;
+            ends &= ends - 1;
+            out.hashes.push(ascii_word_hash(bytes, i + s, e + 1 - s));
+        }
+        if open {
+            if resume == 0 {
+                // One word fills the window: read it whole.
+                let x = load(bytes, i);
+                let (h, len) = ascii_word(bytes, i, x, alnum_mask(x));
+                out.hashes.push(h);
+                i += len;
+            } else {
+                i += resume as usize;
             }
-            i += 1;
             continue;
         }
-        // Non-ASCII: redo the whole chunk through `match_key`.
-        out.hashes.truncate(chunk_words);
-        let mut end = i;
-        while end < bytes.len() && !bytes[end].is_ascii_whitespace() {
-            end += 1;
+        if plain == 64 {
+            i += 64;
+            continue;
         }
-        for w in match_key(&text[chunk_start..end])
-            .split(' ')
-            .filter(|w| !w.is_empty())
-        {
-            out.hashes.push(hash_bytes(w.as_bytes()));
+        let j = i + plain as usize;
+        if bytes[j] == b'\n' {
+            out.paragraphs.push((out.hashes.len() - para_start) as u32);
+            para_start = out.hashes.len();
+            i = j + 1;
+        } else if let Some(n) = break_char_len(&bytes[j..]) {
+            i = j + n;
+        } else {
+            i = slow_chunk(text, j, out);
         }
-        i = end;
-    }
-    if word.len > 0 {
-        out.hashes.push(word.finish());
     }
     out.paragraphs.push((out.hashes.len() - para_start) as u32);
     let mut e = FNV_OFFSET ^ out.hashes.len() as u64;
@@ -250,6 +437,145 @@ mod tests {
             assert_eq!(fast.hashes, slow, "{text:?}");
         }
     }
+
+    /// The words of `text` by the definition: `match_key` per paragraph,
+    /// each word hashed one byte at a time.
+    fn reference(text: &str) -> (Vec<u64>, Vec<u32>) {
+        let mut hashes = Vec::new();
+        let mut paragraphs = Vec::new();
+        for p in text.split('\n') {
+            let before = hashes.len();
+            for w in match_key(p).split(' ').filter(|w| !w.is_empty()) {
+                let mut h = WordHasher::NEW;
+                w.bytes().for_each(|b| h.push(b));
+                hashes.push(h.finish());
+            }
+            paragraphs.push((hashes.len() - before) as u32);
+        }
+        (hashes, paragraphs)
+    }
+
+    #[test]
+    fn gather_collects_the_high_bits() {
+        for bits in 0u64..256 {
+            let m = (0..8).fold(0u64, |m, b| m | ((bits >> b) & 1) << (8 * b + 7));
+            // Low bits set too: they must not disturb the result.
+            assert_eq!(gather(m | 0x7f7f_7f7f_7f7f_7f7f), bits);
+        }
+    }
+
+    #[test]
+    fn block_hash_is_the_byte_hash() {
+        for len in 0..150 {
+            let w: Vec<u8> = (0..len).map(|i| b'a' + (i * 7 % 26) as u8).collect();
+            let mut h = WordHasher::NEW;
+            w.iter().for_each(|&b| h.push(b));
+            assert_eq!(hash_bytes(&w), h.finish(), "length {len}");
+            let text = String::from_utf8(w.to_ascii_uppercase()).unwrap();
+            let expect = if len == 0 { vec![] } else { vec![h.finish()] };
+            assert_eq!(hashes(&text).hashes, expect, "length {len}");
+        }
+    }
+
+    #[test]
+    fn words_across_window_edges() {
+        for pad in 0..140 {
+            for len in [1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 66, 130] {
+                let word: String = (0..len).map(|i| (b'A' + (i % 26) as u8) as char).collect();
+                for text in [
+                    format!("{}{word} tail,x", " ".repeat(pad)),
+                    format!("{}{word}\u{2019}s {word}", "ab ".repeat(pad / 3)),
+                    format!("{}{word}\ncaf\u{e9} {word}", "z".repeat(pad)),
+                ] {
+                    let got = hashes(&text);
+                    let (want, paragraphs) = reference(&text);
+                    assert_eq!(got.hashes, want, "{text:?}");
+                    assert_eq!(got.paragraphs, paragraphs, "{text:?}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Any mix of ASCII, the break characters and characters that need
+        /// NFKC (accents, combining marks, ligatures, soft hyphens, other
+        /// scripts) gives exactly the words `match_key` gives.
+        #[test]
+        fn fast_words_are_match_key_words(pieces in proptest::collection::vec(0usize..PIECES.len(), 0..200)) {
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            let got = hashes(&text);
+            let (want, paragraphs) = reference(&text);
+            proptest::prop_assert_eq!(&got.hashes, &want, "{:?}", text);
+            proptest::prop_assert_eq!(&got.paragraphs, &paragraphs, "{:?}", text);
+        }
+    }
+
+    const PIECES: &[&str] = &[
+        "a",
+        "Z",
+        "q",
+        "7",
+        "word",
+        "Reuters",
+        "internationalisation",
+        "ABCDEFGH",
+        "abcdefg",
+        "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogochuchaf1234567890",
+        "a b c d",
+        "0123456789",
+        " ",
+        "  ",
+        "\n",
+        "\r\n",
+        "\t",
+        ".",
+        ",",
+        "'",
+        "\"",
+        "-",
+        "(",
+        ")",
+        "$",
+        "\u{0}",
+        "\u{2019}",
+        "\u{2018}",
+        "\u{201C}",
+        "\u{201D}",
+        "\u{2014}",
+        "\u{2013}",
+        "\u{2011}",
+        "\u{2026}",
+        "\u{2022}",
+        "\u{2032}",
+        "\u{2039}",
+        "\u{203A}",
+        "\u{2212}",
+        "\u{a0}",
+        "\u{ab}",
+        "\u{bb}",
+        "\u{e9}",
+        "e\u{301}",
+        "\u{301}",
+        "\u{308}",
+        "\u{ad}",
+        "\u{200b}",
+        "\u{feff}",
+        "\u{fb01}",
+        "\u{bd}",
+        "\u{b2}",
+        "\u{2122}",
+        "\u{212a}",
+        "\u{130}",
+        "\u{3b1}\u{3b2}",
+        "\u{4e2d}\u{6587}",
+        "\u{ff21}",
+        "\u{2460}",
+        "\u{2000}",
+        "\u{3000}",
+        "\u{1f600}",
+    ];
 
     #[test]
     fn unicode_and_ascii_forms_agree() {

@@ -112,7 +112,8 @@ impl Sketcher {
         crate::shingle::words(text, &mut self.words);
         crate::boilerplate::keep_content(text, &self.words, &mut self.kept);
         let base = config.base_threshold();
-        let mut samples = Vec::with_capacity(config.max_samples.min(64));
+        let mut samples =
+            Vec::with_capacity(config.max_samples.max(2 * config.min_samples + 8).min(64));
         let seed = config.seed;
         let reseed = move |h: u64| {
             if seed == 0 {
@@ -121,8 +122,13 @@ impl Sketcher {
                 crate::shingle::mix64(h ^ seed)
             }
         };
+        // One pass: every shingle hash goes to `all` (a short text needs
+        // them), those under the fixed rate's threshold to `samples`.
+        self.all.clear();
+        let all = &mut self.all;
         for_each_shingle(&self.kept, config.shingle, |h| {
             let h = reseed(h);
+            all.push(h);
             if high(h) <= base {
                 samples.push(h);
             }
@@ -131,21 +137,31 @@ impl Sketcher {
         samples.dedup();
         let mut threshold = base;
         if samples.len() < config.min_samples {
-            // Short text: take its smallest hashes instead.
-            self.all.clear();
-            let all = &mut self.all;
-            for_each_shingle(&self.kept, config.shingle, |h| all.push(reseed(h)));
-            all.sort_unstable();
-            all.dedup();
-            if all.len() > config.min_samples {
-                threshold = high(all[config.min_samples - 1]);
-                let keep = all.partition_point(|&h| high(h) <= threshold);
-                all.truncate(keep);
+            // Short text: take its `min_samples` smallest distinct hashes
+            // instead. Sorting only those under a threshold expected to
+            // pass about twice that many gives the same answer whenever
+            // more than `min_samples` distinct ones pass (every hash under
+            // it is in); else sort them all.
+            let want = 2 * config.min_samples as u64;
+            let n = (self.all.len() as u64).max(1);
+            let cut = (u64::from(u32::MAX) * want / n).min(u64::from(u32::MAX)) as u32;
+            samples.clear();
+            samples.extend(self.all.iter().copied().filter(|&h| high(h) <= cut));
+            samples.sort_unstable();
+            samples.dedup();
+            if samples.len() <= config.min_samples && cut < u32::MAX {
+                samples.clear();
+                samples.extend_from_slice(&self.all);
+                samples.sort_unstable();
+                samples.dedup();
+            }
+            if samples.len() > config.min_samples {
+                threshold = high(samples[config.min_samples - 1]);
+                let keep = samples.partition_point(|&h| high(h) <= threshold);
+                samples.truncate(keep);
             } else {
                 threshold = u32::MAX;
             }
-            samples.clear();
-            samples.extend_from_slice(all);
         } else if samples.len() > config.max_samples.min(255) {
             threshold = high(samples[config.max_samples.min(255) - 1]);
             let keep = samples.partition_point(|&h| high(h) <= threshold);
@@ -203,6 +219,47 @@ mod tests {
         let empty = s.sketch("", &cfg).0;
         assert!(empty.samples.is_empty());
         assert_eq!(empty.words, 0);
+    }
+
+    /// The sketch by the definition: every distinct shingle hash sorted,
+    /// then the fixed-rate sample, the floor or the cap.
+    fn reference(text: &str, cfg: &SketchConfig) -> (u32, Vec<u64>) {
+        let mut w = Words::default();
+        crate::shingle::words(text, &mut w);
+        let mut kept = Vec::new();
+        crate::boilerplate::keep_content(text, &w, &mut kept);
+        let mut all = Vec::new();
+        for_each_shingle(&kept, cfg.shingle, |h| all.push(h));
+        all.sort_unstable();
+        all.dedup();
+        let base = cfg.base_threshold();
+        let under = count_under(&all, base);
+        let t = if under < cfg.min_samples {
+            if all.len() > cfg.min_samples {
+                high(all[cfg.min_samples - 1])
+            } else {
+                u32::MAX
+            }
+        } else if under > cfg.max_samples {
+            high(all[cfg.max_samples - 1])
+        } else {
+            base
+        };
+        (t, all[..count_under(&all, t)].to_vec())
+    }
+
+    #[test]
+    fn sketches_match_the_definition_at_every_length() {
+        let cfg = SketchConfig::default();
+        let mut s = Sketcher::new();
+        for n in (0..700).step_by(3) {
+            // Repeated words make repeated shingles (dedup matters).
+            let t: String = (0..n)
+                .map(|i| format!("w{} ", (i * 7919) % (n / 3 + 5)))
+                .collect();
+            let sk = s.sketch(&t, &cfg).0;
+            assert_eq!((sk.threshold, sk.samples), reference(&t, &cfg), "{n} words");
+        }
     }
 
     #[test]

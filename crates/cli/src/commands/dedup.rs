@@ -328,7 +328,10 @@ fn write_pairs(out: &mut impl Write, index: &Index, pairs: &[Pair], explain: boo
 /// What a reader thread counted: articles handed on, records rejected.
 type ReadResult = Result<(usize, usize)>;
 
-/// Cuts a JSONL file into blocks of whole lines for the workers.
+/// Cuts a JSONL file into blocks of whole lines for the workers. Each block
+/// is read straight into the buffer handed on (only the partial line at its
+/// end is copied, into the next block), and newlines are found with
+/// `memchr`.
 fn spawn_line_reader(input: PathBuf, tx: SyncSender<RawBatch>) -> thread::JoinHandle<ReadResult> {
     thread::spawn(move || {
         use std::io::Read;
@@ -337,39 +340,41 @@ fn spawn_line_reader(input: PathBuf, tx: SyncSender<RawBatch>) -> thread::JoinHa
             .with_context(|| format!("cannot read {}", path.display()))?;
         let mut seq = 0u64;
         let mut line = 1u64;
+        // The unfinished line at the end of the last block.
         let mut carry: Vec<u8> = Vec::new();
-        let mut buf = vec![0u8; BLOCK];
         let mut errors = 0usize;
-        loop {
-            let n = file
-                .read(&mut buf)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let eof = n == 0;
-            carry.extend_from_slice(&buf[..n]);
-            // Hand on everything up to the last newline (all of it at EOF).
-            let cut = if eof {
-                carry.len()
-            } else {
-                match carry.iter().rposition(|&b| b == b'\n') {
-                    Some(i) => i + 1,
-                    None if carry.len() > MAX_LINE => {
-                        // One line longer than the limit: skip to its end.
-                        eprintln!(
-                            "skipped: {}:{line}: record longer than {MAX_LINE} bytes",
-                            path.display()
-                        );
-                        errors += 1;
-                        skip_line(&mut file, &mut carry, &mut buf)?;
-                        line += 1;
-                        continue;
-                    }
-                    None => continue,
+        'blocks: loop {
+            let mut data = Vec::with_capacity(BLOCK + carry.len());
+            data.append(&mut carry);
+            // Read until the block holds a newline (or the file ends).
+            let (cut, eof) = loop {
+                let before = data.len();
+                let n = (&mut file)
+                    .take(BLOCK as u64)
+                    .read_to_end(&mut data)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                if n == 0 {
+                    break (data.len(), true);
+                }
+                if let Some(i) = memchr::memrchr(b'\n', &data[before..]) {
+                    break (before + i + 1, false);
+                }
+                if data.len() > MAX_LINE {
+                    // One line longer than the limit: skip to its end.
+                    eprintln!(
+                        "skipped: {}:{line}: record longer than {MAX_LINE} bytes",
+                        path.display()
+                    );
+                    errors += 1;
+                    skip_line(&mut file, &mut carry)?;
+                    line += 1;
+                    continue 'blocks;
                 }
             };
-            if cut > 0 {
-                let rest = carry.split_off(cut);
-                let data = std::mem::replace(&mut carry, rest);
-                let lines = data.iter().filter(|&&b| b == b'\n').count() as u64;
+            carry.extend_from_slice(&data[cut..]);
+            data.truncate(cut);
+            if !data.is_empty() {
+                let lines = memchr::memchr_iter(b'\n', &data).count() as u64;
                 let work = Work::Lines {
                     path: Arc::clone(&path),
                     first: line,
@@ -389,16 +394,18 @@ fn spawn_line_reader(input: PathBuf, tx: SyncSender<RawBatch>) -> thread::JoinHa
     })
 }
 
-/// Drops input up to and including the next newline.
-fn skip_line(file: &mut std::fs::File, carry: &mut Vec<u8>, buf: &mut [u8]) -> Result<()> {
+/// Drops input up to and including the next newline; what follows it in
+/// the last read goes to `carry`.
+fn skip_line(file: &mut std::fs::File, carry: &mut Vec<u8>) -> Result<()> {
     use std::io::Read;
     carry.clear();
+    let mut buf = vec![0u8; 1 << 16];
     loop {
-        let n = file.read(buf)?;
+        let n = file.read(&mut buf)?;
         if n == 0 {
             return Ok(());
         }
-        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
             carry.extend_from_slice(&buf[i + 1..n]);
             return Ok(());
         }
@@ -488,7 +495,11 @@ fn spawn_worker(
                     .collect(),
                 Work::Lines { path, first, data } => {
                     let mut items = Vec::new();
-                    for (k, raw) in data.split(|&b| b == b'\n').enumerate() {
+                    let mut at = 0usize;
+                    let ends = memchr::memchr_iter(b'\n', &data).chain([data.len()]);
+                    for (k, end) in ends.enumerate() {
+                        let raw = &data[at..end];
+                        at = end + 1;
                         let line = first + k as u64;
                         match parse_line(raw, clean, &mut fpr) {
                             Ok(Some((id, fp))) => items.push(Item {
