@@ -197,6 +197,12 @@ fn killed_runs_resume_to_the_uninterrupted_store() {
     let reference = snapshot(&reference_db);
     let total = reference.articles.len();
     assert!(total > 10 * BATCH, "only {total} articles stored");
+    // With the default configuration these texts hold merges, so resumed
+    // runs must replay them (and a kill may fall on one).
+    assert!(
+        !reference.merged.is_empty(),
+        "no merge in the reference run: the test would not check merge replay"
+    );
     let batch_time = full.mul_f64(BATCH as f64 / total as f64);
     eprintln!(
         "reference: {total} articles, {} stories ({} merged into others) in {full:.1?}",
