@@ -160,7 +160,8 @@ impl Clusterer {
         }
     }
 
-    /// Number of stories so far, frozen ones included.
+    /// Number of stories founded so far, frozen ones and those merged into
+    /// others included.
     pub fn story_count(&self) -> usize {
         self.stories.len()
     }
