@@ -102,11 +102,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print one story's brief.
+    /// Print one story's brief and the stories merged into it.
     Show {
         #[command(flatten)]
         db: DbArg,
-        /// The story id (a unique prefix is enough).
+        /// The story id (a unique prefix is enough; the id of a story merged
+        /// into another shows that story).
         story: String,
         /// Print the brief as JSON.
         #[arg(long)]
@@ -128,7 +129,8 @@ enum Command {
         #[command(flatten)]
         security: commands::serve::SecurityArgs,
     },
-    /// Cluster an Article JSONL stream into stories (assignments TSV).
+    /// Cluster an Article JSONL stream into stories (assignments TSV: each
+    /// article with its story at the end of the stream, after merges).
     Cluster {
         /// Article JSONL, read in file order as one stream.
         #[arg(long)]

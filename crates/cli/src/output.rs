@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use parallax_model::Brief;
+use parallax_model::{Brief, StoryEvent, StoryEventKind};
 
 /// Writes `brief` for a terminal reader: headline, cited summary, where the
 /// sources disagree (each source's figure), agreed figures, quotes with
@@ -127,6 +127,26 @@ fn write_copies(
                 c.outlet,
                 c.relation,
                 c.score
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the merges among a story's `events`: which stories were absorbed
+/// into it, and at which article's arrival. Nothing when there were none.
+pub fn write_merges(out: &mut impl Write, events: &[StoryEvent]) -> io::Result<()> {
+    let mut header = false;
+    for e in events {
+        if let StoryEventKind::Merged { from } = &e.kind {
+            if !header {
+                writeln!(out, "\n  Merged into this story")?;
+                header = true;
+            }
+            writeln!(
+                out,
+                "  {from} -> {} when article {} arrived (#{})",
+                e.story, e.article, e.seq
             )?;
         }
     }

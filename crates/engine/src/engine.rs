@@ -1,12 +1,12 @@
 //! The stateful engine behind `parallax run`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use parallax_brief::{BriefConfig, Briefer};
 use parallax_ingest::{Event, IngestError, IngestOptions, IngestWarning, Reader};
-use parallax_model::{Article, ArticleId, Brief, CopyLink, StoryId};
-use parallax_store::{Backend, Batch, NewArticle, Store, StoryRow};
+use parallax_model::{Article, ArticleId, Brief, CopyLink, StoryEvent, StoryEventKind, StoryId};
+use parallax_store::{Backend, Batch, NewArticle, Store, StoredArticle, StoryRow};
 use parallax_stories::{ClusterConfig, Clusterer, Doc};
 use tracing::{debug, info};
 
@@ -76,10 +76,13 @@ pub struct IngestReport {
     pub warnings: usize,
     /// Files skipped as not an input format.
     pub skipped_files: usize,
-    /// Stories that gained articles, in order of first touch.
+    /// Stories that gained articles, in order of first touch (a story
+    /// merged into another in this run is listed as the survivor).
     pub touched: Vec<StoryId>,
-    /// Of those, stories founded in this run.
+    /// Stories founded in this run.
     pub founded: usize,
+    /// Merges in this run: `(absorbed, survivor)`, in order.
+    pub merged: Vec<(StoryId, StoryId)>,
     /// Copy pairs (duplicate, near-duplicate, syndicated) the new articles
     /// formed, with each other or with stored ones.
     pub copies: usize,
@@ -129,8 +132,10 @@ impl Engine {
         // clustering state, so new articles are placed as if the run had
         // never stopped.
         let stored = store.articles()?;
+        let mut events = Placements::new(store.events_after(0)?);
         for s in &stored {
-            clusterer.replay(&doc_for(&s.article), &s.story);
+            let (story, absorbed) = events.of(s);
+            clusterer.replay(&doc_for(&s.article), &story, &absorbed);
             briefer.observe(&s.article);
         }
         // The copy detector is rebuilt the same way, from the articles
@@ -291,8 +296,15 @@ impl Engine {
     /// Replays what other writers stored since this engine last looked, in
     /// the store's order.
     fn catch_up(&mut self) -> Result<()> {
-        for s in self.store.articles_after(self.seen)? {
-            self.clusterer.replay(&doc_for(&s.article), &s.story);
+        let articles = self.store.articles_after(self.seen)?;
+        if articles.is_empty() {
+            return Ok(());
+        }
+        let mut events = Placements::new(self.store.events_after(self.seen)?);
+        for s in articles {
+            let (story, absorbed) = events.of(&s);
+            self.clusterer
+                .replay(&doc_for(&s.article), &story, &absorbed);
             self.briefer.observe(&s.article);
             // The pairs this finds were stored by the writer of `s`.
             self.detector.add(&s.article);
@@ -354,6 +366,8 @@ impl Engine {
         let mut articles = Vec::with_capacity(pending.len());
         let mut touched: BTreeSet<StoryId> = BTreeSet::new();
         let mut copies: Vec<CopyLink> = Vec::new();
+        // Merges this batch makes: absorbed story -> survivor.
+        let mut merged: HashMap<StoryId, StoryId> = HashMap::new();
         for Pending { article, hash, doc } in pending {
             if let Some(stored) = known.get(&article.id) {
                 count_known(&article, &hash, stored, report, notify);
@@ -368,6 +382,11 @@ impl Engine {
             if assignment.founded {
                 report.founded += 1;
             }
+            for from in &assignment.absorbed {
+                debug!(from = %from, into = %assignment.story, "stories merged");
+                merged.insert(from.clone(), assignment.story.clone());
+                report.merged.push((from.clone(), assignment.story.clone()));
+            }
             if !report.touched.contains(&assignment.story) {
                 report.touched.push(assignment.story.clone());
             }
@@ -378,13 +397,44 @@ impl Engine {
                 article,
                 content_hash: hash,
                 story: assignment.story,
+                absorbed: assignment.absorbed,
             });
         }
-        let mut fresh: HashMap<&StoryId, Vec<&Article>> = HashMap::new();
-        let mut story_of: HashMap<&ArticleId, &StoryId> = HashMap::new();
+        // A story merged away is briefed as part of its survivor; earlier
+        // reports of it name the survivor too.
+        let survivor = |story: &StoryId| -> StoryId {
+            let mut story = story;
+            while let Some(next) = merged.get(story) {
+                story = next;
+            }
+            story.clone()
+        };
+        if !merged.is_empty() {
+            let mut seen = BTreeSet::new();
+            report.touched = std::mem::take(&mut report.touched)
+                .iter()
+                .map(&survivor)
+                .filter(|s| seen.insert(s.clone()))
+                .collect();
+        }
+        // Each final story and the stories of this batch merged into it.
+        let mut parts: BTreeMap<StoryId, Vec<StoryId>> = BTreeMap::new();
+        for story in touched.iter().chain(merged.keys()) {
+            parts
+                .entry(survivor(story))
+                .or_default()
+                .push(story.clone());
+        }
+        for group in parts.values_mut() {
+            group.sort();
+            group.dedup();
+        }
+        let mut fresh: HashMap<StoryId, Vec<&Article>> = HashMap::new();
+        let mut story_of: HashMap<&ArticleId, StoryId> = HashMap::new();
         for n in &articles {
-            fresh.entry(&n.story).or_default().push(&n.article);
-            story_of.insert(&n.article.id, &n.story);
+            let story = survivor(&n.story);
+            fresh.entry(story.clone()).or_default().push(&n.article);
+            story_of.insert(&n.article.id, story);
         }
         // Each new pair names a new article; file it under that article's
         // story (the briefer ignores pairs that leave the story).
@@ -397,12 +447,11 @@ impl Engine {
                 fresh_copies.entry(story).or_default().push(link);
             }
         }
-        let mut briefs: Vec<Brief> = Vec::with_capacity(touched.len());
-        for story in &touched {
-            let stored = self.store.story_articles(story)?;
+        let mut briefs: Vec<Brief> = Vec::with_capacity(parts.len());
+        for (story, group) in &parts {
+            let (stored, mut links) = self.stored_members(group)?;
             let mut members: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
             members.extend(fresh.get(story).into_iter().flatten().copied());
-            let mut links = self.store.story_copies(story)?;
             links.extend(
                 fresh_copies
                     .get(story)
@@ -417,6 +466,39 @@ impl Engine {
             copies,
             briefs,
         })
+    }
+
+    /// The stored articles of the stories `group` (one story, or a survivor
+    /// and the stories this batch merges into it: the store has not moved
+    /// their articles yet), in arrival order, and the stored copy pairs
+    /// among them.
+    fn stored_members(&self, group: &[StoryId]) -> Result<(Vec<StoredArticle>, Vec<CopyLink>)> {
+        if let [story] = group {
+            return Ok((
+                self.store.story_articles(story)?,
+                self.store.story_copies(story)?,
+            ));
+        }
+        let mut stored = Vec::new();
+        for story in group {
+            stored.extend(self.store.story_articles(story)?);
+        }
+        stored.sort_by_key(|s| s.seq);
+        // Pairs across the merged stories are not any one story's pairs:
+        // take every pair of a member whose other end is a member too.
+        let members: BTreeSet<&ArticleId> = stored.iter().map(|s| &s.article.id).collect();
+        let seq: HashMap<&ArticleId, i64> = stored.iter().map(|s| (&s.article.id, s.seq)).collect();
+        let mut links = Vec::new();
+        for s in &stored {
+            for link in self.store.article_copies(&s.article.id)? {
+                // Each pair once, from its copy's side.
+                if link.copy == s.article.id && members.contains(&link.original) {
+                    links.push(link);
+                }
+            }
+        }
+        links.sort_by_key(|l| (seq[&l.copy], seq[&l.original]));
+        Ok((stored, links))
     }
 
     /// The copy pairs `article` is part of, as copy or as original.
@@ -437,11 +519,22 @@ impl Engine {
             .ok_or_else(|| EngineError::NoSuchStory(id.to_owned()))
     }
 
-    /// The one story id that is or starts with `id`.
+    /// The events of the story `id` names (see [`Self::resolve`]) and of
+    /// the stories merged into it, in order.
+    pub fn story_events(&self, id: &str) -> Result<Vec<StoryEvent>> {
+        let story = self.resolve(id)?;
+        Ok(self.store.story_events(&story)?)
+    }
+
+    /// The one story id that is or starts with `id`; a story merged into
+    /// another (named in full) resolves to the story it is part of now.
     pub fn resolve(&self, id: &str) -> Result<StoryId> {
         let matches = self.store.stories_with_prefix(id)?;
         if let Some(exact) = matches.iter().find(|s| s.as_str() == id) {
             return Ok(exact.clone());
+        }
+        if let Some(survivor) = self.store.merged_into(&StoryId(id.to_owned()))? {
+            return Ok(survivor);
         }
         match matches.len() {
             0 => Err(EngineError::NoSuchStory(id.to_owned())),
@@ -451,6 +544,38 @@ impl Engine {
                 matches: matches.into_iter().map(|s| s.0).collect(),
             }),
         }
+    }
+}
+
+/// The stored story events, read alongside the stored articles in `seq`
+/// order to tell replay where each article was placed and what merged then.
+struct Placements {
+    events: std::iter::Peekable<std::vec::IntoIter<StoryEvent>>,
+}
+
+impl Placements {
+    fn new(events: Vec<StoryEvent>) -> Self {
+        Self {
+            events: events.into_iter().peekable(),
+        }
+    }
+
+    /// The story `stored` was placed in (which a later merge may have left)
+    /// and the stories merged into it then, in order.
+    fn of(&mut self, stored: &StoredArticle) -> (StoryId, Vec<StoryId>) {
+        while self.events.next_if(|e| e.seq < stored.seq).is_some() {}
+        let mut placed = None;
+        let mut absorbed = Vec::new();
+        while let Some(e) = self.events.next_if(|e| e.seq == stored.seq) {
+            match e.kind {
+                StoryEventKind::Merged { from } => absorbed.push(from),
+                StoryEventKind::Founded | StoryEventKind::Joined => placed = Some(e.story),
+            }
+        }
+        // Every stored article has its event (a store from before events
+        // has them rebuilt by its migration); the stored story is the
+        // answer for one that has not.
+        (placed.unwrap_or_else(|| stored.story.clone()), absorbed)
     }
 }
 

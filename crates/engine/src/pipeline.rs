@@ -29,14 +29,23 @@ pub fn doc_for(article: &Article) -> Doc {
 }
 
 /// Clusters `articles` as one stream in the given order; one assignment per
-/// article, in order. Analysis runs on all cores; placement is sequential,
-/// so the result is the same on any number of cores.
+/// article, in order, each as it was placed except that `story` is the
+/// story the article belongs to at the end (after every merge). Analysis
+/// runs on all cores; placement is sequential, so the result is the same
+/// on any number of cores.
 pub fn cluster(articles: &[Article], config: ClusterConfig) -> Vec<Assignment> {
     let mut clusterer = Clusterer::new(config);
     let mut out = Vec::with_capacity(articles.len());
     for chunk in articles.chunks(CHUNK) {
         let docs: Vec<Doc> = chunk.par_iter().map(doc_for).collect();
         out.extend(docs.iter().map(|d| clusterer.assign(d)));
+    }
+    if clusterer.merge_count() > 0 {
+        for a in &mut out {
+            if let Some(now) = clusterer.current(&a.story) {
+                a.story = now.clone();
+            }
+        }
     }
     out
 }
@@ -78,9 +87,11 @@ enum Analysed {
 
 /// Reads `path` and clusters its articles as one stream in input order,
 /// without ever holding the whole input: `place(doc, assignment)` gets
-/// every article's assignment in input order, and `other` every ingest
-/// event that is not an article (warnings, rejected records, skipped
-/// files), in input order among themselves. Returns the reader's counts.
+/// every article's assignment in input order (the story it joined then: a
+/// later [`Assignment::absorbed`] may merge that story into another), and
+/// `other` every ingest event that is not an article (warnings, rejected
+/// records, skipped files), in input order among themselves. Returns the
+/// reader's counts.
 ///
 /// Three stages run at once, joined by bounded queues: reading (parsing is
 /// sequential, each batch of bodies is cleaned on all cores), analysis

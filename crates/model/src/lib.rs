@@ -8,7 +8,8 @@
 //!   in-article cleaning.
 //! * [`Sentence`]: a sentence of an article body, with its byte [`Span`] back
 //!   into that body so any quote can be traced to where it was read.
-//! * [`Story`]: the articles that report one real-world event.
+//! * [`Story`]: the articles that report one real-world event; a
+//!   [`StoryEvent`] records how it grew (founded, joined, merged).
 //! * [`Brief`]: what Parallax tells a reader about a story.
 //! * [`CopyLink`]: one article reusing another's text, as the dedup stage
 //!   found it and the store keeps it.
@@ -24,4 +25,4 @@ pub use brief::{
     SourceRef, SourceUnique, TimelineEvent,
 };
 pub use copies::{CopyLink, CopyRelation};
-pub use story::{Story, StoryId};
+pub use story::{Story, StoryEvent, StoryEventKind, StoryId};

@@ -152,7 +152,7 @@ pub const ROUTES: &[Route] = &[
         method: "get",
         path: "/api/stories/{id}",
         id: "getStory",
-        summary: "One story's brief (the fields of `parallax brief`)",
+        summary: "One story's brief (the fields of `parallax brief`); for the id of a story merged into another, the survivor's brief with `merged_from` set to the id asked for",
         params: &[ID],
         body: None,
         ok: (200, JSON, Some("Brief")),
@@ -172,7 +172,7 @@ pub const ROUTES: &[Route] = &[
         method: "get",
         path: "/api/stories/{id}/events",
         id: "getStoryEvents",
-        summary: "How the story grew: founded, then each article that joined (stories are never merged or split: ids are stable)",
+        summary: "How the story grew, as the store recorded it: `founded` and `joined` (one per article, with the story it was placed in then), and `merged` (story `from` absorbed into `story`, the older of the two, which keeps its id), in order; the events of stories merged into this one are included. An absorbed story's id resolves to its survivor here and in the other story routes",
         params: &[ID],
         body: None,
         ok: (200, JSON, Some("EventList")),
@@ -332,6 +332,7 @@ pub const SCHEMAS: &[(&str, Props)] = &[
             ("timeline", "array:object", true),
             ("unique", "array:object", true),
             ("copies", "array:object", true),
+            ("merged_from", "string", false),
         ],
     ),
     (
@@ -371,9 +372,12 @@ pub const SCHEMAS: &[(&str, Props)] = &[
         &[
             ("seq", "integer", true),
             ("kind", "string", true),
+            ("story", "string", true),
             ("article", "string", true),
             ("outlet", "string", true),
             ("published", "string|null", true),
+            ("at", "string", true),
+            ("from", "string", false),
         ],
     ),
     (
@@ -414,6 +418,18 @@ pub const SCHEMAS: &[(&str, Props)] = &[
     ("Error", &[("error", "string", true)]),
 ];
 
+/// What some schemas mean, where the names do not say it.
+const SCHEMA_DOCS: &[(&str, &str)] = &[
+    (
+        "Event",
+        "Something that happened to a story. `seq` is the arrival number of the article whose placement made it; `kind` is `founded` (the article started `story`), `joined` (it joined `story`) or `merged` (story `from` was absorbed into `story` as the article was placed: `from`'s articles moved to `story`); `at` is when the store recorded it; `outlet` and `published` are the article's",
+    ),
+    (
+        "Brief",
+        "A story's brief; `merged_from` appears only when the id asked for named a story since merged into this one",
+    ),
+];
+
 /// Array schemas: `(name, item schema)`.
 const LISTS: &[(&str, &str)] = &[
     ("StoryList", "StoryListItem"),
@@ -444,10 +460,11 @@ fn components() -> Value {
                 required.push(Value::from(*prop));
             }
         }
-        schemas.insert(
-            (*name).into(),
-            json!({"type": "object", "properties": properties, "required": required}),
-        );
+        let mut schema = json!({"type": "object", "properties": properties, "required": required});
+        if let Some((_, doc)) = SCHEMA_DOCS.iter().find(|(n, _)| n == name) {
+            schema["description"] = json!(doc);
+        }
+        schemas.insert((*name).into(), schema);
     }
     for (name, item) in LISTS {
         schemas.insert(

@@ -367,3 +367,88 @@ async fn posted_reposts_are_served_as_stored_copy_pairs() {
     assert_eq!(group["copies"][0]["article"], "repost");
     server.stop().await;
 }
+
+/// The ECB+ dev texts (`../shared`), which hold merges with the default
+/// configuration, or `None` with a note.
+fn ecbplus() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/stories/ecbplus-dev.jsonl");
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!("note: {} is missing; test skipped", path.display());
+        None
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn merged_stories_resolve_to_their_survivor_and_show_in_events() {
+    let Some(input) = ecbplus() else { return };
+    let server = start(&[input], None).await;
+    let addr = server.addr;
+    let list = get(addr, "/api/stories?limit=200").await.json();
+    let ids: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["story"].as_str().unwrap().to_owned())
+        .collect();
+    let mut found = None;
+    for id in &ids {
+        let events = get(addr, &format!("/api/stories/{id}/events")).await.json();
+        for e in events.as_array().unwrap() {
+            conforms(e, "Event");
+            if e["kind"] == "merged" {
+                found = Some((id.clone(), e.clone(), events.clone()));
+            }
+        }
+    }
+    let (survivor, merge, events) =
+        found.expect("ECB+ dev holds a merge with the default configuration");
+    let from = merge["from"].as_str().unwrap();
+    assert_eq!(merge["story"], survivor.as_str());
+    assert!(!ids.iter().any(|i| i == from), "{from} is still listed");
+    // The absorbed story's own history is part of the survivor's.
+    let founded = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "founded" && e["story"] == from)
+        .expect("the absorbed story's founding");
+    assert!(founded["seq"].as_i64() < merge["seq"].as_i64());
+
+    // The absorbed id answers the survivor's brief, rebuilt with the
+    // absorbed story's articles.
+    let brief = get(addr, &format!("/api/stories/{from}")).await;
+    assert_eq!(brief.status, 200);
+    let brief = brief.json();
+    conforms(&brief, "Brief");
+    assert_eq!(brief["story"], survivor.as_str());
+    assert_eq!(brief["merged_from"], from);
+    let sources: Vec<&str> = brief["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["article"].as_str().unwrap())
+        .collect();
+    assert!(sources.contains(&founded["article"].as_str().unwrap()));
+    let plain = get(addr, &format!("/api/stories/{survivor}")).await.json();
+    assert!(plain.get("merged_from").is_none());
+    assert_eq!(
+        get(addr, &format!("/api/stories/{from}/events"))
+            .await
+            .json(),
+        events
+    );
+    let articles = get(addr, &format!("/api/stories/{from}/articles"))
+        .await
+        .json();
+    assert!(
+        articles
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["story"] == survivor.as_str())
+    );
+    server.stop().await;
+}

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use parallax_model::{ArticleId, Brief, CopyLink, StoryId};
+use parallax_model::{ArticleId, Brief, CopyLink, StoryEvent, StoryId};
 
 use crate::{
     ArticleFilter, ArticleHit, Batch, Page, PgStore, Result, SourceCount, Store, StoredArticle,
@@ -94,6 +94,19 @@ pub trait Backend: Send {
 
     /// The copy pairs `article` is part of, as copy or as original.
     fn article_copies(&self, article: &ArticleId) -> Result<Vec<CopyLink>>;
+
+    /// The story events of the placements after `seq` (every event when 0),
+    /// in order: each stored article's `founded` or `joined`, after the
+    /// `merged` events its placement made. Replay reads them to rebuild the
+    /// clustering state, merges included.
+    fn events_after(&self, seq: i64) -> Result<Vec<StoryEvent>>;
+
+    /// The events of `story` and of every story merged into it, in order.
+    fn story_events(&self, story: &StoryId) -> Result<Vec<StoryEvent>>;
+
+    /// The story whose articles a merged (absorbed) story's are now,
+    /// following every merge; `None` when `story` was never merged away.
+    fn merged_into(&self, story: &StoryId) -> Result<Option<StoryId>>;
 
     /// Starts a placement: until [`Self::commit_batch`] or
     /// [`Self::abandon_placement`], no other writer of this database places
@@ -212,6 +225,18 @@ impl Backend for Store {
 
     fn article_copies(&self, article: &ArticleId) -> Result<Vec<CopyLink>> {
         Store::article_copies(self, article)
+    }
+
+    fn events_after(&self, seq: i64) -> Result<Vec<StoryEvent>> {
+        Store::events_after(self, seq)
+    }
+
+    fn story_events(&self, story: &StoryId) -> Result<Vec<StoryEvent>> {
+        Store::story_events(self, story)
+    }
+
+    fn merged_into(&self, story: &StoryId) -> Result<Option<StoryId>> {
+        Store::merged_into(self, story)
     }
 
     // One writer per SQLite file (the engine that opened it), so nothing

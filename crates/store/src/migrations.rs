@@ -104,6 +104,33 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (copy_id, original_id)
      ) WITHOUT ROWID;
      CREATE INDEX copies_by_original ON copies (original_id, copy_id);",
+    // 4: story events: how each story grew. Every placed article records
+    // `founded` or `joined` (the story it was placed in then, which a later
+    // merge does not change, so replay can rebuild the clustering state);
+    // a merge records `merged` on the survivor with the absorbed story in
+    // `from_story`, at the placement that caused it. Keyed by the
+    // article's `seq` and the event's place among that placement's events
+    // (merges first, then the article's own). Stores written before have
+    // no merges: their events are rebuilt from the articles.
+    "CREATE TABLE story_events (
+        seq         INTEGER NOT NULL,
+        ord         INTEGER NOT NULL,
+        story_id    TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('founded', 'joined', 'merged')),
+        article_id  TEXT NOT NULL,
+        from_story  TEXT,
+        at          TEXT NOT NULL,
+        PRIMARY KEY (seq, ord)
+     ) WITHOUT ROWID;
+     CREATE INDEX story_events_by_story ON story_events (story_id, seq, ord);
+     CREATE INDEX story_events_by_absorbed ON story_events (from_story)
+        WHERE from_story IS NOT NULL;
+     INSERT INTO story_events (seq, ord, story_id, kind, article_id, at)
+        SELECT a.seq, 0, a.story_id,
+               CASE WHEN a.seq = (SELECT MIN(b.seq) FROM articles b WHERE b.story_id = a.story_id)
+                    THEN 'founded' ELSE 'joined' END,
+               a.id, a.ingested_at
+          FROM articles a;",
 ];
 
 /// The schema version this build writes.

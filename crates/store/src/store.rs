@@ -1,7 +1,10 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use parallax_model::{Article, ArticleId, Brief, CopyLink, CopyRelation, Origin, Source, StoryId};
+use parallax_model::{
+    Article, ArticleId, Brief, CopyLink, CopyRelation, Origin, Source, StoryEvent, StoryEventKind,
+    StoryId,
+};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::error::Context;
@@ -17,12 +20,19 @@ pub struct NewArticle {
     pub content_hash: String,
     /// The story it was assigned to.
     pub story: StoryId,
+    /// Stories merged into `story` as this article was placed, in order
+    /// (`Assignment::absorbed` of the clusterer). Writing the article
+    /// records a `merged` event for each, moves their articles (stored and
+    /// earlier in the batch) to `story` and drops their story rows; their
+    /// ids go on resolving to `story` ([`crate::Backend::merged_into`]).
+    pub absorbed: Vec<StoryId>,
 }
 
-/// One atomic write: new articles, the copy pairs they form, and the
-/// (re)computed briefs of the stories they touched. Writing them together
-/// means a crash never leaves an article without its pairs, nor a pair
-/// naming an article that was never stored.
+/// One atomic write: new articles (with the story events their placement
+/// made), the copy pairs they form, and the (re)computed briefs of the
+/// stories they touched. Writing them together means a crash never leaves
+/// an article without its pairs or its events, nor a pair naming an
+/// article that was never stored.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     /// Articles to insert, in arrival order.
@@ -30,7 +40,8 @@ pub struct Batch {
     /// Copy pairs found as these articles arrived (each names at least one
     /// of them; the other may be stored already).
     pub copies: Vec<CopyLink>,
-    /// Briefs to insert or replace, one per touched story.
+    /// Briefs to insert or replace, one per touched story (never one of a
+    /// story the batch merges into another).
     pub briefs: Vec<Brief>,
 }
 
@@ -137,6 +148,29 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )
                 .context("preparing the article insert")?;
+            let mut merged = tx
+                .prepare_cached(
+                    "INSERT INTO story_events (seq, ord, story_id, kind, article_id, from_story, at)
+                     VALUES (?1, ?2, ?3, 'merged', ?4, ?5, ?6)",
+                )
+                .context("preparing the event insert")?;
+            let mut repoint = tx
+                .prepare_cached("UPDATE articles SET story_id = ?1 WHERE story_id = ?2")
+                .context("preparing a merge")?;
+            let mut drop_story = tx
+                .prepare_cached("DELETE FROM stories WHERE id = ?1")
+                .context("preparing a merge")?;
+            // Founded when the story has no event yet: ids are never
+            // reused, not even an absorbed story's.
+            let mut placed = tx
+                .prepare_cached(
+                    "INSERT INTO story_events (seq, ord, story_id, kind, article_id, at)
+                     VALUES (?1, ?2, ?3,
+                             CASE WHEN EXISTS (SELECT 1 FROM story_events WHERE story_id = ?3)
+                                  THEN 'joined' ELSE 'founded' END,
+                             ?4, ?5)",
+                )
+                .context("preparing the event insert")?;
             for new in &batch.articles {
                 let a = &new.article;
                 insert
@@ -155,6 +189,34 @@ impl Store {
                         now,
                     ])
                     .context("inserting an article")?;
+                let seq = tx.last_insert_rowid();
+                for (ord, from) in new.absorbed.iter().enumerate() {
+                    merged
+                        .execute(params![
+                            seq,
+                            ord as i64,
+                            new.story.as_str(),
+                            a.id.as_str(),
+                            from.as_str(),
+                            now
+                        ])
+                        .context("recording a merge")?;
+                    repoint
+                        .execute(params![new.story.as_str(), from.as_str()])
+                        .context("moving a merged story's articles")?;
+                    drop_story
+                        .execute([from.as_str()])
+                        .context("dropping a merged story")?;
+                }
+                placed
+                    .execute(params![
+                        seq,
+                        new.absorbed.len() as i64,
+                        new.story.as_str(),
+                        a.id.as_str(),
+                        now
+                    ])
+                    .context("recording a placement")?;
             }
             // A pair already stored is left as it is: the detector finds a
             // pair once, when the later article arrives, so a repeat can
@@ -333,6 +395,68 @@ impl Store {
             .transpose()
     }
 
+    /// The events at placements after `seq`, in order (by `seq`, then
+    /// their order within the placement).
+    pub fn events_after(&self, seq: i64) -> Result<Vec<StoryEvent>> {
+        self.read_events(
+            &format!("SELECT {EVENT_COLUMNS} FROM story_events WHERE seq > ?1 ORDER BY seq, ord"),
+            [seq],
+        )
+    }
+
+    /// The events of `story` and of every story merged into it (through
+    /// earlier merges too), in order.
+    pub fn story_events(&self, story: &StoryId) -> Result<Vec<StoryEvent>> {
+        self.read_events(&story_events_sql("?1", ""), [story.as_str()])
+    }
+
+    /// The story an absorbed story's articles belong to now, following
+    /// every merge; `None` when `story` was never merged into another.
+    pub fn merged_into(&self, story: &StoryId) -> Result<Option<StoryId>> {
+        let mut found: Option<StoryId> = None;
+        let mut stmt = self
+            .conn
+            .prepare_cached(MERGED_INTO)
+            .context("resolving a merged story")?;
+        // A story is absorbed at most once, and only into an older one,
+        // so the chain ends.
+        loop {
+            let from = found.as_ref().unwrap_or(story).as_str();
+            let next: Option<String> = stmt
+                .query_row([from], |r| r.get(0))
+                .optional()
+                .context("resolving a merged story")?;
+            match next {
+                Some(next) => found = Some(StoryId(next)),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    fn read_events<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<Vec<StoryEvent>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(sql)
+            .context("listing story events")?;
+        let rows = stmt
+            .query_map(params, |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })
+            .context("listing story events")?;
+        rows.map(|row| {
+            let (seq, story, kind, article, from, at) = row.context("reading a story event")?;
+            story_event(seq, story, &kind, article, from, at)
+        })
+        .collect()
+    }
+
     /// Story ids that start with `prefix` (so users can type a short id).
     pub fn stories_with_prefix(&self, prefix: &str) -> Result<Vec<StoryId>> {
         let mut stmt = self
@@ -344,6 +468,62 @@ impl Store {
             .context("resolving a story id")?;
         rows.map(|r| r.context("resolving a story id")).collect()
     }
+}
+
+/// The columns [`story_event`] decodes, in its order.
+pub(crate) const EVENT_COLUMNS: &str = "seq, story_id, kind, article_id, from_story, at";
+
+/// The absorbed story `from_story` was merged into (one step).
+pub(crate) const MERGED_INTO: &str =
+    "SELECT story_id FROM story_events WHERE from_story = $1 AND kind = 'merged'";
+
+/// The events of the story `param` names and of every story merged into
+/// it, in order; the same SQL serves both backends.
+/// (`collate` is appended to the seed id, for PostgreSQL's byte-wise
+/// columns).
+pub(crate) fn story_events_sql(param: &str, collate: &str) -> String {
+    format!(
+        "WITH RECURSIVE members (id) AS (
+            SELECT CAST({param} AS TEXT){collate}
+            UNION
+            SELECT e.from_story FROM story_events e JOIN members m ON e.story_id = m.id
+             WHERE e.kind = 'merged'
+         )
+         SELECT {EVENT_COLUMNS} FROM story_events
+          WHERE story_id IN (SELECT id FROM members)
+          ORDER BY seq, ord"
+    )
+}
+
+/// A stored event's columns back to a [`StoryEvent`].
+pub(crate) fn story_event(
+    seq: i64,
+    story: String,
+    kind: &str,
+    article: String,
+    from: Option<String>,
+    at: String,
+) -> Result<StoryEvent> {
+    let kind = match (kind, from) {
+        ("founded", _) => StoryEventKind::Founded,
+        ("joined", _) => StoryEventKind::Joined,
+        ("merged", Some(from)) => StoryEventKind::Merged {
+            from: StoryId(from),
+        },
+        (kind, _) => {
+            return Err(StoreError::Corrupt {
+                what: format!("story event at seq {seq}"),
+                detail: format!("unknown kind {kind:?} or merge without its story"),
+            });
+        }
+    };
+    Ok(StoryEvent {
+        seq,
+        story: StoryId(story),
+        kind,
+        article: ArticleId(article),
+        at,
+    })
 }
 
 pub(crate) const ARTICLE_COLUMNS: &str =

@@ -11,7 +11,7 @@ use std::sync::{Arc, Barrier};
 use chrono::{TimeZone, Utc};
 use parallax_model::{
     Article, ArticleId, Brief, CitedSentence, CopyLink, CopyRelation, Entity, EntityKind, Origin,
-    Source, SourceRef, StoryId,
+    Source, SourceRef, StoryEvent, StoryEventKind, StoryId,
 };
 use parallax_store::{
     ArticleFilter, Backend, Batch, NewArticle, PgStore, Store, StoreError, StoryFilter,
@@ -120,6 +120,7 @@ suite!(
     articles_are_found_by_text_and_filters,
     pages_and_counts,
     copy_pairs_are_stored_with_their_articles_and_read_by_story_and_article,
+    placements_and_merges_are_recorded_as_events,
 );
 
 // ---- data ---------------------------------------------------------------
@@ -146,6 +147,7 @@ fn new(a: Article, story: &str) -> NewArticle {
         content_hash: format!("hash-{}", a.id),
         article: a,
         story: story.into(),
+        absorbed: vec![],
     }
 }
 
@@ -864,4 +866,166 @@ fn copy_pairs_are_stored_with_their_articles_and_read_by_story_and_article(f: &F
             .is_err()
     );
     assert_eq!(store.copy_count().unwrap(), 2);
+}
+
+// ---- story events and merges --------------------------------------------
+
+/// `(seq, story, kind, article, from)` of each event, without the clock.
+fn event_rows(events: &[StoryEvent]) -> Vec<(i64, String, &'static str, String, Option<String>)> {
+    events
+        .iter()
+        .map(|e| {
+            let from = match &e.kind {
+                StoryEventKind::Merged { from } => Some(from.0.clone()),
+                _ => None,
+            };
+            (
+                e.seq,
+                e.story.0.clone(),
+                e.kind.as_str(),
+                e.article.0.clone(),
+                from,
+            )
+        })
+        .collect()
+}
+
+fn row(
+    seq: i64,
+    story: &str,
+    kind: &'static str,
+    article: &str,
+    from: Option<&str>,
+) -> (i64, String, &'static str, String, Option<String>) {
+    (
+        seq,
+        story.into(),
+        kind,
+        article.into(),
+        from.map(str::to_owned),
+    )
+}
+
+fn placements_and_merges_are_recorded_as_events(f: &Fixture) {
+    let mut store = (f.open)();
+    // Batch 1: three stories.
+    let first: Vec<NewArticle> = vec![
+        simple("a1", "s-old"),
+        simple("b1", "s-mid"),
+        simple("c1", "s-new"),
+        simple("a2", "s-old"),
+    ];
+    let briefs = vec![
+        brief("s-old", "Old", &[&first[0].article, &first[3].article]),
+        brief("s-mid", "Mid", &[&first[1].article]),
+        brief("s-new", "New", &[&first[2].article]),
+    ];
+    store
+        .commit_batch(&Batch {
+            articles: first,
+            briefs,
+            ..Batch::default()
+        })
+        .unwrap();
+    // Batch 2: c2 joins s-new; then d1's placement merges s-new into s-mid,
+    // and e1's merges s-mid into s-old (so s-new's articles, stored and in
+    // this batch, end in s-old).
+    let c2 = simple("c2", "s-new");
+    let mut d1 = simple("d1", "s-mid");
+    d1.absorbed = vec!["s-new".into()];
+    let mut e1 = simple("e1", "s-old");
+    e1.absorbed = vec!["s-mid".into()];
+    let all: Vec<Article> = ["a1", "b1", "c1", "a2", "c2", "d1", "e1"]
+        .iter()
+        .map(|id| simple(id, "x").article)
+        .collect();
+    let refs: Vec<&Article> = all.iter().collect();
+    store
+        .commit_batch(&Batch {
+            articles: vec![c2, d1, e1],
+            briefs: vec![brief("s-old", "Old and merged", &refs)],
+            ..Batch::default()
+        })
+        .unwrap();
+    drop(store);
+    let store = (f.open)();
+
+    let members: Vec<String> = store
+        .story_articles(&"s-old".into())
+        .unwrap()
+        .iter()
+        .map(|s| s.article.id.0.clone())
+        .collect();
+    assert_eq!(members, ["a1", "b1", "c1", "a2", "c2", "d1", "e1"]);
+    let stories = store.stories().unwrap();
+    assert_eq!(stories.len(), 1, "absorbed stories leave the list");
+    assert_eq!(stories[0].id, StoryId::from("s-old"));
+    assert_eq!(store.story_count().unwrap(), 1);
+    assert!(store.brief(&"s-new".into()).unwrap().is_none());
+    assert_eq!(
+        store.brief(&"s-old".into()).unwrap().unwrap().title,
+        "Old and merged"
+    );
+    assert!(store.stories_with_prefix("s-n").unwrap().is_empty());
+    // Absorbed ids resolve to the survivor, through both merges.
+    assert_eq!(
+        store.merged_into(&"s-new".into()).unwrap(),
+        Some("s-old".into())
+    );
+    assert_eq!(
+        store.merged_into(&"s-mid".into()).unwrap(),
+        Some("s-old".into())
+    );
+    assert_eq!(store.merged_into(&"s-old".into()).unwrap(), None);
+    assert_eq!(store.merged_into(&"nope".into()).unwrap(), None);
+
+    let history = vec![
+        row(1, "s-old", "founded", "a1", None),
+        row(2, "s-mid", "founded", "b1", None),
+        row(3, "s-new", "founded", "c1", None),
+        row(4, "s-old", "joined", "a2", None),
+        row(5, "s-new", "joined", "c2", None),
+        row(6, "s-mid", "merged", "d1", Some("s-new")),
+        row(6, "s-mid", "joined", "d1", None),
+        row(7, "s-old", "merged", "e1", Some("s-mid")),
+        row(7, "s-old", "joined", "e1", None),
+    ];
+    // Every event, for replay; after a seq, what others added since.
+    assert_eq!(event_rows(&store.events_after(0).unwrap()), history);
+    assert_eq!(event_rows(&store.events_after(5).unwrap()), history[5..]);
+    // A story's events include those of the stories merged into it.
+    assert_eq!(
+        event_rows(&store.story_events(&"s-old".into()).unwrap()),
+        history
+    );
+    assert_eq!(
+        event_rows(&store.story_events(&"s-mid".into()).unwrap()),
+        [&history[1..3], &history[4..7]].concat()
+    );
+    let events = store.events_after(0).unwrap();
+    assert!(
+        events
+            .iter()
+            .all(|e| chrono::DateTime::parse_from_rfc3339(&e.at).is_ok())
+    );
+    // Search follows the merge: the absorbed stories' rows are gone.
+    let found = stories_matching(
+        store.as_ref(),
+        StoryFilter {
+            q: q("merged"),
+            ..StoryFilter::default()
+        },
+    );
+    assert_eq!(found, ["s-old"]);
+    assert!(
+        stories_matching(
+            store.as_ref(),
+            StoryFilter {
+                q: q("new"),
+                ..StoryFilter::default()
+            },
+        )
+        .iter()
+        .all(|s| s == "s-old")
+    );
 }

@@ -52,6 +52,7 @@ fn new(id: &str, story: &str) -> NewArticle {
         article: article(id, &format!("Body of {id}.")),
         content_hash: format!("hash-{id}"),
         story: story.into(),
+        absorbed: vec![],
     }
 }
 
@@ -152,3 +153,45 @@ fn link(copy: &str, original: &str, relation: CopyRelation) -> CopyLink {
 }
 
 // The copy-pair round trip runs on every backend: `tests/backends.rs`.
+
+#[test]
+fn a_store_from_before_events_gets_them_from_its_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        // A file at schema 3, as the build before story events wrote it.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in &migrations::MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        for (id, story) in [("a", "s1"), ("b", "s2"), ("c", "s1")] {
+            conn.execute(
+                "INSERT INTO articles (id, content_hash, story_id, body, removed, origin, ingested_at)
+                 VALUES (?1, 'h', ?2, 'Body.', '[]', '{\"file\":\"in.jsonl\",\"line\":1}',
+                         '2026-01-01T00:00:00+00:00')",
+                [id, story],
+            )
+            .unwrap();
+        }
+    }
+    let store = Store::open(&path).unwrap();
+    let events: Vec<(i64, String, &str, String)> = store
+        .events_after(0)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.seq, e.story.0, e.kind.as_str(), e.article.0))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (1, "s1".to_owned(), "founded", "a".to_owned()),
+            (2, "s2".to_owned(), "founded", "b".to_owned()),
+            (3, "s1".to_owned(), "joined", "c".to_owned()),
+        ]
+    );
+    assert_eq!(
+        store.story_events(&"s1".into()).unwrap()[0].at,
+        "2026-01-01T00:00:00+00:00"
+    );
+}

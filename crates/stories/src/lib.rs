@@ -10,14 +10,19 @@
 //!    weights need no corpus known in advance.
 //! 3. [`cluster`]: the [`Clusterer`] finds candidate stories through an
 //!    inverted index over story centroids, scores them by TF-IDF cosine, and
-//!    joins the best one above a threshold or starts a new story.
+//!    joins the best one above a threshold or starts a new story. When the
+//!    article is close to a second story as well and the two stories'
+//!    centroids are close to each other, they have converged on one event:
+//!    the younger is merged into the older first ([`Assignment::absorbed`]).
 //!
 //! [`similarity`] scores every pair of articles with the same
 //! representation (`parallax similarity`).
 //!
 //! Story ids are derived from the founding article's id ([`story_id_for`]),
 //! so the same stream always yields the same ids and a story keeps its id as
-//! it grows.
+//! it grows; a merge keeps the older story's id, and the absorbed id
+//! resolves to it ([`Clusterer::current`]). [`Clusterer::replay`] rebuilds
+//! the state from a stored stream, merges included.
 //!
 //! ```
 //! use parallax_stories::{ClusterConfig, Clusterer, Doc};

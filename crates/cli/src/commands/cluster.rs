@@ -1,18 +1,28 @@
 //! `parallax cluster`: assignments for an article stream.
 
-use std::io::Write;
-use std::path::Path;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use parallax_ingest::IngestOptions;
+use parallax_model::StoryId;
 use parallax_stories::ClusterConfig;
 
 use super::{check_read, create, report};
 
-/// Clusters `input` in file order and writes `article_id<TAB>story_id`.
+/// Clusters `input` in file order and writes `article_id<TAB>story_id`, each
+/// article with the story it belongs to at the end of the stream (after
+/// every merge).
+///
 /// The input is streamed: each line is written as soon as its article is
-/// placed, so memory does not grow with the input.
+/// placed, so memory does not grow with the input. Should stories merge
+/// later, the lines already written name the absorbed story; once the
+/// stream ends the file is rewritten once, line by line, with every
+/// absorbed id replaced by its survivor's. Output that is not a regular
+/// file (a pipe) cannot be rewritten: its lines are then held until the end.
 pub fn cluster(input: &Path, output: &Path, threshold: Option<f32>) -> Result<ExitCode> {
     let mut config = ClusterConfig::default();
     if let Some(t) = threshold {
@@ -20,9 +30,11 @@ pub fn cluster(input: &Path, output: &Path, threshold: Option<f32>) -> Result<Ex
     }
     // The output file is created with the first article, so an input with
     // nothing readable leaves no file behind.
-    let mut out = None;
+    let mut out: Option<Sink> = None;
     let mut failed: Option<anyhow::Error> = None;
     let (mut articles, mut stories) = (0usize, 0usize);
+    // Absorbed story -> the story it was merged into.
+    let mut merged: HashMap<StoryId, StoryId> = HashMap::new();
     let summary = parallax_engine::pipeline::cluster_path(
         input,
         IngestOptions::default(),
@@ -33,14 +45,14 @@ pub fn cluster(input: &Path, output: &Path, threshold: Option<f32>) -> Result<Ex
             }
             articles += 1;
             stories += usize::from(assignment.founded);
+            for from in &assignment.absorbed {
+                merged.insert(from.clone(), assignment.story.clone());
+            }
             let written = match &mut out {
                 Some(w) => Ok(w),
-                None => create(output).map(|w| out.insert(w)),
+                None => Sink::open(output).map(|w| out.insert(w)),
             }
-            .and_then(|w| {
-                writeln!(w, "{}\t{}", doc.id, assignment.story)
-                    .with_context(|| format!("writing {}", output.display()))
-            });
+            .and_then(|w| w.line(doc.id.as_str(), &assignment.story, output));
             if let Err(e) = written {
                 failed = Some(e);
             }
@@ -51,15 +63,99 @@ pub fn cluster(input: &Path, output: &Path, threshold: Option<f32>) -> Result<Ex
         return Err(e);
     }
     check_read(input, &summary)?;
-    if let Some(mut out) = out {
-        out.flush()
-            .with_context(|| format!("writing {}", output.display()))?;
+    if let Some(out) = out {
+        out.finish(output, &merged)?;
     }
     eprintln!(
-        "{} articles in {} stories -> {}",
+        "{} articles in {} stories ({} merged into others) -> {}",
         articles,
-        stories,
+        stories - merged.len(),
+        merged.len(),
         output.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where assignment lines go.
+enum Sink {
+    /// A regular file, written as articles are placed.
+    File(BufWriter<File>),
+    /// Anything else (a pipe, a terminal): lines held until the end.
+    Held(BufWriter<File>, Vec<(String, StoryId)>),
+}
+
+impl Sink {
+    fn open(path: &Path) -> Result<Self> {
+        let w = create(path)?;
+        let regular = w.get_ref().metadata().is_ok_and(|m| m.is_file());
+        Ok(if regular {
+            Self::File(w)
+        } else {
+            Self::Held(w, Vec::new())
+        })
+    }
+
+    fn line(&mut self, article: &str, story: &StoryId, path: &Path) -> Result<()> {
+        match self {
+            Self::File(w) => writeln!(w, "{article}\t{story}")
+                .with_context(|| format!("writing {}", path.display())),
+            Self::Held(_, lines) => {
+                lines.push((article.to_owned(), story.clone()));
+                Ok(())
+            }
+        }
+    }
+
+    /// Flushes, naming every article's final story.
+    fn finish(self, path: &Path, merged: &HashMap<StoryId, StoryId>) -> Result<()> {
+        let write_err = || format!("writing {}", path.display());
+        let last = |story: &StoryId| -> StoryId {
+            let mut story = story;
+            while let Some(next) = merged.get(story) {
+                story = next;
+            }
+            story.clone()
+        };
+        match self {
+            Self::Held(mut w, lines) => {
+                for (article, story) in lines {
+                    writeln!(w, "{article}\t{}", last(&story)).with_context(write_err)?;
+                }
+                w.flush().with_context(write_err)
+            }
+            Self::File(mut w) => {
+                w.flush().with_context(write_err)?;
+                drop(w);
+                if merged.is_empty() {
+                    return Ok(());
+                }
+                rewrite(path, |story| last(&StoryId(story.to_owned())))
+            }
+        }
+    }
+}
+
+/// Rewrites the assignments file at `path` with each line's story passed
+/// through `map`, through a file beside it that then replaces it.
+fn rewrite(path: &Path, map: impl Fn(&str) -> StoryId) -> Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(".merging");
+    let temp: PathBuf = path.with_file_name(name);
+    let read = BufReader::new(
+        File::open(path).with_context(|| format!("reading back {}", path.display()))?,
+    );
+    let mut w = create(&temp)?;
+    let write_err = || format!("writing {}", temp.display());
+    for line in read.lines() {
+        let line = line.with_context(|| format!("reading back {}", path.display()))?;
+        match line.rsplit_once('\t') {
+            Some((article, story)) => writeln!(w, "{article}\t{}", map(story)),
+            None => writeln!(w, "{line}"),
+        }
+        .with_context(write_err)?;
+    }
+    w.flush().with_context(write_err)?;
+    drop(w);
+    std::fs::rename(&temp, path)
+        .with_context(|| format!("replacing {} with {}", path.display(), temp.display()))
 }

@@ -51,13 +51,14 @@ pub fn run(
     bar.finish_and_clear();
 
     eprintln!(
-        "{}: {} new articles stored, {} already stored, {} rejected, {} conflicting; {} new stories; {} copy pairs",
+        "{}: {} new articles stored, {} already stored, {} rejected, {} conflicting; {} new stories, {} merged into others; {} copy pairs",
         parallax_engine::display_db(db),
         report.stored,
         report.unchanged,
         report.rejected,
         report.conflicts,
         report.founded,
+        report.merged.len(),
         report.copies
     );
     let mut out = std::io::stdout().lock();

@@ -48,16 +48,25 @@ pub fn stories(db: &Path, as_json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints one story's brief.
+/// Prints one story's brief, and in text the stories merged into it. The id
+/// of a story merged into another shows the survivor, with a note.
 pub fn show(db: &Path, story: &str, as_json: bool) -> Result<ExitCode> {
     let engine = open_existing(db)?;
     let brief = engine.brief(story)?;
+    if !brief.story.as_str().starts_with(story) {
+        eprintln!(
+            "note: story {story} was merged into {}; showing that story",
+            brief.story
+        );
+    }
     let mut out = std::io::stdout().lock();
     if as_json {
         serde_json::to_writer_pretty(&mut out, &brief)?;
         writeln!(out)?;
     } else {
         output::write_brief(&mut out, &brief)?;
+        let events = engine.story_events(brief.story.as_str())?;
+        output::write_merges(&mut out, &events)?;
         let articles = engine.store().story_articles(&brief.story)?;
         output::write_removals(&mut out, articles.iter().map(|s| &s.article))?;
     }

@@ -11,7 +11,7 @@ use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use parallax_engine::IngestNotice;
-use parallax_model::{ArticleId, CopyLink, StoryId};
+use parallax_model::{ArticleId, CopyLink, StoryEventKind, StoryId};
 use parallax_store::{ArticleHit, Backend, SourceCount, StoredArticle, StorySummary};
 use serde_json::{Value, json};
 
@@ -85,15 +85,24 @@ fn params(query: Result<Query<ListParams>, QueryRejection>) -> Result<ListParams
         .map_err(|e| ApiError::bad_request(e.body_text()))
 }
 
-/// The one story `id` names (exactly or as a unique prefix).
+/// The one story `id` names (exactly or as a unique prefix); a story merged
+/// into another, named in full, names the story it is part of now.
 fn resolve(store: &dyn Backend, id: &str) -> Result<StoryId, ApiError> {
+    resolve_merged(store, id).map(|(story, _)| story)
+}
+
+/// As [`resolve`], and whether `id` named a story merged into the answer.
+fn resolve_merged(store: &dyn Backend, id: &str) -> Result<(StoryId, bool), ApiError> {
     let matches = store.stories_with_prefix(id)?;
     if let Some(exact) = matches.iter().find(|s| s.as_str() == id) {
-        return Ok(exact.clone());
+        return Ok((exact.clone(), false));
+    }
+    if let Some(survivor) = store.merged_into(&StoryId(id.to_owned()))? {
+        return Ok((survivor, true));
     }
     match matches.len() {
         0 => Err(ApiError::not_found(format!("no story with id {id:?}"))),
-        1 => Ok(matches.into_iter().next().expect("one match")),
+        1 => Ok((matches.into_iter().next().expect("one match"), false)),
         _ => Err(ApiError::new(
             StatusCode::CONFLICT,
             format!(
@@ -213,15 +222,24 @@ pub async fn list_stories(
     .await
 }
 
-/// `GET /api/stories/{id}`.
+/// `GET /api/stories/{id}`. A story merged into another answers the
+/// survivor's brief with `merged_from`: the id asked for.
 pub async fn get_story(State(state): Shared, Path(id): Path<String>) -> Result<Response, ApiError> {
     cached(&state, format!("brief {id}"), move |store| {
-        let story = resolve(store, &id)?;
+        let (story, merged) = resolve_merged(store, &id)?;
         let brief = store
             .brief(&story)?
             .ok_or_else(|| ApiError::not_found(format!("no story with id {id:?}")))?;
+        let body = if merged {
+            let mut value = serde_json::to_value(&brief)
+                .map_err(|e| ApiError::internal(format!("encoding a response: {e}")))?;
+            value["merged_from"] = json!(id);
+            to_bytes(&value)?
+        } else {
+            to_bytes(&brief)?
+        };
         Ok(Cached {
-            body: to_bytes(&brief)?,
+            body,
             headers: vec![],
         })
     })
@@ -248,25 +266,39 @@ pub async fn story_articles(
     .await
 }
 
-/// `GET /api/stories/{id}/events`.
+/// `GET /api/stories/{id}/events`: the stored events of the story and of
+/// the stories merged into it, in order.
 pub async fn story_events(
     State(state): Shared,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     cached(&state, format!("events {id}"), move |store| {
         let story = resolve(store, &id)?;
-        let events: Vec<Value> = store
+        // Every article an event names is the story's now (merged
+        // stories' articles were moved to it).
+        let articles: HashMap<ArticleId, StoredArticle> = store
             .story_articles(&story)?
+            .into_iter()
+            .map(|s| (s.article.id.clone(), s))
+            .collect();
+        let events: Vec<Value> = store
+            .story_events(&story)?
             .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                json!({
-                    "seq": s.seq,
-                    "kind": if i == 0 { "founded" } else { "joined" },
-                    "article": s.article.id,
-                    "outlet": s.article.outlet(),
-                    "published": s.article.published.map(|d| d.to_rfc3339()),
-                })
+            .map(|e| {
+                let article = articles.get(&e.article).map(|s| &s.article);
+                let mut v = json!({
+                    "seq": e.seq,
+                    "kind": e.kind.as_str(),
+                    "story": e.story,
+                    "article": e.article,
+                    "outlet": article.map_or_else(|| e.article.0.clone(), |a| a.outlet()),
+                    "published": article.and_then(|a| a.published).map(|d| d.to_rfc3339()),
+                    "at": e.at,
+                });
+                if let StoryEventKind::Merged { from } = &e.kind {
+                    v["from"] = json!(from);
+                }
+                v
             })
             .collect();
         Ok(Cached {

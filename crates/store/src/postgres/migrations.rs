@@ -63,6 +63,27 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (copy_id, original_id)
      );
      CREATE INDEX copies_by_original ON copies (original_id, copy_id);"#,
+    // 3: story events (founded, joined, merged), as the SQLite store's
+    // migration 4, rebuilt from the articles for a store written before.
+    r#"CREATE TABLE story_events (
+        seq         BIGINT NOT NULL,
+        ord         INTEGER NOT NULL,
+        story_id    TEXT COLLATE "C" NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('founded', 'joined', 'merged')),
+        article_id  TEXT COLLATE "C" NOT NULL,
+        from_story  TEXT COLLATE "C",
+        at          TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (seq, ord)
+     );
+     CREATE INDEX story_events_by_story ON story_events (story_id, seq, ord);
+     CREATE INDEX story_events_by_absorbed ON story_events (from_story)
+        WHERE from_story IS NOT NULL;
+     INSERT INTO story_events (seq, ord, story_id, kind, article_id, at)
+        SELECT a.seq, 0, a.story_id,
+               CASE WHEN a.seq = (SELECT MIN(b.seq) FROM articles b WHERE b.story_id = a.story_id)
+                    THEN 'founded' ELSE 'joined' END,
+               a.id, a.ingested_at
+          FROM articles a;"#,
 ];
 
 /// The schema version this build writes.

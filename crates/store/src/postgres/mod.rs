@@ -41,10 +41,13 @@ use std::sync::{Mutex, MutexGuard};
 use ::postgres::types::ToSql;
 use ::postgres::{Client, NoTls, Row};
 use chrono::Utc;
-use parallax_model::{Article, ArticleId, Brief, CopyLink, Origin, Source, StoryId};
+use parallax_model::{Article, ArticleId, Brief, CopyLink, Origin, Source, StoryEvent, StoryId};
 
 use crate::error::Context;
-use crate::store::{ARTICLE_COLUMNS, copy_link, from_json, published_date, to_json};
+use crate::store::{
+    ARTICLE_COLUMNS, EVENT_COLUMNS, MERGED_INTO, copy_link, from_json, published_date, story_event,
+    story_events_sql, to_json,
+};
 use crate::{
     ArticleFilter, ArticleHit, Backend, Batch, Page, Result, SourceCount, StoreError,
     StoredArticle, StoryFilter, StoryRow, StorySummary,
@@ -151,13 +154,36 @@ impl PgStore {
             .prepare(
                 "INSERT INTO articles (id, content_hash, story_id, title, url, source,
                     published, lang, body, removed, origin, ingested_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 RETURNING seq",
             )
             .context("preparing the article insert")?;
+        // Events, merges and placements, as in the SQLite store.
+        let merged = client
+            .prepare(
+                "INSERT INTO story_events (seq, ord, story_id, kind, article_id, from_story, at)
+                 VALUES ($1, $2, $3, 'merged', $4, $5, $6)",
+            )
+            .context("preparing the event insert")?;
+        let repoint = client
+            .prepare("UPDATE articles SET story_id = $1 WHERE story_id = $2")
+            .context("preparing a merge")?;
+        let drop_story = client
+            .prepare("DELETE FROM stories WHERE id = $1")
+            .context("preparing a merge")?;
+        let placed = client
+            .prepare(
+                "INSERT INTO story_events (seq, ord, story_id, kind, article_id, at)
+                 VALUES ($1, $2, $3,
+                         CASE WHEN EXISTS (SELECT 1 FROM story_events WHERE story_id = $3)
+                              THEN 'joined' ELSE 'founded' END,
+                         $4, $5)",
+            )
+            .context("preparing the event insert")?;
         for new in &batch.articles {
             let a = &new.article;
-            client
-                .execute(
+            let seq: i64 = client
+                .query_one(
                     &insert,
                     &[
                         &a.id.as_str(),
@@ -174,7 +200,37 @@ impl PgStore {
                         &now,
                     ],
                 )
-                .context("inserting an article")?;
+                .context("inserting an article")?
+                .get(0);
+            for (ord, from) in new.absorbed.iter().enumerate() {
+                let ord = ord as i32;
+                client
+                    .execute(
+                        &merged,
+                        &[
+                            &seq,
+                            &ord,
+                            &new.story.as_str(),
+                            &a.id.as_str(),
+                            &from.as_str(),
+                            &now,
+                        ],
+                    )
+                    .context("recording a merge")?;
+                client
+                    .execute(&repoint, &[&new.story.as_str(), &from.as_str()])
+                    .context("moving a merged story's articles")?;
+                client
+                    .execute(&drop_story, &[&from.as_str()])
+                    .context("dropping a merged story")?;
+            }
+            let ord = new.absorbed.len() as i32;
+            client
+                .execute(
+                    &placed,
+                    &[&seq, &ord, &new.story.as_str(), &a.id.as_str(), &now],
+                )
+                .context("recording a placement")?;
         }
         // A pair already stored is left as it is (only a replayed backfill
         // repeats one), as in the SQLite store.
@@ -407,6 +463,42 @@ impl Backend for PgStore {
         .collect()
     }
 
+    fn events_after(&self, seq: i64) -> Result<Vec<StoryEvent>> {
+        self.query(
+            &format!("SELECT {EVENT_COLUMNS} FROM story_events WHERE seq > $1 ORDER BY seq, ord"),
+            &[&seq],
+            "listing story events",
+        )?
+        .iter()
+        .map(read_event)
+        .collect()
+    }
+
+    fn story_events(&self, story: &StoryId) -> Result<Vec<StoryEvent>> {
+        self.query(
+            &story_events_sql("$1", " COLLATE \"C\""),
+            &[&story.as_str()],
+            "listing story events",
+        )?
+        .iter()
+        .map(read_event)
+        .collect()
+    }
+
+    fn merged_into(&self, story: &StoryId) -> Result<Option<StoryId>> {
+        let mut found: Option<StoryId> = None;
+        // A story is absorbed at most once, and only into an older one, so
+        // the chain ends.
+        loop {
+            let from = found.as_ref().unwrap_or(story).as_str();
+            let next = self.query(MERGED_INTO, &[&from], "resolving a merged story")?;
+            match next.first() {
+                Some(row) => found = Some(StoryId(row.get(0))),
+                None => return Ok(found),
+            }
+        }
+    }
+
     fn begin_placement(&mut self) -> Result<()> {
         if self.placing {
             return Ok(());
@@ -474,6 +566,17 @@ fn read_article(row: &Row) -> Result<StoredArticle> {
             id: ArticleId(id),
         },
     })
+}
+
+fn read_event(row: &Row) -> Result<StoryEvent> {
+    story_event(
+        row.get(0),
+        row.get(1),
+        row.get::<_, &str>(2),
+        row.get(3),
+        row.get(4),
+        row.get(5),
+    )
 }
 
 fn read_copy(row: &Row) -> Result<CopyLink> {
