@@ -47,12 +47,11 @@ pub fn strip(sentence: &str) -> &str {
         };
         // "LONDON, Jan 5 (Reuters) -": a date may follow the place.
         let number = place_words > 0 && word.chars().all(|c| c.is_ascii_digit() || c == ',');
-        if !number && !word.chars().next().is_some_and(char::is_uppercase)
-            || !number
-                && !word
-                    .chars()
-                    .all(|c| c.is_alphabetic() || matches!(c, '.' | ',' | '\'' | '’' | '-'))
-        {
+        let name_like = word.chars().next().is_some_and(char::is_uppercase)
+            && word
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '.' | ',' | '\'' | '’' | '-'));
+        if !number && !name_like {
             return sentence;
         }
         place_words += 1;
