@@ -2,17 +2,20 @@
 //!
 //! A [`Briefer`] turns a story's articles into a [`parallax_model::Brief`]:
 //!
-//! * [`summary`]: an extractive multi-document summary. Sentences are
-//!   scored by how much of what *most sources* report they carry (terms
-//!   weighted by the share of the story's articles that use them and by
-//!   their rarity across all articles), picked greedily with a redundancy
-//!   penalty until the word budget is spent. Only well-formed sentences
+//! * [`summary`]: an extractive multi-document summary. Every article is
+//!   a vote on what the story is: a sentence scores by its mean tf-idf
+//!   cosine to the *other* articles (what most sources report), by its
+//!   place in its article (leads first) and by how central its article is
+//!   (the most representative report's lead reads as one account); picked
+//!   greedily with maximal marginal relevance, never close to one already
+//!   chosen, until the word budget is spent. Only well-formed sentences
 //!   are eligible: a degraded copy (lowercased, unpunctuated) is evidence,
-//!   never text to show.
+//!   never text to show. A wire dateline ("WASHINGTON (AP) — ") is not
+//!   shown ([`dateline`]).
 //! * [`cite`]: each chosen sentence cites every article that carries its
 //!   information, degraded copies included (they are compared on a
 //!   punctuation- and case-free form).
-//! * [`headline`]: the most central of the sources' headlines, or one
+//! * [`headline`]: the sources' headline closest to the other articles, or one
 //!   condensed from the most central lead sentence when none has a title.
 //!
 //! * [`facts`]: figures grouped by what they measure, with each source's
@@ -32,6 +35,7 @@
 
 pub mod cite;
 pub mod copies;
+pub mod dateline;
 pub mod entities;
 pub mod facts;
 mod gazetteer;
