@@ -155,8 +155,11 @@ pub fn extract_bytes(
         return Err(ExtractError::Binary);
     }
     let (text, used) = decode::decode_cow(&bytes, charset);
-    check_depth(&text)?;
-    let mut page = extract_html(&text, url, mode);
+    // Script and style contents are skipped by the depth estimate anyway,
+    // so it reads the stripped page: half the bytes.
+    let stripped = strip::strip_raw_text(&text);
+    check_depth(&stripped)?;
+    let mut page = extract_stripped(&stripped, url, mode);
     page.charset = Some(used);
     Ok(page)
 }
@@ -177,9 +180,12 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 /// Extract the article from a page's text.
 pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
+    extract_stripped(&strip::strip_raw_text(html), url, mode)
+}
+
+/// [`extract_html`] on a page whose scripts and styles are emptied.
+fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let stripped = strip::strip_raw_text(html);
-    let html: &str = &stripped;
     let document = dom_query::Document::from(html);
     let links: combine::LinkSet = document
         .select("a")
