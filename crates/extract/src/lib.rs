@@ -187,16 +187,10 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
 fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let document = dom_query::Document::from(html);
-    let links: combine::LinkSet = document
-        .select("a")
-        .iter()
-        .map(|a| combine::fold(&a.text()))
-        .filter(|t| !t.is_empty())
-        .collect();
-    let readability = readability(document, url, mode);
+    let links = combine::link_texts(&document.root());
     let mut page = Page::default();
-    let (raw, cleaned) = match readability {
-        Some(article) => {
+    let (raw, cleaned) = match readability(document, url, mode) {
+        Some((article, doc)) => {
             page.title = non_empty(Some(article.title.clone()));
             page.author = non_empty(article.byline.clone());
             page.site_name = non_empty(article.site_name.clone());
@@ -205,9 +199,14 @@ fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
             page.description = non_empty(article.excerpt.clone());
             page.published = article.published_time.as_deref().and_then(parse_date);
             let cleaned = match mode {
-                Mode::Best => {
-                    clean::drop_furniture_lines(&tidy(&clean::article_text(&article.content)))
-                }
+                // The furniture is cut from the document Readability
+                // left, rather than from its article HTML parsed again.
+                Mode::Best => doc
+                    .select_single("#readability-page-1")
+                    .nodes()
+                    .first()
+                    .map(|root| clean::drop_furniture_lines(&tidy(&clean::article_text(root))))
+                    .unwrap_or_default(),
                 Mode::Fast => String::new(),
             };
             (tidy(&article.text_content), cleaned)
@@ -248,14 +247,15 @@ fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
     page
 }
 
-/// Readability's view of the page. Its text is formatted (one block per
+/// Readability's view of the page, and the document it leaves, which holds
+/// the article's content element. Its text is formatted (one block per
 /// line) only in [`Mode::Fast`], where it is the body; [`Mode::Best`] reads
-/// the article's HTML instead and needs the text only as support.
+/// the article's elements instead and needs the text only as support.
 fn readability(
     document: dom_query::Document,
     url: Option<&str>,
     mode: Mode,
-) -> Option<dom_smoothie::Article> {
+) -> Option<(dom_smoothie::Article, dom_query::Document)> {
     let config = dom_smoothie::Config {
         text_mode: match mode {
             Mode::Fast => dom_smoothie::TextMode::Formatted,
@@ -265,10 +265,10 @@ fn readability(
         keep_classes: true,
         ..dom_smoothie::Config::default()
     };
-    dom_smoothie::Readability::with_document(document, url, Some(config))
-        .ok()?
-        .parse()
-        .ok()
+    let mut readability =
+        dom_smoothie::Readability::with_document(document, url, Some(config)).ok()?;
+    let article = readability.parse().ok()?;
+    Some((article, readability.doc))
 }
 
 /// Lines trimmed and whitespace collapsed, blank lines dropped.
