@@ -157,7 +157,7 @@ pub fn extract_bytes(
     let (text, used) = decode::decode_cow(&bytes, charset);
     // Script and style contents are skipped by the depth estimate anyway,
     // so it reads the stripped page: half the bytes.
-    let stripped = strip::strip_raw_text(&text);
+    let stripped = strip::strip_page(&text);
     check_depth(&stripped)?;
     let mut page = extract_stripped(&stripped, url, mode);
     page.charset = Some(used);
@@ -180,7 +180,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 /// Extract the article from a page's text.
 pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
-    extract_stripped(&strip::strip_raw_text(html), url, mode)
+    extract_stripped(&strip::strip_page(html), url, mode)
 }
 
 /// [`extract_html`] on a page whose scripts and styles are emptied.

@@ -1,100 +1,345 @@
-//! Emptying `<script>` and `<style>` elements before the page is parsed.
+//! Cutting what can never be article text out of a page before it is
+//! parsed.
 //!
-//! On news pages about half the bytes are scripts and style sheets, and the
-//! HTML tokenizer walks every one of them character by character, although
-//! neither Readability nor trafilatura reads them: both drop these
-//! elements first. Cutting their contents out with a byte search (SIMD
-//! `memchr`) before parsing halves the tokenizer's work. The elements stay,
-//! empty, so the tree is the same but for their text. JSON-LD scripts are
-//! kept whole: Readability reads the headline, date and author from them.
+//! The HTML tokenizer walks every byte of a page character by character and
+//! the tree builder makes a node of every element and an attribute of every
+//! name/value pair, although much of it is read by no one: on news pages
+//! about half the bytes are scripts and style sheets, and of what is left
+//! most are start tags whose attributes only scripts read (`data-*`, event
+//! handlers, `srcset`, ARIA labels), inline SVG drawings, comments and the
+//! fallbacks in `<noscript>`. Readability drops scripts, styles, comments
+//! and `<noscript>` before it looks for the article, skips SVG, and reads
+//! only a handful of attributes (`class`, `id`, `style`, `hidden`, `role`,
+//! `href`, `rel`, `itemprop`, the `<meta>` and media attributes). So one
+//! byte pass, a small tokenizer that follows HTML's rules for tags,
+//! attributes, comments and raw-text elements, removes those parts first:
+//!
+//! - the contents of `<script>` (JSON-LD kept: Readability reads the
+//!   headline, date and author from it), `<style>`, `<svg>` and
+//!   `<noscript>`; the elements stay, empty, so the tree keeps its shape;
+//! - comments, whole;
+//! - attributes of the [`DROPPED_ATTRIBUTES`] kinds, except on media and
+//!   `<meta>`/`<link>` elements, which keep all of theirs.
+//!
+//! Text is never touched, and neither are the contents of the elements HTML
+//! reads as text (`<title>`, `<textarea>`, ...), so the parsed page has the
+//! same text in the same elements.
 
 use std::borrow::Cow;
 
-use memchr::{memchr, memmem};
+use memchr::{memchr, memchr2, memmem};
 
-/// `html` with the contents of its `<script>` (JSON-LD excepted) and
-/// `<style>` elements removed; borrowed when there is nothing to remove.
-pub(crate) fn strip_raw_text(html: &str) -> Cow<'_, str> {
-    let bytes = html.as_bytes();
-    let mut out: Option<String> = None;
-    // `copied`: end of the input already handled (copied or skipped).
-    let mut copied = 0;
-    let mut at = 0;
-    while let Some(p) = memchr(b'<', &bytes[at..]) {
-        let lt = at + p;
-        let rest = &bytes[lt + 1..];
-        if rest.starts_with(b"!--") {
-            // A comment may mention `<script`; skip it whole.
-            at = memmem::find(&rest[3..], b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
-            continue;
-        }
-        let Some(name) = raw_text_tag(rest) else {
-            at = lt + 1;
-            continue;
-        };
-        let open_end = tag_end(bytes, lt + 1 + name.len());
-        let Some(open_end) = open_end else {
-            break;
-        };
-        let attrs = &bytes[lt + 1 + name.len()..open_end];
-        if name == b"script" && contains_ignore_case(attrs, b"ld+json") {
-            at = open_end + 1;
-            continue;
-        }
-        let body_start = open_end + 1;
-        let close = find_close(&bytes[body_start..], name).map_or(bytes.len(), |c| body_start + c);
-        if close > body_start {
-            let buf = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
-            buf.push_str(&html[copied..body_start]);
-            copied = close;
-        }
-        at = close;
+/// Whether an attribute name (lowercase ASCII) is one that neither
+/// Readability, the furniture cut nor trafilatura reads: data for scripts
+/// (`data-*`, `on*` handlers, ARIA labels but `aria-hidden`/`aria-modal`,
+/// which say what is hidden), responsive-image lists, link targets and
+/// tooltips, focus order and loading hints.
+fn dropped_attribute(name: &[u8]) -> bool {
+    if name.starts_with(b"data-") {
+        return true;
     }
-    match out {
+    if let Some(aria) = name.strip_prefix(b"aria-") {
+        return aria != b"hidden" && aria != b"modal";
+    }
+    if name.len() > 2 && name.starts_with(b"on") {
+        return true;
+    }
+    DROPPED_ATTRIBUTES.contains(&name)
+}
+
+/// Attribute names dropped besides `data-*`, `on*` and `aria-*`.
+pub(crate) const DROPPED_ATTRIBUTES: &[&[u8]] = &[
+    b"srcset",
+    b"sizes",
+    b"target",
+    b"title",
+    b"tabindex",
+    b"async",
+    b"defer",
+    b"crossorigin",
+    b"integrity",
+    b"referrerpolicy",
+    b"nonce",
+    b"decoding",
+    b"fetchpriority",
+    b"autocomplete",
+    b"placeholder",
+    b"xmlns",
+    b"xmlns:xlink",
+];
+
+/// Elements whose attributes are all kept: images and embeds (Readability
+/// tells empty and lazy images by theirs), `<meta>` and `<link>` (the
+/// page's metadata), and tables (Readability tells layout tables from data
+/// tables by theirs).
+const KEEP_ALL_ATTRIBUTES: &[&[u8]] = &[
+    b"img", b"picture", b"source", b"video", b"audio", b"iframe", b"embed", b"object", b"meta",
+    b"link", b"table", b"td", b"th", b"tr",
+];
+
+/// Elements whose contents are cut.
+const EMPTIED: &[&[u8]] = &[b"script", b"style", b"svg", b"noscript"];
+
+/// Elements whose contents HTML reads as text: left as they are, and not
+/// searched for tags.
+const TEXT_ONLY: &[&[u8]] = &[
+    b"title",
+    b"textarea",
+    b"xmp",
+    b"iframe",
+    b"noembed",
+    b"noframes",
+];
+
+/// True for HTML's whitespace between attributes.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+/// `html` without what can never be article text (see the module docs);
+/// borrowed when there is nothing to remove.
+pub(crate) fn strip_page(html: &str) -> Cow<'_, str> {
+    let mut s = Stripper {
+        bytes: html.as_bytes(),
+        html,
+        out: None,
+        copied: 0,
+    };
+    s.run();
+    match s.out {
         None => Cow::Borrowed(html),
         Some(mut buf) => {
-            buf.push_str(&html[copied..]);
+            buf.push_str(&html[s.copied..]);
             Cow::Owned(buf)
         }
     }
 }
 
-/// `script` or `style` when `rest` (the bytes after a `<`) opens one.
-fn raw_text_tag(rest: &[u8]) -> Option<&'static [u8]> {
-    [b"script".as_slice(), b"style".as_slice()]
-        .into_iter()
-        .find(|name| {
-            rest.len() > name.len()
-                && rest[..name.len()].eq_ignore_ascii_case(name)
-                && matches!(
-                    rest[name.len()],
-                    b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'
-                )
-        })
+struct Stripper<'a> {
+    html: &'a str,
+    bytes: &'a [u8],
+    /// The output so far, made only once something is cut.
+    out: Option<String>,
+    /// End of the input already copied or skipped.
+    copied: usize,
 }
 
-/// The index of the `>` that closes the tag whose attributes start at
-/// `from`, quoted values skipped.
-fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut quote = None;
-    for (i, &b) in bytes[from..].iter().enumerate() {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return Some(from + i),
-            None => {}
+impl Stripper<'_> {
+    /// Leave out `from..to` of the input (both on character boundaries:
+    /// they are at ASCII bytes).
+    fn cut(&mut self, from: usize, to: usize) {
+        if to <= from {
+            return;
+        }
+        let buf = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(self.html.len() / 2));
+        buf.push_str(&self.html[self.copied..from]);
+        self.copied = to;
+    }
+
+    fn run(&mut self) {
+        let bytes = self.bytes;
+        let mut at = 0;
+        while let Some(p) = memchr(b'<', &bytes[at..]) {
+            let lt = at + p;
+            let rest = &bytes[lt + 1..];
+            at = match rest.first() {
+                Some(b'!') if rest.starts_with(b"!--") => {
+                    let end = comment_end(bytes, lt + 4);
+                    self.cut(lt, end);
+                    end
+                }
+                // Doctype, CDATA, processing instruction, end tag: up to
+                // the next `>`, as HTML reads them (an end tag's
+                // attributes are ignored).
+                Some(b'!' | b'?') => memchr(b'>', rest).map_or(bytes.len(), |e| lt + 1 + e + 1),
+                Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => {
+                    attributes(bytes, name_end(bytes, lt + 2), |_, _, _| {})
+                }
+                Some(c) if c.is_ascii_alphabetic() => self.element(lt + 1),
+                _ => lt + 1,
+            };
         }
     }
-    None
+
+    /// Handle the start tag whose name begins at `name_at`; returns where
+    /// to go on scanning.
+    fn element(&mut self, name_at: usize) -> usize {
+        let bytes = self.bytes;
+        let name_end = name_end(bytes, name_at);
+        let name = &bytes[name_at..name_end];
+        let is = |list: &[&[u8]]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+        let keep_all = is(KEEP_ALL_ATTRIBUTES);
+        let (end, json_ld) = if keep_all {
+            self.start_tag(name_end)
+        } else {
+            self.start_tag_dropping(name_end)
+        };
+        if end >= bytes.len() {
+            return end;
+        }
+        if name.eq_ignore_ascii_case(b"plaintext") {
+            return bytes.len();
+        }
+        // HTML ignores `/>` but on foreign elements such as `<svg/>`.
+        let self_closed = name.eq_ignore_ascii_case(b"svg") && bytes[end - 2] == b'/';
+        if is(EMPTIED) && !self_closed {
+            let close = find_close(bytes, end, name).unwrap_or(bytes.len());
+            let keep = name.eq_ignore_ascii_case(b"script") && json_ld;
+            if !keep {
+                self.cut(end, close);
+            }
+            return close;
+        }
+        if is(TEXT_ONLY) {
+            return find_close(bytes, end, name).unwrap_or(bytes.len());
+        }
+        end
+    }
+
+    /// Read a tag's attributes from `from` to its end, keeping them all;
+    /// returns the index after its `>` and whether an attribute value says
+    /// `ld+json`.
+    fn start_tag(&mut self, from: usize) -> (usize, bool) {
+        let mut json_ld = false;
+        let end = attributes(self.bytes, from, |_, _, value| {
+            json_ld |= contains_ignore_case(value, b"ld+json");
+        });
+        (end, json_ld)
+    }
+
+    /// [`Self::start_tag`], cutting the attributes [`dropped_attribute`]
+    /// names.
+    fn start_tag_dropping(&mut self, from: usize) -> (usize, bool) {
+        let mut json_ld = false;
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        let end = attributes(self.bytes, from, |span, name, value| {
+            json_ld |= contains_ignore_case(value, b"ld+json");
+            let mut lower = [0u8; 32];
+            if name.len() <= lower.len() {
+                let lower = &mut lower[..name.len()];
+                lower.copy_from_slice(name);
+                lower.make_ascii_lowercase();
+                if dropped_attribute(lower) {
+                    cuts.push(span);
+                }
+            }
+        });
+        for (from, to) in cuts {
+            self.cut(from, to);
+        }
+        (end, json_ld)
+    }
 }
 
-/// Where the closing tag `</name` starts in `body`, any case.
-fn find_close(body: &[u8], name: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    while let Some(p) = memmem::find(&body[at..], b"</") {
+/// Where the tag name starting at `at` ends.
+fn name_end(bytes: &[u8], at: usize) -> usize {
+    bytes[at..]
+        .iter()
+        .position(|&b| is_space(b) || b == b'/' || b == b'>')
+        .map_or(bytes.len(), |p| at + p)
+}
+
+/// Walk the attributes of a tag from `at` (just after its name) as HTML's
+/// tokenizer reads them, calling `seen(span, name, value)` for each, where
+/// `span` runs from the name to the end of the value; returns the index
+/// after the tag's `>` (the input's end when it has none).
+fn attributes(
+    bytes: &[u8],
+    mut at: usize,
+    mut seen: impl FnMut((usize, usize), &[u8], &[u8]),
+) -> usize {
+    let n = bytes.len();
+    loop {
+        while at < n && (is_space(bytes[at]) || bytes[at] == b'/') {
+            at += 1;
+        }
+        if at >= n {
+            return n;
+        }
+        if bytes[at] == b'>' {
+            return at + 1;
+        }
+        // The name: a leading `=` belongs to it; it ends at whitespace,
+        // `/`, `>` or `=`.
+        let name_at = at;
+        at += 1;
+        while at < n && !is_space(bytes[at]) && !matches!(bytes[at], b'/' | b'>' | b'=') {
+            at += 1;
+        }
+        let name = &bytes[name_at..at];
+        let mut after_name = at;
+        while after_name < n && is_space(bytes[after_name]) {
+            after_name += 1;
+        }
+        if after_name >= n || bytes[after_name] != b'=' {
+            // No value.
+            seen((name_at, at), name, b"");
+            at = after_name;
+            continue;
+        }
+        at = after_name + 1;
+        while at < n && is_space(bytes[at]) {
+            at += 1;
+        }
+        if at >= n {
+            return n;
+        }
+        let (value, end) = match bytes[at] {
+            q @ (b'"' | b'\'') => {
+                let Some(close) = memchr(q, &bytes[at + 1..]) else {
+                    return n;
+                };
+                (&bytes[at + 1..at + 1 + close], at + 1 + close + 1)
+            }
+            // `>` right after `=`: an empty value, and the tag ends.
+            b'>' => (&bytes[at..at], at),
+            _ => {
+                let len = bytes[at..]
+                    .iter()
+                    .position(|&b| is_space(b) || b == b'>')
+                    .unwrap_or(n - at);
+                (&bytes[at..at + len], at + len)
+            }
+        };
+        seen((name_at, end), name, value);
+        at = end;
+    }
+}
+
+/// The index after the comment whose text starts at `from` (after `<!--`):
+/// after `-->` or `--!>`, right away for the abrupt `<!-->` and `<!--->`,
+/// the input's end when it is not closed.
+fn comment_end(bytes: &[u8], from: usize) -> usize {
+    let rest = &bytes[from..];
+    if rest.starts_with(b">") {
+        return from + 1;
+    }
+    if rest.starts_with(b"->") {
+        return from + 2;
+    }
+    let mut at = from;
+    while let Some(p) = memchr2(b'-', b'>', &bytes[at..]).map(|p| at + p) {
+        if bytes[p] == b'>' {
+            if p >= from + 2 && &bytes[p - 2..p] == b"--" {
+                return p + 1;
+            }
+            if p >= from + 3 && &bytes[p - 3..p] == b"--!" {
+                return p + 1;
+            }
+        }
+        at = p + 1;
+    }
+    bytes.len()
+}
+
+/// Where the end tag `</name` (any case) first starts at or after `from`.
+fn find_close(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(p) = memmem::find(&bytes[at..], b"</") {
         let start = at + p;
-        let after = &body[start + 2..];
+        let after = &bytes[start + 2..];
         if after.len() >= name.len() && after[..name.len()].eq_ignore_ascii_case(name) {
             return Some(start);
         }
@@ -105,8 +350,10 @@ fn find_close(body: &[u8], name: &[u8]) -> Option<usize> {
 
 /// True when `hay` contains `needle` (lowercase ASCII), any case.
 fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    hay.len() >= needle.len()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -114,25 +361,56 @@ mod tests {
     use super::*;
 
     #[test]
-    fn empties_scripts_and_styles_only() {
+    fn empties_scripts_styles_and_drawings() {
         let html = "<head><STYLE>p{color:red}</STYLE><script type=\"application/ld+json\">{\"headline\":\"H\"}</script>\
                     <script>if (a < b) { x = '</div>'; }</script></head>\
-                    <body><!-- <script> in a comment --><p>Text</p><script src=\"a.js\"></script></body>";
+                    <body><!-- <script> in a comment --><p>Text</p><script src=\"a.js\"></script>\
+                    <svg viewBox=\"0 0 2 2\"><path d=\"M0 0\"/><title>Share</title></svg>\
+                    <noscript><img src=\"x.png\"></noscript></body>";
         assert_eq!(
-            strip_raw_text(html),
+            strip_page(html),
             "<head><STYLE></STYLE><script type=\"application/ld+json\">{\"headline\":\"H\"}</script>\
              <script></script></head>\
-             <body><!-- <script> in a comment --><p>Text</p><script src=\"a.js\"></script></body>"
+             <body><p>Text</p><script src=\"a.js\"></script>\
+             <svg viewBox=\"0 0 2 2\"></svg><noscript></noscript></body>"
         );
-        let plain = "<p>No scripts, a <scripted> word</p>";
-        assert!(matches!(strip_raw_text(plain), Cow::Borrowed(_)));
+        let plain = "<p>No scripts, a <scripted> word, 1 < 2</p>";
+        assert!(matches!(strip_page(plain), Cow::Borrowed(_)));
     }
 
     #[test]
-    fn unclosed_script_runs_to_the_end() {
+    fn drops_script_only_attributes() {
         assert_eq!(
-            strip_raw_text("<p>a</p><script>var x = 1;"),
-            "<p>a</p><script>"
+            strip_page(
+                "<div class=\"story\" data-id='7' onclick=go() aria-label=\"x\" aria-hidden=\"true\" id=main>\
+                 <a href=\"/a\" target=_blank title=\"A > B\">A</a>\
+                 <img src=\"a.jpg\" data-src=\"b.jpg\" srcset=\"a.jpg 2x\"></div>"
+            ),
+            "<div class=\"story\"    aria-hidden=\"true\" id=main>\
+             <a href=\"/a\"  >A</a>\
+             <img src=\"a.jpg\" data-src=\"b.jpg\" srcset=\"a.jpg 2x\"></div>"
         );
+        // Valueless and odd attributes are read as HTML reads them.
+        assert_eq!(
+            strip_page("<p hidden data-x data-y = \"1\" =x title=>t</p>"),
+            "<p hidden   =x >t</p>"
+        );
+    }
+
+    #[test]
+    fn leaves_text_elements_and_odd_comments_alone() {
+        let html = "<title>a <b data-x=1> c</title><textarea><!-- x --></textarea>\
+                    <p>a<!-->b<!--->c<!-- x --!>d</p>";
+        assert_eq!(
+            strip_page(html),
+            "<title>a <b data-x=1> c</title><textarea><!-- x --></textarea><p>abcd</p>"
+        );
+    }
+
+    #[test]
+    fn unclosed_elements_run_to_the_end() {
+        assert_eq!(strip_page("<p>a</p><script>var x = 1;"), "<p>a</p><script>");
+        assert_eq!(strip_page("<p>a<!-- open"), "<p>a");
+        assert_eq!(strip_page("<p data-x=\"open>a"), "<p data-x=\"open>a");
     }
 }
