@@ -84,7 +84,7 @@ pub fn nesting_depth(html: &str) -> usize {
 
 /// True for the names in [`NOT_COUNTED`], any case (compared without
 /// allocating: this runs for every tag of every page).
-fn not_counted(name: &[u8]) -> bool {
+pub(crate) fn not_counted(name: &[u8]) -> bool {
     NOT_COUNTED
         .iter()
         .any(|n| n.len() == name.len() && n.as_bytes().eq_ignore_ascii_case(name))

@@ -3,27 +3,31 @@
 //!
 //! The HTML tokenizer walks every byte of a page character by character and
 //! the tree builder makes a node of every element and an attribute of every
-//! name/value pair, although much of it is read by no one: on news pages
-//! about half the bytes are scripts and style sheets, and of what is left
-//! most are start tags whose attributes only scripts read (`data-*`, event
-//! handlers, `srcset`, ARIA labels), inline SVG drawings, comments and the
-//! fallbacks in `<noscript>`. Readability drops scripts, styles, comments
-//! and `<noscript>` before it looks for the article, skips SVG, and reads
-//! only a handful of attributes (`class`, `id`, `style`, `hidden`, `role`,
-//! `href`, `rel`, `itemprop`, the `<meta>` and media attributes). So one
-//! byte pass, a small tokenizer that follows HTML's rules for tags,
+//! name/value pair, and Readability then walks and scores that tree,
+//! although much of it is read by no one: on news pages about half the
+//! bytes are scripts and style sheets, and of what is left most are start
+//! tags whose attributes only scripts read (`data-*`, event handlers,
+//! `srcset`, ARIA labels), inline SVG drawings, comments, the fallbacks in
+//! `<noscript>`, and menus, sidebars and footers. Readability drops
+//! scripts, styles, comments and `<noscript>` before it looks for the
+//! article, skips SVG, removes footers and asides from what it finds, and
+//! reads only a handful of attributes (`class`, `id`, `style`, `hidden`,
+//! `role`, `href`, `rel`, `itemprop`, the `<meta>` and media attributes).
+//! So one byte pass, a small tokenizer that follows HTML's rules for tags,
 //! attributes, comments and raw-text elements, removes those parts first:
 //!
 //! - the contents of `<script>` (JSON-LD kept: Readability reads the
 //!   headline, date and author from it), `<style>`, `<svg>` and
 //!   `<noscript>`; the elements stay, empty, so the tree keeps its shape;
+//! - the contents of `<nav>`, `<footer>` and `<aside>` (see [`BLOCKS`] for
+//!   when);
 //! - comments, whole;
-//! - attributes of the [`DROPPED_ATTRIBUTES`] kinds, except on media and
-//!   `<meta>`/`<link>` elements, which keep all of theirs.
+//! - attributes of the kinds [`dropped_attribute`] names, except on media,
+//!   `<meta>`/`<link>` and table elements, which keep all of theirs.
 //!
-//! Text is never touched, and neither are the contents of the elements HTML
-//! reads as text (`<title>`, `<textarea>`, ...), so the parsed page has the
-//! same text in the same elements.
+//! Text outside those elements is never touched, and neither are the
+//! contents of the elements HTML reads as text (`<title>`, `<textarea>`,
+//! ...).
 
 use std::borrow::Cow;
 
@@ -48,7 +52,7 @@ fn dropped_attribute(name: &[u8]) -> bool {
 }
 
 /// Attribute names dropped besides `data-*`, `on*` and `aria-*`.
-pub(crate) const DROPPED_ATTRIBUTES: &[&[u8]] = &[
+const DROPPED_ATTRIBUTES: &[&[u8]] = &[
     b"srcset",
     b"sizes",
     b"target",
@@ -96,46 +100,121 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
+/// Elements whose contents are cut, when they nest cleanly and hold at
+/// most [`MAX_BLOCK_SHARE`] of the page's prose: HTML gives navigation,
+/// footers and asides for what is not the main content; Readability
+/// removes footers and asides from the article it finds and the furniture
+/// cut removes all three, so cut here they are only spared being parsed and
+/// scored. (`<header>` is not one: article headers hold standfirsts.) The
+/// share guards against a page that puts its article in one of them; on the
+/// benchmark the blocks above it are sidebars and menus.
+const BLOCKS: &[&[u8]] = &[b"nav", b"footer", b"aside"];
+
+/// Largest share of the page's prose one of the [`BLOCKS`] may hold and
+/// be cut.
+const MAX_BLOCK_SHARE: f64 = 0.5;
+
+/// Fewest characters (whitespace not counted) of text between two tags
+/// taken as prose: a sentence or more, where menus and link lists hold
+/// words.
+const PROSE_RUN: usize = 80;
+
 /// `html` without what can never be article text (see the module docs);
 /// borrowed when there is nothing to remove.
 pub(crate) fn strip_page(html: &str) -> Cow<'_, str> {
     let mut s = Stripper {
         bytes: html.as_bytes(),
-        html,
-        out: None,
-        copied: 0,
+        cuts: Vec::new(),
+        open: Vec::new(),
+        blocks: Vec::new(),
+        prose: 0,
     };
     s.run();
-    match s.out {
-        None => Cow::Borrowed(html),
-        Some(mut buf) => {
-            buf.push_str(&html[s.copied..]);
-            Cow::Owned(buf)
+    let Stripper {
+        mut cuts,
+        blocks,
+        prose,
+        ..
+    } = s;
+    // Blocks small enough to go, outermost first; what else would be cut
+    // inside one goes with it.
+    let mut taken: Vec<(usize, usize)> = blocks
+        .into_iter()
+        .filter(|b| (b.prose as f64) <= MAX_BLOCK_SHARE * prose as f64)
+        .map(|b| (b.from, b.to))
+        .collect();
+    taken.sort_unstable_by_key(|&(from, to)| (from, std::cmp::Reverse(to)));
+    let mut outer: Vec<(usize, usize)> = Vec::with_capacity(taken.len());
+    for (from, to) in taken {
+        match outer.last() {
+            Some(&(_, last_to)) if from < last_to => {}
+            _ => outer.push((from, to)),
         }
     }
+    if !outer.is_empty() {
+        let inside = |&(from, _): &(usize, usize)| {
+            let i = outer.partition_point(|&(f, _)| f <= from);
+            i > 0 && from < outer[i - 1].1
+        };
+        cuts.retain(|c| !inside(c));
+        cuts.extend(outer);
+        cuts.sort_unstable();
+    }
+    if cuts.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut copied = 0;
+    for (from, to) in cuts {
+        // Cuts are in order and apart but for a block whose start shares a
+        // cut's (an attribute or comment cut just before it was taken in).
+        if from < copied {
+            copied = copied.max(to);
+            continue;
+        }
+        out.push_str(&html[copied..from]);
+        copied = to;
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+/// One of the [`BLOCKS`] in the page: its contents' span and how much
+/// prose they hold.
+struct Block {
+    from: usize,
+    to: usize,
+    prose: usize,
+}
+
+/// A block whose end tag is not reached yet.
+struct OpenBlock {
+    name: &'static [u8],
+    /// Where its contents start.
+    from: usize,
+    /// The page's prose count at that point.
+    prose: usize,
+    /// Elements open inside it (those with end tags, as `depth` counts
+    /// them).
+    depth: usize,
 }
 
 struct Stripper<'a> {
-    html: &'a str,
     bytes: &'a [u8],
-    /// The output so far, made only once something is cut.
-    out: Option<String>,
-    /// End of the input already copied or skipped.
-    copied: usize,
+    /// Spans to leave out, in order, apart (both ends at ASCII bytes, so on
+    /// character boundaries).
+    cuts: Vec<(usize, usize)>,
+    open: Vec<OpenBlock>,
+    blocks: Vec<Block>,
+    /// Characters of prose (see [`PROSE_RUN`]) so far.
+    prose: usize,
 }
 
 impl Stripper<'_> {
-    /// Leave out `from..to` of the input (both on character boundaries:
-    /// they are at ASCII bytes).
     fn cut(&mut self, from: usize, to: usize) {
-        if to <= from {
-            return;
+        if to > from {
+            self.cuts.push((from, to));
         }
-        let buf = self
-            .out
-            .get_or_insert_with(|| String::with_capacity(self.html.len() / 2));
-        buf.push_str(&self.html[self.copied..from]);
-        self.copied = to;
     }
 
     fn run(&mut self) {
@@ -143,6 +222,7 @@ impl Stripper<'_> {
         let mut at = 0;
         while let Some(p) = memchr(b'<', &bytes[at..]) {
             let lt = at + p;
+            self.count_text(at, lt);
             let rest = &bytes[lt + 1..];
             at = match rest.first() {
                 Some(b'!') if rest.starts_with(b"!--") => {
@@ -150,17 +230,61 @@ impl Stripper<'_> {
                     self.cut(lt, end);
                     end
                 }
-                // Doctype, CDATA, processing instruction, end tag: up to
-                // the next `>`, as HTML reads them (an end tag's
-                // attributes are ignored).
+                // Doctype, CDATA, processing instruction: up to the next
+                // `>`, as HTML reads them.
                 Some(b'!' | b'?') => memchr(b'>', rest).map_or(bytes.len(), |e| lt + 1 + e + 1),
                 Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => {
-                    attributes(bytes, name_end(bytes, lt + 2), |_, _, _| {})
+                    let name_end = name_end(bytes, lt + 2);
+                    self.end_tag(&bytes[lt + 2..name_end], lt);
+                    // An end tag's attributes are read and ignored.
+                    attributes(bytes, name_end, |_, _, _| {})
                 }
                 Some(c) if c.is_ascii_alphabetic() => self.element(lt + 1),
+                // A `<` that opens no tag is text (uncounted).
                 _ => lt + 1,
             };
         }
+        self.count_text(at, bytes.len());
+    }
+
+    /// Count the text in `from..to` (between two tags) if it is prose.
+    fn count_text(&mut self, from: usize, to: usize) {
+        if to - from >= PROSE_RUN {
+            let n = self.bytes[from..to]
+                .iter()
+                .filter(|&&b| !is_space(b))
+                .count();
+            if n >= PROSE_RUN {
+                self.prose += n;
+            }
+        }
+    }
+
+    /// Follow an end tag through the open blocks. A block is taken when
+    /// its own end tag closes it with everything opened inside it closed;
+    /// any other end tag at its level (HTML would close the block there
+    /// implicitly, or ignore a stray tag) drops it: when the markup does not
+    /// nest cleanly, nothing is cut.
+    fn end_tag(&mut self, name: &[u8], lt: usize) {
+        if self.open.is_empty() || crate::depth::not_counted(name) {
+            return;
+        }
+        let prose = self.prose;
+        let blocks = &mut self.blocks;
+        self.open.retain_mut(|b| {
+            if b.depth > 0 {
+                b.depth -= 1;
+                return true;
+            }
+            if b.name.eq_ignore_ascii_case(name) {
+                blocks.push(Block {
+                    from: b.from,
+                    to: lt,
+                    prose: prose - b.prose,
+                });
+            }
+            false
+        });
     }
 
     /// Handle the start tag whose name begins at `name_at`; returns where
@@ -184,6 +308,12 @@ impl Stripper<'_> {
         }
         // HTML ignores `/>` but on foreign elements such as `<svg/>`.
         let self_closed = name.eq_ignore_ascii_case(b"svg") && bytes[end - 2] == b'/';
+        let has_end_tag = !self_closed && !crate::depth::not_counted(name);
+        if has_end_tag {
+            for b in &mut self.open {
+                b.depth += 1;
+            }
+        }
         if is(EMPTIED) && !self_closed {
             let close = find_close(bytes, end, name).unwrap_or(bytes.len());
             let keep = name.eq_ignore_ascii_case(b"script") && json_ld;
@@ -193,7 +323,20 @@ impl Stripper<'_> {
             return close;
         }
         if is(TEXT_ONLY) {
-            return find_close(bytes, end, name).unwrap_or(bytes.len());
+            let close = find_close(bytes, end, name).unwrap_or(bytes.len());
+            self.count_text(end, close);
+            return close;
+        }
+        if !has_end_tag {
+            return end;
+        }
+        if let Some(block) = BLOCKS.iter().find(|b| b.eq_ignore_ascii_case(name)) {
+            self.open.push(OpenBlock {
+                name: block,
+                from: end,
+                prose: self.prose,
+                depth: 0,
+            });
         }
         end
     }
@@ -213,7 +356,7 @@ impl Stripper<'_> {
     /// names.
     fn start_tag_dropping(&mut self, from: usize) -> (usize, bool) {
         let mut json_ld = false;
-        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        let cuts = &mut self.cuts;
         let end = attributes(self.bytes, from, |span, name, value| {
             json_ld |= contains_ignore_case(value, b"ld+json");
             let mut lower = [0u8; 32];
@@ -226,9 +369,6 @@ impl Stripper<'_> {
                 }
             }
         });
-        for (from, to) in cuts {
-            self.cut(from, to);
-        }
         (end, json_ld)
     }
 }
@@ -404,6 +544,36 @@ mod tests {
         assert_eq!(
             strip_page(html),
             "<title>a <b data-x=1> c</title><textarea><!-- x --></textarea><p>abcd</p>"
+        );
+    }
+
+    #[test]
+    fn empties_menus_sidebars_and_footers_that_nest_cleanly() {
+        let prose = "The council voted on Tuesday to close the old bridge for repairs that will take at least a year to finish.";
+        let page = format!(
+            "<body><nav class=menu><ul><li><a href=/>Home</a><li><a href=/news>News</a></ul></nav>\
+             <article><p>{prose}</p><aside><p>Related: <a href=/b>Other</a></p>\
+             <aside>inner</aside></aside><p>{prose}</p></article>\
+             <footer data-x=1><p>Copyright</p><!-- c --></footer></body>"
+        );
+        assert_eq!(
+            strip_page(&page),
+            format!(
+                "<body><nav class=menu></nav><article><p>{prose}</p><aside></aside><p>{prose}</p></article>\
+                 <footer ></footer></body>"
+            )
+        );
+        // A block HTML would close before its end tag (here at `</div>`),
+        // or one never closed, is left whole.
+        let page = "<div><nav><a href=/>Home</a></div><p>Text</p></nav><aside><p>Side";
+        assert!(matches!(strip_page(page), Cow::Borrowed(_)));
+        // So is a block holding most of the page's prose.
+        let page = format!("<aside><p>{prose}</p><p>{prose}</p></aside><p>{prose}</p>");
+        assert!(matches!(strip_page(&page), Cow::Borrowed(_)));
+        let page = format!("<aside><p>{prose}</p></aside><p>{prose}</p><p>{prose}</p>");
+        assert_eq!(
+            strip_page(&page),
+            format!("<aside></aside><p>{prose}</p><p>{prose}</p>")
         );
     }
 
