@@ -183,7 +183,7 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
     extract_stripped(&strip::strip_page(html), url, mode)
 }
 
-/// [`extract_html`] on a page whose scripts and styles are emptied.
+/// [`extract_html`] on a page already stripped (`strip`).
 fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let document = dom_query::Document::from(html);
@@ -209,13 +209,20 @@ fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
                     .unwrap_or_default(),
                 Mode::Fast => String::new(),
             };
-            (tidy(&article.text_content), cleaned)
+            // Readability's whole text is the body in fast mode, and
+            // otherwise only wanted when the cleaned text is too short.
+            let raw = if mode == Mode::Fast || !long_enough(&cleaned) {
+                tidy(&article.text_content)
+            } else {
+                String::new()
+            };
+            (raw, cleaned)
         }
         None => (String::new(), String::new()),
     };
     let body = match mode {
         Mode::Fast => raw,
-        Mode::Best if combine::words(&cleaned).count() >= MIN_ARTICLE_WORDS => cleaned,
+        Mode::Best if long_enough(&cleaned) => cleaned,
         Mode::Best => {
             let options = rs_trafilatura::Options {
                 url: url.map(str::to_owned),
@@ -269,6 +276,11 @@ fn readability(
         dom_smoothie::Readability::with_document(document, url, Some(config)).ok()?;
     let article = readability.parse().ok()?;
     Some((article, readability.doc))
+}
+
+/// True when `text` has at least [`MIN_ARTICLE_WORDS`] words.
+fn long_enough(text: &str) -> bool {
+    combine::words(text).nth(MIN_ARTICLE_WORDS - 1).is_some()
 }
 
 /// Lines trimmed and whitespace collapsed, blank lines dropped.

@@ -19,8 +19,8 @@
 //! - the contents of `<script>` (JSON-LD kept: Readability reads the
 //!   headline, date and author from it), `<style>`, `<svg>` and
 //!   `<noscript>`; the elements stay, empty, so the tree keeps its shape;
-//! - the contents of `<nav>`, `<footer>` and `<aside>` (see [`BLOCKS`] for
-//!   when);
+//! - the contents of `<nav>`, `<footer>`, `<aside>` and `<form>` (see
+//!   [`BLOCKS`] for when);
 //! - comments, whole;
 //! - attributes of the kinds [`dropped_attribute`] names, except on media,
 //!   `<meta>`/`<link>` and table elements, which keep all of theirs.
@@ -102,13 +102,14 @@ fn is_space(b: u8) -> bool {
 
 /// Elements whose contents are cut, when they nest cleanly and hold at
 /// most [`MAX_BLOCK_SHARE`] of the page's prose: HTML gives navigation,
-/// footers and asides for what is not the main content; Readability
-/// removes footers and asides from the article it finds and the furniture
-/// cut removes all three, so cut here they are only spared being parsed and
-/// scored. (`<header>` is not one: article headers hold standfirsts.) The
-/// share guards against a page that puts its article in one of them; on the
-/// benchmark the blocks above it are sidebars and menus.
-const BLOCKS: &[&[u8]] = &[b"nav", b"footer", b"aside"];
+/// footers and asides for what is not the main content, and forms are
+/// search boxes and sign-ups; Readability removes footers, asides and
+/// forms from the article it finds and the furniture cut removes all four,
+/// so cut here they are only spared being parsed and scored. (`<header>` is
+/// not one: article headers hold standfirsts.) The share guards against a
+/// page that puts its article in one of them (a page wrapped in one
+/// `<form>`); on the benchmark the blocks above it are sidebars and menus.
+const BLOCKS: &[&[u8]] = &[b"nav", b"footer", b"aside", b"form"];
 
 /// Largest share of the page's prose one of the [`BLOCKS`] may hold and
 /// be cut.
