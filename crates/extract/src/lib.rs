@@ -155,10 +155,14 @@ pub fn extract_bytes(
         return Err(ExtractError::Binary);
     }
     let (text, used) = decode::decode_cow(&bytes, charset);
-    // Script and style contents are skipped by the depth estimate anyway,
-    // so it reads the stripped page: half the bytes.
-    let stripped = strip::strip_page(&text);
-    check_depth(&stripped)?;
+    // The strip pass estimates the depth on the way (as `check_depth`).
+    let (stripped, depth) = strip::strip_page(&text);
+    if depth > MAX_HTML_DEPTH {
+        return Err(ExtractError::TooDeep {
+            depth,
+            limit: MAX_HTML_DEPTH,
+        });
+    }
     let mut page = extract_stripped(&stripped, url, mode);
     page.charset = Some(used);
     Ok(page)
@@ -180,7 +184,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 /// Extract the article from a page's text.
 pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
-    extract_stripped(&strip::strip_page(html), url, mode)
+    extract_stripped(&strip::strip_page(html).0, url, mode)
 }
 
 /// [`extract_html`] on a page already stripped (`strip`).

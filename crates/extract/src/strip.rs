@@ -120,21 +120,27 @@ const MAX_BLOCK_SHARE: f64 = 0.5;
 /// words.
 const PROSE_RUN: usize = 80;
 
-/// `html` without what can never be article text (see the module docs);
-/// borrowed when there is nothing to remove.
-pub(crate) fn strip_page(html: &str) -> Cow<'_, str> {
+/// `html` without what can never be article text (see the module docs),
+/// borrowed when there is nothing to remove, and how deep its elements
+/// nest, estimated as [`crate::nesting_depth`] does (on what this pass
+/// reads: the contents of emptied elements are not counted), so that the
+/// page need not be scanned again for it.
+pub(crate) fn strip_page(html: &str) -> (Cow<'_, str>, usize) {
     let mut s = Stripper {
         bytes: html.as_bytes(),
         cuts: Vec::new(),
         open: Vec::new(),
         blocks: Vec::new(),
         prose: 0,
+        depth: 0,
+        deepest: 0,
     };
     s.run();
     let Stripper {
         mut cuts,
         blocks,
         prose,
+        deepest,
         ..
     } = s;
     // Blocks small enough to go, outermost first; what else would be cut
@@ -162,7 +168,7 @@ pub(crate) fn strip_page(html: &str) -> Cow<'_, str> {
         cuts.sort_unstable();
     }
     if cuts.is_empty() {
-        return Cow::Borrowed(html);
+        return (Cow::Borrowed(html), deepest);
     }
     let mut out = String::with_capacity(html.len() / 2);
     let mut copied = 0;
@@ -177,7 +183,7 @@ pub(crate) fn strip_page(html: &str) -> Cow<'_, str> {
         copied = to;
     }
     out.push_str(&html[copied..]);
-    Cow::Owned(out)
+    (Cow::Owned(out), deepest)
 }
 
 /// One of the [`BLOCKS`] in the page: its contents' span and how much
@@ -209,6 +215,10 @@ struct Stripper<'a> {
     blocks: Vec<Block>,
     /// Characters of prose (see [`PROSE_RUN`]) so far.
     prose: usize,
+    /// Elements open, and the most ever open, counted as
+    /// [`crate::nesting_depth`] counts them.
+    depth: usize,
+    deepest: usize,
 }
 
 impl Stripper<'_> {
@@ -267,7 +277,11 @@ impl Stripper<'_> {
     /// implicitly, or ignore a stray tag) drops it: when the markup does not
     /// nest cleanly, nothing is cut.
     fn end_tag(&mut self, name: &[u8], lt: usize) {
-        if self.open.is_empty() || crate::depth::not_counted(name) {
+        if crate::depth::not_counted(name) {
+            return;
+        }
+        self.depth = self.depth.saturating_sub(1);
+        if self.open.is_empty() {
             return;
         }
         let prose = self.prose;
@@ -301,15 +315,21 @@ impl Stripper<'_> {
         } else {
             self.start_tag_dropping(name_end)
         };
+        let slash_end = bytes[end - 2] == b'/';
+        // HTML ignores `/>` but on foreign elements such as `<svg/>`.
+        let self_closed = name.eq_ignore_ascii_case(b"svg") && slash_end;
+        let has_end_tag = !self_closed && !crate::depth::not_counted(name);
+        // The estimate takes any `/>` as closing the element.
+        if has_end_tag && !slash_end {
+            self.depth += 1;
+            self.deepest = self.deepest.max(self.depth);
+        }
         if end >= bytes.len() {
             return end;
         }
         if name.eq_ignore_ascii_case(b"plaintext") {
             return bytes.len();
         }
-        // HTML ignores `/>` but on foreign elements such as `<svg/>`.
-        let self_closed = name.eq_ignore_ascii_case(b"svg") && bytes[end - 2] == b'/';
-        let has_end_tag = !self_closed && !crate::depth::not_counted(name);
         if has_end_tag {
             for b in &mut self.open {
                 b.depth += 1;
@@ -501,6 +521,24 @@ fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    fn strip(html: &str) -> Cow<'_, str> {
+        strip_page(html).0
+    }
+
+    #[test]
+    fn estimates_depth_as_nesting_depth_does() {
+        for html in [
+            "<div><section><p>a<p>b<br></section></div>",
+            "<DIV><Section><div></div></SECTION></div>",
+            "<div><SCRIPT>x = '</div>';</Script><div><div>",
+            "<div><!-- <div><div> --><span/><div></div></div></div><div>",
+            "<nav><div><div><a>x</a></div></div></nav><p>y",
+        ] {
+            assert_eq!(strip_page(html).1, crate::nesting_depth(html), "{html}");
+        }
+        assert_eq!(strip_page(&"<div>".repeat(3000)).1, 3000);
+    }
+
     #[test]
     fn empties_scripts_styles_and_drawings() {
         let html = "<head><STYLE>p{color:red}</STYLE><script type=\"application/ld+json\">{\"headline\":\"H\"}</script>\
@@ -509,20 +547,20 @@ mod tests {
                     <svg viewBox=\"0 0 2 2\"><path d=\"M0 0\"/><title>Share</title></svg>\
                     <noscript><img src=\"x.png\"></noscript></body>";
         assert_eq!(
-            strip_page(html),
+            strip(html),
             "<head><STYLE></STYLE><script type=\"application/ld+json\">{\"headline\":\"H\"}</script>\
              <script></script></head>\
              <body><p>Text</p><script src=\"a.js\"></script>\
              <svg viewBox=\"0 0 2 2\"></svg><noscript></noscript></body>"
         );
         let plain = "<p>No scripts, a <scripted> word, 1 < 2</p>";
-        assert!(matches!(strip_page(plain), Cow::Borrowed(_)));
+        assert!(matches!(strip(plain), Cow::Borrowed(_)));
     }
 
     #[test]
     fn drops_script_only_attributes() {
         assert_eq!(
-            strip_page(
+            strip(
                 "<div class=\"story\" data-id='7' onclick=go() aria-label=\"x\" aria-hidden=\"true\" id=main>\
                  <a href=\"/a\" target=_blank title=\"A > B\">A</a>\
                  <img src=\"a.jpg\" data-src=\"b.jpg\" srcset=\"a.jpg 2x\"></div>"
@@ -533,7 +571,7 @@ mod tests {
         );
         // Valueless and odd attributes are read as HTML reads them.
         assert_eq!(
-            strip_page("<p hidden data-x data-y = \"1\" =x title=>t</p>"),
+            strip("<p hidden data-x data-y = \"1\" =x title=>t</p>"),
             "<p hidden   =x >t</p>"
         );
     }
@@ -543,7 +581,7 @@ mod tests {
         let html = "<title>a <b data-x=1> c</title><textarea><!-- x --></textarea>\
                     <p>a<!-->b<!--->c<!-- x --!>d</p>";
         assert_eq!(
-            strip_page(html),
+            strip(html),
             "<title>a <b data-x=1> c</title><textarea><!-- x --></textarea><p>abcd</p>"
         );
     }
@@ -558,7 +596,7 @@ mod tests {
              <footer data-x=1><p>Copyright</p><!-- c --></footer></body>"
         );
         assert_eq!(
-            strip_page(&page),
+            strip(&page),
             format!(
                 "<body><nav class=menu></nav><article><p>{prose}</p><aside></aside><p>{prose}</p></article>\
                  <footer ></footer></body>"
@@ -567,21 +605,21 @@ mod tests {
         // A block HTML would close before its end tag (here at `</div>`),
         // or one never closed, is left whole.
         let page = "<div><nav><a href=/>Home</a></div><p>Text</p></nav><aside><p>Side";
-        assert!(matches!(strip_page(page), Cow::Borrowed(_)));
+        assert!(matches!(strip(page), Cow::Borrowed(_)));
         // So is a block holding most of the page's prose.
         let page = format!("<aside><p>{prose}</p><p>{prose}</p></aside><p>{prose}</p>");
-        assert!(matches!(strip_page(&page), Cow::Borrowed(_)));
+        assert!(matches!(strip(&page), Cow::Borrowed(_)));
         let page = format!("<aside><p>{prose}</p></aside><p>{prose}</p><p>{prose}</p>");
         assert_eq!(
-            strip_page(&page),
+            strip(&page),
             format!("<aside></aside><p>{prose}</p><p>{prose}</p>")
         );
     }
 
     #[test]
     fn unclosed_elements_run_to_the_end() {
-        assert_eq!(strip_page("<p>a</p><script>var x = 1;"), "<p>a</p><script>");
-        assert_eq!(strip_page("<p>a<!-- open"), "<p>a");
-        assert_eq!(strip_page("<p data-x=\"open>a"), "<p data-x=\"open>a");
+        assert_eq!(strip("<p>a</p><script>var x = 1;"), "<p>a</p><script>");
+        assert_eq!(strip("<p>a<!-- open"), "<p>a");
+        assert_eq!(strip("<p data-x=\"open>a"), "<p data-x=\"open>a");
     }
 }
