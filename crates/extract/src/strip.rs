@@ -21,7 +21,8 @@
 //!   `<noscript>`; the elements stay, empty, so the tree keeps its shape;
 //! - the contents of `<nav>`, `<footer>`, `<aside>` and `<form>` (see
 //!   [`BLOCKS`] for when);
-//! - comments, whole;
+//! - comments, whole, and whitespace alone between block-level tags
+//!   (outside `<pre>`), which would make a node of no text;
 //! - attributes of the kinds [`dropped_attribute`] names, except on media,
 //!   `<meta>`/`<link>` and table elements, which keep all of theirs.
 //!
@@ -132,6 +133,8 @@ pub(crate) fn strip_page(html: &str) -> (Cow<'_, str>, usize) {
         open: Vec::new(),
         blocks: Vec::new(),
         prose: 0,
+        prev_block: false,
+        pre: 0,
         depth: 0,
         deepest: 0,
     };
@@ -215,6 +218,10 @@ struct Stripper<'a> {
     blocks: Vec<Block>,
     /// Characters of prose (see [`PROSE_RUN`]) so far.
     prose: usize,
+    /// Whether the last tag was a block-level element's.
+    prev_block: bool,
+    /// `<pre>` elements open.
+    pre: usize,
     /// Elements open, and the most ever open, counted as
     /// [`crate::nesting_depth`] counts them.
     depth: usize,
@@ -235,6 +242,32 @@ impl Stripper<'_> {
             let lt = at + p;
             self.count_text(at, lt);
             let rest = &bytes[lt + 1..];
+            // Whitespace alone between two block-level tags is no text
+            // (outside `<pre>`): left out, it makes no node.
+            let next = match rest.first() {
+                Some(b'/') => Some(&bytes[lt + 2..name_end(bytes, (lt + 2).min(bytes.len()))]),
+                Some(c) if c.is_ascii_alphabetic() => Some(&bytes[lt + 1..name_end(bytes, lt + 1)]),
+                _ => None,
+            };
+            if lt > at {
+                if bytes[at..lt].iter().all(|&b| is_space(b)) {
+                    if self.prev_block && self.pre == 0 && next.is_some_and(is_block) {
+                        self.cut(at, lt);
+                    }
+                } else {
+                    self.prev_block = false;
+                }
+            }
+            if let Some(name) = next {
+                if name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing") {
+                    if rest.first() == Some(&b'/') {
+                        self.pre = self.pre.saturating_sub(1);
+                    } else {
+                        self.pre += 1;
+                    }
+                }
+                self.prev_block = is_block(name);
+            }
             at = match rest.first() {
                 Some(b'!') if rest.starts_with(b"!--") => {
                     let end = comment_end(bytes, lt + 4);
@@ -392,6 +425,58 @@ impl Stripper<'_> {
         });
         (end, json_ld)
     }
+}
+
+/// Block-level elements, and those of the head: whitespace between their
+/// tags is not text.
+fn is_block(name: &[u8]) -> bool {
+    const BLOCK: &[&[u8]] = &[
+        b"html",
+        b"head",
+        b"body",
+        b"title",
+        b"meta",
+        b"link",
+        b"script",
+        b"style",
+        b"noscript",
+        b"div",
+        b"p",
+        b"ul",
+        b"ol",
+        b"li",
+        b"dl",
+        b"dt",
+        b"dd",
+        b"table",
+        b"thead",
+        b"tbody",
+        b"tfoot",
+        b"tr",
+        b"td",
+        b"th",
+        b"caption",
+        b"section",
+        b"article",
+        b"main",
+        b"header",
+        b"footer",
+        b"nav",
+        b"aside",
+        b"form",
+        b"fieldset",
+        b"figure",
+        b"figcaption",
+        b"blockquote",
+        b"hr",
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+    ];
+    BLOCK.iter().any(|b| b.eq_ignore_ascii_case(name))
 }
 
 /// Where the tag name starting at `at` ends.
@@ -613,6 +698,16 @@ mod tests {
         assert_eq!(
             strip(&page),
             format!("<aside></aside><p>{prose}</p><p>{prose}</p>")
+        );
+    }
+
+    #[test]
+    fn drops_whitespace_between_blocks_only() {
+        assert_eq!(
+            strip(
+                "<div>\n  <p>A <b>b</b> <i>c</i></p>\n</div>\n<pre>\n<div> x </div>\n</pre>\n<ul> <li>d</li> </ul>"
+            ),
+            "<div><p>A <b>b</b> <i>c</i></p></div>\n<pre>\n<div> x </div>\n</pre>\n<ul><li>d</li></ul>"
         );
     }
 
