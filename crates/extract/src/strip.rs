@@ -24,7 +24,9 @@
 //! - comments, whole, and whitespace alone between block-level tags
 //!   (outside `<pre>`), which would make a node of no text;
 //! - attributes of the kinds [`dropped_attribute`] names, except on media,
-//!   `<meta>`/`<link>` and table elements, which keep all of theirs.
+//!   `<meta>`/`<link>` and table elements, which keep all of theirs;
+//! - `<link>` elements but the canonical address and the author (style
+//!   sheets, icons, preloads).
 //!
 //! Text outside those elements is never touched, and neither are the
 //! contents of the elements HTML reads as text (`<title>`, `<textarea>`,
@@ -342,6 +344,9 @@ impl Stripper<'_> {
         let name_end = name_end(bytes, name_at);
         let name = &bytes[name_at..name_end];
         let is = |list: &[&[u8]]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+        if name.eq_ignore_ascii_case(b"link") {
+            return self.link(name_at - 1, name_end);
+        }
         let keep_all = is(KEEP_ALL_ATTRIBUTES);
         let (end, json_ld) = if keep_all {
             self.start_tag(name_end)
@@ -391,6 +396,24 @@ impl Stripper<'_> {
                 prose: self.prose,
                 depth: 0,
             });
+        }
+        end
+    }
+
+    /// A `<link>` (a void element) starting at `lt`: style sheets, icons,
+    /// preloads and feeds are left out whole; the canonical address and
+    /// the author are kept.
+    fn link(&mut self, lt: usize, name_end: usize) -> usize {
+        let mut keep = false;
+        let end = attributes(self.bytes, name_end, |_, name, value| {
+            if name.eq_ignore_ascii_case(b"rel") {
+                keep |= value.split(|&b| is_space(b)).any(|w| {
+                    w.eq_ignore_ascii_case(b"canonical") || w.eq_ignore_ascii_case(b"author")
+                });
+            }
+        });
+        if !keep && end < self.bytes.len() {
+            self.cut(lt, end);
         }
         end
     }
@@ -698,6 +721,16 @@ mod tests {
         assert_eq!(
             strip(&page),
             format!("<aside></aside><p>{prose}</p><p>{prose}</p>")
+        );
+    }
+
+    #[test]
+    fn keeps_only_canonical_and_author_links() {
+        assert_eq!(
+            strip(
+                "<head><link rel=stylesheet href=a.css><link rel=\"canonical\" href=\"/x\"><link href=/f rel='alternate feed'><link rel=author href=/me></head>"
+            ),
+            "<head><link rel=\"canonical\" href=\"/x\"><link rel=author href=/me></head>"
         );
     }
 
