@@ -20,7 +20,7 @@ pub const MAX_HTML_DEPTH: usize = 1024;
 
 /// Elements that never have an end tag, or that are closed implicitly so
 /// often that counting them would mistake a long list for deep nesting.
-const NOT_COUNTED: &[&str] = &[
+pub(crate) const NOT_COUNTED: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr", "option", "optgroup", "colgroup",
     "tbody", "thead", "tfoot", "rb", "rt", "rp", "html", "head", "body", "frame", "keygen",

@@ -75,28 +75,65 @@ const DROPPED_ATTRIBUTES: &[&[u8]] = &[
     b"xmlns:xlink",
 ];
 
-/// Elements whose attributes are all kept: images and embeds (Readability
-/// tells empty and lazy images by theirs), `<meta>` and `<link>` (the
-/// page's metadata), and tables (Readability tells layout tables from data
-/// tables by theirs).
-const KEEP_ALL_ATTRIBUTES: &[&[u8]] = &[
-    b"img", b"picture", b"source", b"video", b"audio", b"iframe", b"embed", b"object", b"meta",
-    b"link", b"table", b"td", b"th", b"tr",
-];
+// What a tag name says to the strip pass: bits of [`tag_kind`].
+/// Block-level, or of the head: whitespace between such tags is no text.
+const BLOCK_LEVEL: u16 = 1;
+/// Keeps all its attributes: images and embeds (Readability tells empty
+/// and lazy images by theirs), `<meta>` (the page's metadata), and tables
+/// (Readability tells layout tables from data tables by theirs).
+const KEEP_ALL: u16 = 1 << 1;
+/// Its contents are cut: scripts, styles, drawings, `<noscript>`.
+const EMPTIED: u16 = 1 << 2;
+/// HTML reads its contents as text: left as they are, not searched for
+/// tags.
+const TEXT_ONLY: u16 = 1 << 3;
+/// One of the [`BLOCKS`].
+const BLOCK: u16 = 1 << 4;
+/// Has no end tag, or one left out so often that the depth estimate does
+/// not count it ([`crate::depth`]'s list).
+const NO_END: u16 = 1 << 5;
+const LINK: u16 = 1 << 6;
+const PLAINTEXT: u16 = 1 << 7;
+const PRE: u16 = 1 << 8;
+const SVG: u16 = 1 << 9;
+const SCRIPT: u16 = 1 << 10;
 
-/// Elements whose contents are cut.
-const EMPTIED: &[&[u8]] = &[b"script", b"style", b"svg", b"noscript"];
-
-/// Elements whose contents HTML reads as text: left as they are, and not
-/// searched for tags.
-const TEXT_ONLY: &[&[u8]] = &[
-    b"title",
-    b"textarea",
-    b"xmp",
-    b"iframe",
-    b"noembed",
-    b"noframes",
-];
+/// What the strip pass needs to know of a tag name, any case, in one
+/// lookup (this runs for every tag of every page).
+fn tag_kind(name: &[u8]) -> u16 {
+    let mut buf = [0u8; 10];
+    let Some(lower) = buf.get_mut(..name.len()) else {
+        return 0;
+    };
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    match &*lower {
+        b"div" | b"ul" | b"ol" | b"dl" | b"section" | b"article" | b"main" | b"header"
+        | b"figure" | b"figcaption" | b"blockquote" | b"fieldset" | b"caption" | b"h1" | b"h2"
+        | b"h3" | b"h4" | b"h5" | b"h6" => BLOCK_LEVEL,
+        b"p" | b"li" | b"dt" | b"dd" | b"thead" | b"tbody" | b"tfoot" | b"html" | b"head"
+        | b"body" | b"hr" => BLOCK_LEVEL | NO_END,
+        b"td" | b"th" | b"tr" => BLOCK_LEVEL | KEEP_ALL | NO_END,
+        b"table" => BLOCK_LEVEL | KEEP_ALL,
+        b"nav" | b"footer" | b"aside" | b"form" => BLOCK_LEVEL | BLOCK,
+        b"meta" => BLOCK_LEVEL | KEEP_ALL | NO_END,
+        b"link" => BLOCK_LEVEL | KEEP_ALL | NO_END | LINK,
+        b"title" => BLOCK_LEVEL | TEXT_ONLY,
+        b"script" => BLOCK_LEVEL | EMPTIED | SCRIPT,
+        b"style" | b"noscript" => BLOCK_LEVEL | EMPTIED,
+        b"svg" => EMPTIED | SVG,
+        b"textarea" | b"xmp" | b"noembed" | b"noframes" => TEXT_ONLY,
+        b"iframe" => TEXT_ONLY | KEEP_ALL,
+        b"picture" | b"video" | b"audio" | b"object" => KEEP_ALL,
+        b"img" | b"source" | b"embed" => KEEP_ALL | NO_END,
+        b"pre" | b"listing" => PRE,
+        b"plaintext" => PLAINTEXT,
+        b"area" | b"base" | b"br" | b"col" | b"input" | b"param" | b"track" | b"wbr"
+        | b"option" | b"optgroup" | b"colgroup" | b"rb" | b"rt" | b"rp" | b"frame" | b"keygen"
+        | b"basefont" | b"bgsound" | b"image" => NO_END,
+        _ => 0,
+    }
+}
 
 /// True for HTML's whitespace between attributes.
 fn is_space(b: u8) -> bool {
@@ -244,31 +281,34 @@ impl Stripper<'_> {
             let lt = at + p;
             self.count_text(at, lt);
             let rest = &bytes[lt + 1..];
-            // Whitespace alone between two block-level tags is no text
-            // (outside `<pre>`): left out, it makes no node.
             let next = match rest.first() {
-                Some(b'/') => Some(&bytes[lt + 2..name_end(bytes, (lt + 2).min(bytes.len()))]),
-                Some(c) if c.is_ascii_alphabetic() => Some(&bytes[lt + 1..name_end(bytes, lt + 1)]),
+                Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => {
+                    Some((lt + 2, name_end(bytes, lt + 2)))
+                }
+                Some(c) if c.is_ascii_alphabetic() => Some((lt + 1, name_end(bytes, lt + 1))),
                 _ => None,
             };
+            let kind = next.map_or(0, |(from, to)| tag_kind(&bytes[from..to]));
+            // Whitespace alone between two block-level tags is no text
+            // (outside `<pre>`): left out, it makes no node.
             if lt > at {
                 if bytes[at..lt].iter().all(|&b| is_space(b)) {
-                    if self.prev_block && self.pre == 0 && next.is_some_and(is_block) {
+                    if self.prev_block && self.pre == 0 && kind & BLOCK_LEVEL != 0 {
                         self.cut(at, lt);
                     }
                 } else {
                     self.prev_block = false;
                 }
             }
-            if let Some(name) = next {
-                if name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing") {
+            if next.is_some() {
+                if kind & PRE != 0 {
                     if rest.first() == Some(&b'/') {
                         self.pre = self.pre.saturating_sub(1);
                     } else {
                         self.pre += 1;
                     }
                 }
-                self.prev_block = is_block(name);
+                self.prev_block = kind & BLOCK_LEVEL != 0;
             }
             at = match rest.first() {
                 Some(b'!') if rest.starts_with(b"!--") => {
@@ -281,11 +321,11 @@ impl Stripper<'_> {
                 Some(b'!' | b'?') => memchr(b'>', rest).map_or(bytes.len(), |e| lt + 1 + e + 1),
                 Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => {
                     let name_end = name_end(bytes, lt + 2);
-                    self.end_tag(&bytes[lt + 2..name_end], lt);
+                    self.end_tag(&bytes[lt + 2..name_end], kind, lt);
                     // An end tag's attributes are read and ignored.
                     attributes(bytes, name_end, |_, _, _| {})
                 }
-                Some(c) if c.is_ascii_alphabetic() => self.element(lt + 1),
+                Some(c) if c.is_ascii_alphabetic() => self.element(lt + 1, kind),
                 // A `<` that opens no tag is text (uncounted).
                 _ => lt + 1,
             };
@@ -311,8 +351,8 @@ impl Stripper<'_> {
     /// any other end tag at its level (HTML would close the block there
     /// implicitly, or ignore a stray tag) drops it: when the markup does not
     /// nest cleanly, nothing is cut.
-    fn end_tag(&mut self, name: &[u8], lt: usize) {
-        if crate::depth::not_counted(name) {
+    fn end_tag(&mut self, name: &[u8], kind: u16, lt: usize) {
+        if kind & NO_END != 0 {
             return;
         }
         self.depth = self.depth.saturating_sub(1);
@@ -339,24 +379,22 @@ impl Stripper<'_> {
 
     /// Handle the start tag whose name begins at `name_at`; returns where
     /// to go on scanning.
-    fn element(&mut self, name_at: usize) -> usize {
+    fn element(&mut self, name_at: usize, kind: u16) -> usize {
         let bytes = self.bytes;
         let name_end = name_end(bytes, name_at);
         let name = &bytes[name_at..name_end];
-        let is = |list: &[&[u8]]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
-        if name.eq_ignore_ascii_case(b"link") {
+        if kind & LINK != 0 {
             return self.link(name_at - 1, name_end);
         }
-        let keep_all = is(KEEP_ALL_ATTRIBUTES);
-        let (end, json_ld) = if keep_all {
+        let (end, json_ld) = if kind & KEEP_ALL != 0 {
             self.start_tag(name_end)
         } else {
             self.start_tag_dropping(name_end)
         };
         let slash_end = bytes[end - 2] == b'/';
         // HTML ignores `/>` but on foreign elements such as `<svg/>`.
-        let self_closed = name.eq_ignore_ascii_case(b"svg") && slash_end;
-        let has_end_tag = !self_closed && !crate::depth::not_counted(name);
+        let self_closed = kind & SVG != 0 && slash_end;
+        let has_end_tag = !self_closed && kind & NO_END == 0;
         // The estimate takes any `/>` as closing the element.
         if has_end_tag && !slash_end {
             self.depth += 1;
@@ -365,7 +403,7 @@ impl Stripper<'_> {
         if end >= bytes.len() {
             return end;
         }
-        if name.eq_ignore_ascii_case(b"plaintext") {
+        if kind & PLAINTEXT != 0 {
             return bytes.len();
         }
         if has_end_tag {
@@ -373,20 +411,23 @@ impl Stripper<'_> {
                 b.depth += 1;
             }
         }
-        if is(EMPTIED) && !self_closed {
+        if kind & EMPTIED != 0 && !self_closed {
             let close = find_close(bytes, end, name).unwrap_or(bytes.len());
-            let keep = name.eq_ignore_ascii_case(b"script") && json_ld;
+            let keep = kind & SCRIPT != 0 && json_ld;
             if !keep {
                 self.cut(end, close);
             }
             return close;
         }
-        if is(TEXT_ONLY) {
+        if kind & TEXT_ONLY != 0 {
             let close = find_close(bytes, end, name).unwrap_or(bytes.len());
             self.count_text(end, close);
             return close;
         }
         if !has_end_tag {
+            return end;
+        }
+        if kind & BLOCK == 0 {
             return end;
         }
         if let Some(block) = BLOCKS.iter().find(|b| b.eq_ignore_ascii_case(name)) {
@@ -448,58 +489,6 @@ impl Stripper<'_> {
         });
         (end, json_ld)
     }
-}
-
-/// Block-level elements, and those of the head: whitespace between their
-/// tags is not text.
-fn is_block(name: &[u8]) -> bool {
-    const BLOCK: &[&[u8]] = &[
-        b"html",
-        b"head",
-        b"body",
-        b"title",
-        b"meta",
-        b"link",
-        b"script",
-        b"style",
-        b"noscript",
-        b"div",
-        b"p",
-        b"ul",
-        b"ol",
-        b"li",
-        b"dl",
-        b"dt",
-        b"dd",
-        b"table",
-        b"thead",
-        b"tbody",
-        b"tfoot",
-        b"tr",
-        b"td",
-        b"th",
-        b"caption",
-        b"section",
-        b"article",
-        b"main",
-        b"header",
-        b"footer",
-        b"nav",
-        b"aside",
-        b"form",
-        b"fieldset",
-        b"figure",
-        b"figcaption",
-        b"blockquote",
-        b"hr",
-        b"h1",
-        b"h2",
-        b"h3",
-        b"h4",
-        b"h5",
-        b"h6",
-    ];
-    BLOCK.iter().any(|b| b.eq_ignore_ascii_case(name))
 }
 
 /// Where the tag name starting at `at` ends.
@@ -631,6 +620,21 @@ mod tests {
 
     fn strip(html: &str) -> Cow<'_, str> {
         strip_page(html).0
+    }
+
+    #[test]
+    fn tag_kinds_agree_with_the_depth_estimate() {
+        for name in crate::depth::NOT_COUNTED {
+            assert_ne!(tag_kind(name.as_bytes()) & NO_END, 0, "{name}");
+            let upper = name.to_ascii_uppercase();
+            assert_ne!(tag_kind(upper.as_bytes()) & NO_END, 0, "{name}");
+        }
+        for name in ["div", "a", "span", "nav", "script", "svg", "title", "pre"] {
+            assert_eq!(tag_kind(name.as_bytes()) & NO_END, 0, "{name}");
+        }
+        for name in BLOCKS {
+            assert_ne!(tag_kind(name) & BLOCK, 0);
+        }
     }
 
     #[test]
