@@ -3,12 +3,15 @@
 //!
 //! Parallax reads what the web gives it, and a web page is mostly not the
 //! article: menus, related stories, share buttons, footers. This crate finds
-//! the article in a page. It empties the page's scripts and style sheets
-//! with a byte search first (`strip` in the source: half the bytes of a news
-//! page, read by neither extractor), parses what is left once and asks
-//! `dom_smoothie` (a port of Mozilla's Readability) for the container that
-//! holds the article; then it cuts the furniture publishers put inside that
-//! container (see `clean`): captions, credits and galleries, bylines and
+//! the article in a page. One byte pass first cuts out what no extractor
+//! reads (`strip` in the source: script and style contents, drawings,
+//! comments, script-only attributes, and menus, sidebars, footers and forms
+//! that nest cleanly and hold little prose: most of a news page's bytes),
+//! estimating the nesting depth on the way; it parses what is left once and
+//! asks `dom_smoothie` (a port of Mozilla's Readability) for the container
+//! that holds the article; then it cuts, from the document Readability
+//! leaves, the furniture publishers put inside that container (see
+//! `clean`): captions, credits and galleries, bylines and
 //! "Updated ..." stamps, share bars, pop-ups, tag links (`rel="tag"`),
 //! teaser cards and link lists, found by tag, by the words of `class`/`id`
 //! names and by link density, never by per-site rules. Lines that are only
@@ -20,7 +23,8 @@
 //! beats either extractor alone, at about Readability's speed (figures in
 //! `bench/README.md`). [`Mode::Fast`] takes Readability's text as it is.
 //!
-//! Input is bytes as found on disk or on the wire: gzip is undone, the
+//! Input is bytes as found on disk or on the wire: gzip is undone (whole
+//! pages by libdeflate in one call), the
 //! charset found (byte-order mark, declared, `<meta>`, else guessed with
 //! `chardetng`) and decoded with `encoding_rs` ([`decode_html`]). Bad input
 //! gives an [`ExtractError`], never a panic.
