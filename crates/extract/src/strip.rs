@@ -21,8 +21,7 @@
 //!   `<noscript>`; the elements stay, empty, so the tree keeps its shape;
 //! - the contents of `<nav>`, `<footer>`, `<aside>` and `<form>` (see
 //!   [`BLOCKS`] for when);
-//! - comments, whole, and whitespace alone between block-level tags
-//!   (outside `<pre>`), which would make a node of no text;
+//! - comments, whole;
 //! - attributes of the kinds [`dropped_attribute`] names, except on media,
 //!   `<meta>`/`<link>` and table elements, which keep all of theirs;
 //! - `<link>` elements but the canonical address and the author (style
@@ -76,8 +75,6 @@ const DROPPED_ATTRIBUTES: &[&[u8]] = &[
 ];
 
 // What a tag name says to the strip pass: bits of [`tag_kind`].
-/// Block-level, or of the head: whitespace between such tags is no text.
-const BLOCK_LEVEL: u16 = 1;
 /// Keeps all its attributes: images and embeds (Readability tells empty
 /// and lazy images by theirs), `<meta>` (the page's metadata), and tables
 /// (Readability tells layout tables from data tables by theirs).
@@ -94,7 +91,6 @@ const BLOCK: u16 = 1 << 4;
 const NO_END: u16 = 1 << 5;
 const LINK: u16 = 1 << 6;
 const PLAINTEXT: u16 = 1 << 7;
-const PRE: u16 = 1 << 8;
 const SVG: u16 = 1 << 9;
 const SCRIPT: u16 = 1 << 10;
 
@@ -108,25 +104,21 @@ fn tag_kind(name: &[u8]) -> u16 {
     lower.copy_from_slice(name);
     lower.make_ascii_lowercase();
     match &*lower {
-        b"div" | b"ul" | b"ol" | b"dl" | b"section" | b"article" | b"main" | b"header"
-        | b"figure" | b"figcaption" | b"blockquote" | b"fieldset" | b"caption" | b"h1" | b"h2"
-        | b"h3" | b"h4" | b"h5" | b"h6" => BLOCK_LEVEL,
         b"p" | b"li" | b"dt" | b"dd" | b"thead" | b"tbody" | b"tfoot" | b"html" | b"head"
-        | b"body" | b"hr" => BLOCK_LEVEL | NO_END,
-        b"td" | b"th" | b"tr" => BLOCK_LEVEL | KEEP_ALL | NO_END,
-        b"table" => BLOCK_LEVEL | KEEP_ALL,
-        b"nav" | b"footer" | b"aside" | b"form" => BLOCK_LEVEL | BLOCK,
-        b"meta" => BLOCK_LEVEL | KEEP_ALL | NO_END,
-        b"link" => BLOCK_LEVEL | KEEP_ALL | NO_END | LINK,
-        b"title" => BLOCK_LEVEL | TEXT_ONLY,
-        b"script" => BLOCK_LEVEL | EMPTIED | SCRIPT,
-        b"style" | b"noscript" => BLOCK_LEVEL | EMPTIED,
+        | b"body" | b"hr" => NO_END,
+        b"td" | b"th" | b"tr" => KEEP_ALL | NO_END,
+        b"table" => KEEP_ALL,
+        b"nav" | b"footer" | b"aside" | b"form" => BLOCK,
+        b"meta" => KEEP_ALL | NO_END,
+        b"link" => KEEP_ALL | NO_END | LINK,
+        b"title" => TEXT_ONLY,
+        b"script" => EMPTIED | SCRIPT,
+        b"style" | b"noscript" => EMPTIED,
         b"svg" => EMPTIED | SVG,
         b"textarea" | b"xmp" | b"noembed" | b"noframes" => TEXT_ONLY,
         b"iframe" => TEXT_ONLY | KEEP_ALL,
         b"picture" | b"video" | b"audio" | b"object" => KEEP_ALL,
         b"img" | b"source" | b"embed" => KEEP_ALL | NO_END,
-        b"pre" | b"listing" => PRE,
         b"plaintext" => PLAINTEXT,
         b"area" | b"base" | b"br" | b"col" | b"input" | b"param" | b"track" | b"wbr"
         | b"option" | b"optgroup" | b"colgroup" | b"rb" | b"rt" | b"rp" | b"frame" | b"keygen"
@@ -172,8 +164,6 @@ pub(crate) fn strip_page(html: &str) -> (Cow<'_, str>, usize) {
         open: Vec::new(),
         blocks: Vec::new(),
         prose: 0,
-        prev_block: false,
-        pre: 0,
         depth: 0,
         deepest: 0,
     };
@@ -257,10 +247,6 @@ struct Stripper<'a> {
     blocks: Vec<Block>,
     /// Characters of prose (see [`PROSE_RUN`]) so far.
     prose: usize,
-    /// Whether the last tag was a block-level element's.
-    prev_block: bool,
-    /// `<pre>` elements open.
-    pre: usize,
     /// Elements open, and the most ever open, counted as
     /// [`crate::nesting_depth`] counts them.
     depth: usize,
@@ -281,35 +267,14 @@ impl Stripper<'_> {
             let lt = at + p;
             self.count_text(at, lt);
             let rest = &bytes[lt + 1..];
-            let next = match rest.first() {
+            let tag = match rest.first() {
                 Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => {
                     Some((lt + 2, name_end(bytes, lt + 2)))
                 }
                 Some(c) if c.is_ascii_alphabetic() => Some((lt + 1, name_end(bytes, lt + 1))),
                 _ => None,
             };
-            let kind = next.map_or(0, |(from, to)| tag_kind(&bytes[from..to]));
-            // Whitespace alone between two block-level tags is no text
-            // (outside `<pre>`): left out, it makes no node.
-            if lt > at {
-                if bytes[at..lt].iter().all(|&b| is_space(b)) {
-                    if self.prev_block && self.pre == 0 && kind & BLOCK_LEVEL != 0 {
-                        self.cut(at, lt);
-                    }
-                } else {
-                    self.prev_block = false;
-                }
-            }
-            if next.is_some() {
-                if kind & PRE != 0 {
-                    if rest.first() == Some(&b'/') {
-                        self.pre = self.pre.saturating_sub(1);
-                    } else {
-                        self.pre += 1;
-                    }
-                }
-                self.prev_block = kind & BLOCK_LEVEL != 0;
-            }
+            let kind = tag.map_or(0, |(from, to)| tag_kind(&bytes[from..to]));
             at = match rest.first() {
                 Some(b'!') if rest.starts_with(b"!--") => {
                     let end = comment_end(bytes, lt + 4);
@@ -735,16 +700,6 @@ mod tests {
                 "<head><link rel=stylesheet href=a.css><link rel=\"canonical\" href=\"/x\"><link href=/f rel='alternate feed'><link rel=author href=/me></head>"
             ),
             "<head><link rel=\"canonical\" href=\"/x\"><link rel=author href=/me></head>"
-        );
-    }
-
-    #[test]
-    fn drops_whitespace_between_blocks_only() {
-        assert_eq!(
-            strip(
-                "<div>\n  <p>A <b>b</b> <i>c</i></p>\n</div>\n<pre>\n<div> x </div>\n</pre>\n<ul> <li>d</li> </ul>"
-            ),
-            "<div><p>A <b>b</b> <i>c</i></p></div>\n<pre>\n<div> x </div>\n</pre>\n<ul><li>d</li></ul>"
         );
     }
 
