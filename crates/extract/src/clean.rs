@@ -11,9 +11,8 @@
 //! is a small part of the article, so a container that happens to be named
 //! `post-meta-content` around the whole text survives.
 
-use std::collections::HashMap;
-
-use dom_query::{Document, NodeId, NodeRef};
+use dom_query::{NodeId, NodeRef};
+use rustc_hash::FxHashMap;
 
 /// Elements that are never article prose.
 const FURNITURE_TAGS: &[&str] = &[
@@ -91,14 +90,13 @@ const LINK_DENSITY: f64 = 0.7;
 /// still be cut.
 const MAX_CUT_SHARE: f64 = 0.3;
 
-/// The text of Readability's article HTML (`content`) without its
-/// furniture, one block per line.
-pub(crate) fn article_text(content: &str) -> String {
-    let doc = Document::from(content);
-    let root = doc.root();
-    let sizes = measure(&root);
+/// The text of Readability's article (`root`, its content element, in the
+/// document Readability worked on) without its furniture, one block per
+/// line. Cuts from that document.
+pub(crate) fn article_text(root: &NodeRef<'_>) -> String {
+    let sizes = measure(root);
     let size = |n: &NodeRef<'_>| sizes.get(&n.id).copied().unwrap_or_default();
-    let total = size(&root).chars.max(1) as f64;
+    let total = size(root).chars.max(1) as f64;
     let mut cut: Vec<NodeRef<'_>> = Vec::new();
     // Depth-first, not entering what is cut.
     let mut stack: Vec<NodeRef<'_>> = root.element_children();
@@ -127,8 +125,8 @@ struct Size {
 
 /// The [`Size`] of every node under `root`, in one bottom-up pass (asking
 /// each element for its text separately would be quadratic in the depth).
-fn measure(root: &NodeRef<'_>) -> HashMap<NodeId, Size> {
-    let mut sizes: HashMap<NodeId, Size> = HashMap::new();
+fn measure(root: &NodeRef<'_>) -> FxHashMap<NodeId, Size> {
+    let mut sizes: FxHashMap<NodeId, Size> = FxHashMap::default();
     let mut stack = vec![(*root, false)];
     while let Some((node, children_done)) = stack.pop() {
         if !children_done {
@@ -292,19 +290,27 @@ const MONTHS: &[&str] = &[
 /// ("By A. Writer - 11/18/19 11:04 PM", "Updated at 1:23 p.m."), and
 /// one-word control labels repeated down the page ("Advert").
 pub(crate) fn drop_furniture_lines(text: &str) -> String {
+    use crate::combine::{fold, words};
     let lines: Vec<&str> = text.lines().collect();
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Only short lines can be labels or stamps: longer ones (most of an
+    // article) are told by counting words, without folding them.
+    let short = |line: &str, most: usize| words(line).nth(most).is_none();
+    let mut counts: FxHashMap<String, usize> = FxHashMap::default();
     for line in &lines {
-        let folded = crate::combine::fold(line);
-        if folded.split(' ').count() <= MAX_REPEATED_WORDS
-            && folded.chars().all(char::is_alphabetic)
-        {
-            *counts.entry(folded).or_default() += 1;
+        if short(line, MAX_REPEATED_WORDS) {
+            let folded = fold(line);
+            if folded.chars().all(char::is_alphabetic) {
+                *counts.entry(folded).or_default() += 1;
+            }
         }
     }
     let mut kept = Vec::with_capacity(lines.len());
     for line in lines {
-        let folded = crate::combine::fold(line);
+        if !short(line, MAX_STAMP_WORDS.max(MAX_REPEATED_WORDS)) {
+            kept.push(line);
+            continue;
+        }
+        let folded = fold(line);
         let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
         let repeated = counts.get(&folded).copied().unwrap_or(0) >= MIN_REPEATS;
         if words.is_empty() || repeated || is_stamp(line, &words) {
@@ -340,6 +346,12 @@ fn is_stamp(line: &str, words: &[&str]) -> bool {
 mod tests {
     use super::*;
 
+    /// [`article_text`] of an HTML fragment.
+    fn text_of(html: &str) -> String {
+        let doc = dom_query::Document::from(html);
+        article_text(&doc.root())
+    }
+
     #[test]
     fn splits_class_names_into_words() {
         let words: Vec<String> = name_words("article__byline imageCaption js-share").collect();
@@ -358,7 +370,7 @@ mod tests {
                <div class="article-byline">By A. Writer</div>
                <p>{prose}</p></div>"#
         );
-        let text = article_text(&html);
+        let text = text_of(&html);
         assert!(text.contains("The council voted"));
         assert!(!text.contains("The old bridge"));
         assert!(!text.contains("A. Writer"));
@@ -366,7 +378,7 @@ mod tests {
             r#"<div><p>{prose} Rep. <span><a href="/p/1">Jane Roe</a><span class="rollover-people-block">Jane Roe: other news</span></span> said.</p>
                <p>Tags: <a rel="tag" href="/tag/bridges">bridges in town</a></p></div>"#
         );
-        let text = article_text(&html);
+        let text = text_of(&html);
         assert!(text.contains("Rep. Jane Roe said."));
         assert!(!text.contains("other news"));
         assert!(!text.contains("bridges in town"));
@@ -383,7 +395,7 @@ mod tests {
                <div class="video-container"><blockquote><p>A quoted post that is part of the story.</p></blockquote></div>
                </div>"#
         );
-        let text = article_text(&html);
+        let text = text_of(&html);
         assert!(text.contains("Officials said"));
         assert!(!text.contains("Mayor opens a park"));
         assert!(!text.contains("Fire on Main Street"));

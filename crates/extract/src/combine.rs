@@ -109,6 +109,29 @@ pub(crate) fn fold(text: &str) -> String {
     out
 }
 
+/// The texts of the links under `root`, folded with [`fold`], empty ones
+/// left out. One walk over the tree, each link's text gathered into one
+/// reused buffer.
+pub(crate) fn link_texts(root: &dom_query::NodeRef<'_>) -> LinkSet {
+    let mut links = LinkSet::default();
+    let mut text = String::new();
+    for a in root.descendants_it().filter(|n| n.has_name("a")) {
+        text.clear();
+        for node in a.descendants_it() {
+            node.query(|n| {
+                if let dom_query::NodeData::Text { contents } = &n.data {
+                    text.push_str(contents);
+                }
+            });
+        }
+        let folded = fold(&text);
+        if !folded.is_empty() {
+            links.insert(folded);
+        }
+    }
+    links
+}
+
 /// Remove the lines of `text` that are mostly the page's link texts
 /// (`links`, folded with [`fold`]).
 pub(crate) fn drop_link_lines(text: &str, links: &LinkSet) -> String {
@@ -125,13 +148,13 @@ pub(crate) fn drop_link_lines(text: &str, links: &LinkSet) -> String {
             if is_url(line) {
                 return true;
             }
+            // A long line is prose: told without folding it.
+            if words(line).nth(MAX_LINK_LINE_WORDS).is_some() {
+                return true;
+            }
             let folded = fold(line);
             if folded.is_empty() {
                 return false;
-            }
-            let n_words = folded.split(' ').count();
-            if n_words > MAX_LINK_LINE_WORDS {
-                return true;
             }
             if links.contains(&folded) {
                 return false;

@@ -10,6 +10,8 @@
 //! `td`, ...) are not counted, so it stays close to the parsed depth on
 //! real pages and can only err high on hostile ones.
 
+use memchr::{memchr, memmem};
+
 use crate::ExtractError;
 
 /// The deepest nesting [`check_depth`] accepts: far past real pages (tens),
@@ -18,7 +20,7 @@ pub const MAX_HTML_DEPTH: usize = 1024;
 
 /// Elements that never have an end tag, or that are closed implicitly so
 /// often that counting them would mistake a long list for deep nesting.
-const NOT_COUNTED: &[&str] = &[
+pub(crate) const NOT_COUNTED: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr", "option", "optgroup", "colgroup",
     "tbody", "thead", "tfoot", "rb", "rt", "rp", "html", "head", "body", "frame", "keygen",
@@ -42,7 +44,8 @@ pub fn nesting_depth(html: &str) -> usize {
         let start = at + lt + 1;
         at = start;
         if bytes[start..].starts_with(b"!--") {
-            at = find(bytes, start + 3, b"-->").map_or(bytes.len(), |e| e + 3);
+            at = memmem::find(&bytes[start + 3..], b"-->")
+                .map_or(bytes.len(), |e| start + 3 + e + 3);
             continue;
         }
         let closing = bytes.get(start) == Some(&b'/');
@@ -54,30 +57,53 @@ pub fn nesting_depth(html: &str) -> usize {
         if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let name = &bytes[name_start..name_start + name_len];
         let tag_end = memchr(b'>', &bytes[name_start..]).map_or(bytes.len(), |e| name_start + e);
-        at = tag_end.min(bytes.len());
-        if NOT_COUNTED.contains(&name.as_str()) {
+        at = tag_end;
+        if not_counted(name) {
             continue;
         }
         if closing {
             depth = depth.saturating_sub(1);
             continue;
         }
-        let self_closed = tag_end > name_start && bytes[tag_end - 1] == b'/';
+        let self_closed = bytes[tag_end - 1] == b'/';
         if self_closed {
             continue;
         }
-        if name == "script" || name == "style" {
-            // Their contents are text: skip to the end tag.
-            let end = format!("</{name}");
-            at = find_ascii_ci(bytes, at, end.as_bytes()).unwrap_or(bytes.len());
-            // The end tag is then read as any other and closes it.
+        if name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style") {
+            // Their contents are text: skip to the end tag, which is then
+            // read as any other and closes the element.
+            at = find_end_tag(bytes, at, name).unwrap_or(bytes.len());
         }
         depth += 1;
         deepest = deepest.max(depth);
     }
     deepest
+}
+
+/// True for the names in [`NOT_COUNTED`], any case (compared without
+/// allocating: this runs for every tag of every page).
+pub(crate) fn not_counted(name: &[u8]) -> bool {
+    NOT_COUNTED
+        .iter()
+        .any(|n| n.len() == name.len() && n.as_bytes().eq_ignore_ascii_case(name))
+}
+
+/// Where the first `</name` (any case) at or after `from` starts.
+fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(p) = memmem::find(bytes.get(at..)?, b"</") {
+        let start = at + p;
+        if bytes[start + 2..]
+            .get(..name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
+            return Some(start);
+        }
+        at = start + 2;
+    }
+    None
 }
 
 /// [`ExtractError::TooDeep`] when `html` nests past [`MAX_HTML_DEPTH`].
@@ -92,20 +118,30 @@ pub fn check_depth(html: &str) -> Result<(), ExtractError> {
     Ok(())
 }
 
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
-}
-
-fn find_ascii_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| p + from)
+    #[test]
+    fn counts_open_elements_any_case() {
+        assert_eq!(
+            nesting_depth("<DIV><Section><div></div></SECTION></div>"),
+            3
+        );
+        assert_eq!(
+            nesting_depth("<div><BR><Img src=x><P>a<LI>b<span/></div>"),
+            1
+        );
+        // An end tag in any case ends a script; one for another element
+        // inside it does not.
+        assert_eq!(
+            nesting_depth("<div><SCRIPT>x = '</div>';</Script><div><div>"),
+            3
+        );
+        // An unclosed comment or script runs to the end.
+        assert_eq!(nesting_depth("<div><!-- <div><div>"), 1);
+        assert_eq!(nesting_depth("<div><style>div { }<div>"), 2);
+        assert_eq!(nesting_depth("<div></div></div></div><div>"), 1);
+        assert_eq!(nesting_depth("a < b <1 <"), 0);
+    }
 }

@@ -3,12 +3,15 @@
 //!
 //! Parallax reads what the web gives it, and a web page is mostly not the
 //! article: menus, related stories, share buttons, footers. This crate finds
-//! the article in a page. It empties the page's scripts and style sheets
-//! with a byte search first (`strip` in the source: half the bytes of a news
-//! page, read by neither extractor), parses what is left once and asks
-//! `dom_smoothie` (a port of Mozilla's Readability) for the container that
-//! holds the article; then it cuts the furniture publishers put inside that
-//! container (see `clean`): captions, credits and galleries, bylines and
+//! the article in a page. One byte pass first cuts out what no extractor
+//! reads (`strip` in the source: script and style contents, drawings,
+//! comments, script-only attributes, and menus, sidebars, footers and forms
+//! that nest cleanly and hold little prose: most of a news page's bytes),
+//! estimating the nesting depth on the way; it parses what is left once and
+//! asks `dom_smoothie` (a port of Mozilla's Readability) for the container
+//! that holds the article; then it cuts, from the document Readability
+//! leaves, the furniture publishers put inside that container (see
+//! `clean`): captions, credits and galleries, bylines and
 //! "Updated ..." stamps, share bars, pop-ups, tag links (`rel="tag"`),
 //! teaser cards and link lists, found by tag, by the words of `class`/`id`
 //! names and by link density, never by per-site rules. Lines that are only
@@ -20,7 +23,8 @@
 //! beats either extractor alone, at about Readability's speed (figures in
 //! `bench/README.md`). [`Mode::Fast`] takes Readability's text as it is.
 //!
-//! Input is bytes as found on disk or on the wire: gzip is undone, the
+//! Input is bytes as found on disk or on the wire: gzip is undone (whole
+//! pages by libdeflate in one call), the
 //! charset found (byte-order mark, declared, `<meta>`, else guessed with
 //! `chardetng`) and decoded with `encoding_rs` ([`decode_html`]). Bad input
 //! gives an [`ExtractError`], never a panic.
@@ -155,8 +159,15 @@ pub fn extract_bytes(
         return Err(ExtractError::Binary);
     }
     let (text, used) = decode::decode_cow(&bytes, charset);
-    check_depth(&text)?;
-    let mut page = extract_html(&text, url, mode);
+    // The strip pass estimates the depth on the way (as `check_depth`).
+    let (stripped, depth) = strip::strip_page(&text);
+    if depth > MAX_HTML_DEPTH {
+        return Err(ExtractError::TooDeep {
+            depth,
+            limit: MAX_HTML_DEPTH,
+        });
+    }
+    let mut page = extract_stripped(&stripped, url, mode);
     page.charset = Some(used);
     Ok(page)
 }
@@ -177,20 +188,17 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 /// Extract the article from a page's text.
 pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
+    extract_stripped(&strip::strip_page(html).0, url, mode)
+}
+
+/// [`extract_html`] on a page already stripped (`strip`).
+fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let stripped = strip::strip_raw_text(html);
-    let html: &str = &stripped;
     let document = dom_query::Document::from(html);
-    let links: combine::LinkSet = document
-        .select("a")
-        .iter()
-        .map(|a| combine::fold(&a.text()))
-        .filter(|t| !t.is_empty())
-        .collect();
-    let readability = readability(document, url, mode);
+    let links = combine::link_texts(&document.root());
     let mut page = Page::default();
-    let (raw, cleaned) = match readability {
-        Some(article) => {
+    let (raw, cleaned) = match readability(document, url, mode) {
+        Some((article, doc)) => {
             page.title = non_empty(Some(article.title.clone()));
             page.author = non_empty(article.byline.clone());
             page.site_name = non_empty(article.site_name.clone());
@@ -199,18 +207,30 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
             page.description = non_empty(article.excerpt.clone());
             page.published = article.published_time.as_deref().and_then(parse_date);
             let cleaned = match mode {
-                Mode::Best => {
-                    clean::drop_furniture_lines(&tidy(&clean::article_text(&article.content)))
-                }
+                // The furniture is cut from the document Readability
+                // left, rather than from its article HTML parsed again.
+                Mode::Best => doc
+                    .select_single("#readability-page-1")
+                    .nodes()
+                    .first()
+                    .map(|root| clean::drop_furniture_lines(&tidy(&clean::article_text(root))))
+                    .unwrap_or_default(),
                 Mode::Fast => String::new(),
             };
-            (tidy(&article.text_content), cleaned)
+            // Readability's whole text is the body in fast mode, and
+            // otherwise only wanted when the cleaned text is too short.
+            let raw = if mode == Mode::Fast || !long_enough(&cleaned) {
+                tidy(&article.text_content)
+            } else {
+                String::new()
+            };
+            (raw, cleaned)
         }
         None => (String::new(), String::new()),
     };
     let body = match mode {
         Mode::Fast => raw,
-        Mode::Best if combine::words(&cleaned).count() >= MIN_ARTICLE_WORDS => cleaned,
+        Mode::Best if long_enough(&cleaned) => cleaned,
         Mode::Best => {
             let options = rs_trafilatura::Options {
                 url: url.map(str::to_owned),
@@ -242,14 +262,15 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
     page
 }
 
-/// Readability's view of the page. Its text is formatted (one block per
+/// Readability's view of the page, and the document it leaves, which holds
+/// the article's content element. Its text is formatted (one block per
 /// line) only in [`Mode::Fast`], where it is the body; [`Mode::Best`] reads
-/// the article's HTML instead and needs the text only as support.
+/// the article's elements instead and needs the text only as support.
 fn readability(
     document: dom_query::Document,
     url: Option<&str>,
     mode: Mode,
-) -> Option<dom_smoothie::Article> {
+) -> Option<(dom_smoothie::Article, dom_query::Document)> {
     let config = dom_smoothie::Config {
         text_mode: match mode {
             Mode::Fast => dom_smoothie::TextMode::Formatted,
@@ -259,10 +280,15 @@ fn readability(
         keep_classes: true,
         ..dom_smoothie::Config::default()
     };
-    dom_smoothie::Readability::with_document(document, url, Some(config))
-        .ok()?
-        .parse()
-        .ok()
+    let mut readability =
+        dom_smoothie::Readability::with_document(document, url, Some(config)).ok()?;
+    let article = readability.parse().ok()?;
+    Some((article, readability.doc))
+}
+
+/// True when `text` has at least [`MIN_ARTICLE_WORDS`] words.
+fn long_enough(text: &str) -> bool {
+    combine::words(text).nth(MIN_ARTICLE_WORDS - 1).is_some()
 }
 
 /// Lines trimmed and whitespace collapsed, blank lines dropped.
