@@ -10,10 +10,7 @@ BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
 SHARED="${PARALLAX_SHARED:-$ROOT/../shared}"
 "$BENCH/setup.sh"
-if [[ -z "${PARALLAX_BIN:-}" ]]; then
-  (cd "$ROOT" && cargo build --release -p parallax-cli)
-  PARALLAX_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/parallax"
-fi
-[[ -x "$PARALLAX_BIN" ]] || { echo "run.sh: no parallax binary at $PARALLAX_BIN" >&2; exit 1; }
+. "$BENCH/lib.sh"
+PARALLAX_BIN="$(parallax_bin "$ROOT")"
 exec "$BENCH/.venv/bin/python" "$BENCH/dedup/run.py" --bin "$PARALLAX_BIN" --shared "$SHARED" \
   --out "$BENCH/out/dedup" --scales "${SCALES:-10000,100000,1000000}" --anchor-max "${ANCHOR_MAX:-100000}"

@@ -11,11 +11,8 @@ data="$shared/data/extraction/scrapinghub"
 py="$root/bench/.venv/bin/python"
 out="$root/bench/out/extraction"
 mkdir -p "$out"
-bin="${PARALLAX_BIN:-}"
-if [[ -z "$bin" ]]; then
-  (cd "$root" && cargo build --release -q -p parallax-cli)
-  bin="${CARGO_TARGET_DIR:-$root/target}/release/parallax"
-fi
+. "$root/bench/lib.sh"
+bin="$(parallax_bin "$root")"
 score() { "$py" "$shared/tools/evaluate.py" extraction "$data/ground-truth.json" "$1"; }
 echo "== parallax extract (best), 1 job"
 taskset -c 0 "$bin" extract --input "$data/html" --output "$out/parallax.json" --jobs 1
