@@ -132,21 +132,15 @@ fn root_of(parent: &[Option<(usize, usize)>], mut i: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use parallax_model::{CopyRelation, Origin, Source};
+    use parallax_model::{CopyRelation, Source};
 
     use super::*;
 
     fn article(id: &str, source: &str) -> Article {
         Article {
-            id: id.into(),
-            title: None,
-            url: None,
             source: Some(Source(source.into())),
-            published: None,
             lang: Some("en".into()),
-            body: String::new(),
-            removed: vec![],
-            origin: Origin::default(),
+            ..Article::new(id, String::new())
         }
     }
 

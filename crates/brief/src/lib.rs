@@ -162,21 +162,15 @@ impl Briefer {
 
 #[cfg(test)]
 mod tests {
-    use parallax_model::{Article, Origin};
+    use parallax_model::Article;
 
     use super::*;
 
     fn article(id: &str, title: Option<&str>, body: &str) -> Article {
         Article {
-            id: id.into(),
             title: title.map(str::to_owned),
-            url: None,
-            source: None,
-            published: None,
             lang: Some("en".into()),
-            body: body.into(),
-            removed: vec![],
-            origin: Origin::default(),
+            ..Article::new(id, body)
         }
     }
 

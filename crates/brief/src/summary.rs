@@ -246,21 +246,14 @@ struct Candidate<'p> {
 
 #[cfg(test)]
 mod tests {
-    use parallax_model::{Article, Origin};
+    use parallax_model::Article;
 
     use super::*;
 
     fn article(id: &str, body: &str) -> Article {
         Article {
-            id: id.into(),
-            title: None,
-            url: None,
-            source: None,
-            published: None,
             lang: Some("en".into()),
-            body: body.into(),
-            removed: vec![],
-            origin: Origin::default(),
+            ..Article::new(id, body)
         }
     }
 

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use parallax_brief::{BriefConfig, Briefer};
-use parallax_model::{Article, Brief, EntityKind, Origin};
+use parallax_model::{Article, Brief, EntityKind};
 
 fn seeds() -> Option<Vec<Article>> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
@@ -33,15 +33,9 @@ fn seeds() -> Option<Vec<Article>> {
                     None => (None, text),
                 };
                 Article {
-                    id: p.file_stem().unwrap().to_string_lossy().as_ref().into(),
-                    title: None,
-                    url: None,
-                    source: None,
                     published,
                     lang: Some("en".into()),
-                    body,
-                    removed: vec![],
-                    origin: Origin::default(),
+                    ..Article::new(p.file_stem().unwrap().to_string_lossy().as_ref(), body)
                 }
             })
             .collect(),

@@ -164,15 +164,9 @@ mod tests {
 
     fn article(id: &str, text: &str, published: DateTime<Utc>) -> Article {
         Article {
-            id: ArticleId(id.to_owned()),
-            title: None,
-            url: None,
-            source: None,
             published: Some(published),
             lang: Some("en".to_owned()),
-            body: text.to_owned(),
-            removed: Vec::new(),
-            origin: parallax_model::Origin::default(),
+            ..Article::new(id, text)
         }
     }
 

@@ -181,6 +181,32 @@ pub struct Article {
 }
 
 impl Article {
+    /// An article with only an id and a body (no title, source, date or
+    /// language, nothing removed, no origin): the starting point for
+    /// articles built in code, e.g. with struct update syntax.
+    ///
+    /// ```
+    /// use parallax_model::Article;
+    /// let a = Article {
+    ///     lang: Some("en".into()),
+    ///     ..Article::new("a1", "The bridge reopened on Monday.")
+    /// };
+    /// assert_eq!(a.outlet(), "a1");
+    /// ```
+    pub fn new(id: impl Into<ArticleId>, body: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            title: None,
+            url: None,
+            source: None,
+            published: None,
+            lang: None,
+            body: body.into(),
+            removed: Vec::new(),
+            origin: Origin::default(),
+        }
+    }
+
     /// The outlet name to show for this article: its source, else its URL's
     /// host, else its id.
     pub fn outlet(&self) -> String {
