@@ -35,6 +35,7 @@
 //! ```
 
 pub mod analyzer;
+pub mod date;
 pub mod lang;
 pub mod normalize;
 pub mod sentences;
