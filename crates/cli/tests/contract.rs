@@ -6,20 +6,14 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 
-use common::{bcubed_f1, parallax, read_tsv, shared, text};
+use common::{bcubed_f1, parallax, parallax_io, read_tsv, shared, text};
 
 fn cluster_f1(set: &str) -> Option<f64> {
     let data = shared()?.join("data/stories");
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("out.tsv");
     let input = data.join(format!("{set}.jsonl"));
-    let out = parallax(&[
-        "cluster",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        output.to_str().unwrap(),
-    ]);
+    let out = parallax_io("cluster", &input, &output);
     assert!(out.status.success(), "{}", text(&out).1);
     let gold = read_tsv(&data.join(format!("{set}.gold.tsv")));
     let pred = read_tsv(&output);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{parallax, text};
+use common::{parallax, parallax_io, text};
 
 #[test]
 fn a_binary_file_is_a_clear_error() {
@@ -46,13 +46,7 @@ fn a_truncated_jsonl_keeps_the_good_records_and_names_the_bad_line() {
     )
     .unwrap();
     let output = dir.path().join("out.tsv");
-    let out = parallax(&[
-        "cluster",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        output.to_str().unwrap(),
-    ]);
+    let out = parallax_io("cluster", &input, &output);
     let (_, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("in.jsonl:3"), "{stderr}");

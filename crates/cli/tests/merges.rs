@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use common::{parallax, read_tsv, text};
+use common::{parallax, parallax_io, read_tsv, text};
 use parallax_model::{StoryEvent, StoryEventKind, StoryId};
 use parallax_store::Store;
 
@@ -68,25 +68,13 @@ fn cluster_and_run_agree_on_final_stories_and_record_the_merges() {
     let Some(input) = ecbplus() else { return };
     let dir = tempfile::tempdir().unwrap();
     let tsv = dir.path().join("out.tsv");
-    let out = parallax(&[
-        "cluster",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        tsv.to_str().unwrap(),
-    ]);
+    let out = parallax_io("cluster", &input, &tsv);
     assert!(out.status.success(), "{}", text(&out).1);
     let clustered = read_tsv(&tsv);
     assert_eq!(clustered.len(), 535);
     // The same stream gives the same file, byte for byte.
     let again = dir.path().join("again.tsv");
-    let out = parallax(&[
-        "cluster",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        again.to_str().unwrap(),
-    ]);
+    let out = parallax_io("cluster", &input, &again);
     assert!(out.status.success());
     assert_eq!(std::fs::read(&tsv).unwrap(), std::fs::read(&again).unwrap());
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{parallax, text};
+use common::{parallax_io, text};
 
 #[test]
 fn every_pair_is_scored_and_same_event_pairs_score_higher() {
@@ -21,13 +21,7 @@ fn every_pair_is_scored_and_same_event_pairs_score_higher() {
     )
     .unwrap();
     let output = dir.path().join("out.tsv");
-    let out = parallax(&[
-        "similarity",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        output.to_str().unwrap(),
-    ]);
+    let out = parallax_io("similarity", &input, &output);
     assert!(out.status.success(), "{}", text(&out).1);
     let rows: Vec<(String, String, f64)> = std::fs::read_to_string(&output)
         .unwrap()

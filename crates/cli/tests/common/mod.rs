@@ -27,6 +27,18 @@ pub fn parallax(args: &[&str]) -> Output {
         .expect("the parallax binary runs")
 }
 
+/// Runs `parallax COMMAND --input INPUT --output OUTPUT`, the shape of the
+/// contract's batch commands (`cluster`, `similarity`, `dedup`, ...).
+pub fn parallax_io(command: &str, input: &Path, output: &Path) -> Output {
+    parallax(&[
+        command,
+        "--input",
+        input.to_str().expect("a UTF-8 path"),
+        "--output",
+        output.to_str().expect("a UTF-8 path"),
+    ])
+}
+
 /// Stdout and stderr as text.
 pub fn text(out: &Output) -> (String, String) {
     (
