@@ -14,14 +14,14 @@ use tracing::warn;
 /// the wall clock, and eviction runs every [`EVICT_EVERY`] articles counted
 /// in arrival order, so the state stays a pure function of the stored
 /// stream: a store reopened after a crash replays to exactly the state an
-/// uninterrupted run would have, whatever the batch sizes were.
+/// uninterrupted run would have, whatever the batch sizes were. (Articles
+/// are counted by the index itself: [`Index::len`].)
 #[derive(Debug)]
 pub(crate) struct CopyDetector {
     index: Index,
     fingerprinter: Fingerprinter,
     clock: StreamClock,
     window: i32,
-    added: u64,
 }
 
 /// How far back (by publication time) an article is still matched: wire
@@ -33,7 +33,7 @@ pub(crate) const WINDOW_MINUTES: i32 = 60 * 24 * 60;
 /// Articles added between two eviction sweeps: a sweep walks the whole
 /// index, so it runs rarely; an article lives at most this many arrivals
 /// past its window.
-const EVICT_EVERY: u64 = 8192;
+const EVICT_EVERY: usize = 8192;
 
 impl Default for CopyDetector {
     fn default() -> Self {
@@ -54,7 +54,6 @@ impl CopyDetector {
             fingerprinter: Fingerprinter::new(config),
             clock: StreamClock::default(),
             window,
-            added: 0,
         }
     }
 
@@ -79,13 +78,15 @@ impl CopyDetector {
         }
         // Undated articles take the stream's time, so they age with it.
         self.index.set_clock(self.clock.now);
-        self.added += 1;
-        if self.added.is_multiple_of(EVICT_EVERY) && self.clock.now > 0 {
-            self.index
-                .evict_before(self.clock.now.saturating_sub(self.window));
-        }
         match self.index.add(id.as_str(), fp) {
-            Ok(Added::New { pairs, .. }) => pairs.iter().map(|p| self.link(p)).collect(),
+            Ok(Added::New { pairs, .. }) => {
+                let links = pairs.iter().map(|p| self.link(p)).collect();
+                if self.index.len().is_multiple_of(EVICT_EVERY) && self.clock.now > 0 {
+                    self.index
+                        .evict_before(self.clock.now.saturating_sub(self.window));
+                }
+                links
+            }
             Ok(Added::Known(_)) => Vec::new(),
             // Only an absurd id (over 64 KiB) or four billion articles get
             // here: the article is stored, just never matched.
@@ -201,7 +202,7 @@ mod tests {
         let old = article("old", &text(0), start);
         assert!(detector.add(&old).is_empty());
         // A steady stream, one article an hour, well past the window.
-        let n = EVICT_EVERY as usize;
+        let n = EVICT_EVERY;
         for i in 1..=n {
             let at = start + Duration::hours(i as i64 / 16);
             detector.add(&article(&format!("a{i}"), &text(i), at));
@@ -230,7 +231,7 @@ mod tests {
     fn a_detector_that_never_forgets_keeps_everything() {
         let start: DateTime<Utc> = "2024-01-01T00:00:00Z".parse().unwrap();
         let mut detector = CopyDetector::with_window(i32::MAX);
-        let n = EVICT_EVERY as usize + 10;
+        let n = EVICT_EVERY + 10;
         for i in 0..n {
             let at = start + Duration::days(i as i64);
             detector.add(&article(&format!("a{i}"), &text(i), at));
