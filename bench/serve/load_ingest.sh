@@ -31,15 +31,8 @@ PARALLAX_BIN="$(parallax_bin "$root")"
 # Enough descriptors for wrk's and the server's connections.
 ulimit -n 8192 2>/dev/null || true
 
-articles="$out/articles-$N.jsonl"
-base="$out/bench-$N.db"
-if [ ! -s "$articles" ]; then
-    python3 "$root/bench/serve/gen.py" --n "$N" --output "$articles"
-fi
-if [ ! -s "$base" ]; then
-    echo "== ingesting $N articles into $base (once; bench/serve/run.sh reuses it)"
-    "$PARALLAX_BIN" run --db "$base" --quiet "$articles" > /dev/null 2> "$out/ingest.log"
-fi
+. "$root/bench/serve/store.sh"
+base="$(serve_store "$root" "$out" "$N" "$PARALLAX_BIN")"
 # The articles to POST: the generator's records N .. N+NEW-1 (it is
 # deterministic, so the first N records of a longer run are the stored ones).
 new="$out/new-$N-$NEW.jsonl"

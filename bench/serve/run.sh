@@ -20,18 +20,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 . "$root/bench/lib.sh"
 PARALLAX_BIN="$(parallax_bin "$root")"
 
-articles="$out/articles-$N.jsonl"
-db="$out/bench-$N.db"
-if [ ! -s "$articles" ]; then
-    python3 "$root/bench/serve/gen.py" --n "$N" --output "$articles"
-fi
-if [ ! -s "$db" ]; then
-    echo "== ingesting $N articles into $db"
-    start=$(date +%s.%N)
-    "$PARALLAX_BIN" run --db "$db" --quiet "$articles" > /dev/null 2> "$out/ingest.log"
-    end=$(date +%s.%N)
-    echo "ingest: $(python3 -c "print(f'{$end - $start:.1f} s, {$N / ($end - $start):.0f} articles/s')")" | tee "$out/ingest.txt"
-fi
+. "$root/bench/serve/store.sh"
+db="$(serve_store "$root" "$out" "$N" "$PARALLAX_BIN")"
 
 server_pid=""
 stop() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true; server_pid=""; }
