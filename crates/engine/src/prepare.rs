@@ -8,9 +8,16 @@ use xxhash_rust::xxh3::xxh3_128;
 /// Fills in the article's language when the input did not give one.
 pub fn prepare(article: &mut Article) {
     if article.lang.is_none() {
+        // Detection reads only the first `MAX_BYTES`: copy no more than
+        // that of the body.
+        let body = article.body.as_str();
+        let mut end = body.len().min(lang::MAX_BYTES);
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
         let sample = match &article.title {
-            Some(t) => format!("{t}\n{}", article.body),
-            None => article.body.clone(),
+            Some(t) => format!("{t}\n{}", &body[..end]),
+            None => body[..end].to_owned(),
         };
         article.lang = lang::detect(&sample).map(str::to_owned);
     }

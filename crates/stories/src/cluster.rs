@@ -19,6 +19,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::features::Doc;
 use crate::idf::DocFrequencies;
+use crate::weights::TermWeights;
 
 /// Knobs of the clustering decision and of its cost. One configuration
 /// serves every corpus; change it only with the benchmark in `bench/` at
@@ -96,6 +97,24 @@ pub struct Assignment {
     pub absorbed: Vec<StoryId>,
 }
 
+/// The per-story fields candidate lookup touches. A lookup walks
+/// thousands of posting entries, each a story met in no particular order;
+/// with the counter and the recency in one 16-byte slot of a dense array,
+/// each entry costs one cache line, not a second read into the much larger
+/// story records.
+#[derive(Debug, Clone, Copy)]
+struct Lookup {
+    /// Arrival number of the last article that joined, or [`Lookup::GONE`]
+    /// once the story was merged into another.
+    last_seen: u64,
+    /// Scratch: probe terms the current article shares with the story.
+    hits: u32,
+}
+
+impl Lookup {
+    const GONE: u64 = u64::MAX;
+}
+
 struct StoryState {
     id: StoryId,
     /// Sum of members' unit-length sublinear term-frequency vectors,
@@ -106,8 +125,6 @@ struct StoryState {
     /// IDF had seen when it was computed.
     norm: f32,
     norm_docs: u32,
-    /// Arrival number of the last article that joined.
-    last_seen: u64,
     /// Articles in the story.
     size: u32,
     /// The story this one was merged into, once it has been: it then holds
@@ -125,16 +142,16 @@ pub struct Clusterer {
     postings: FxHashMap<u32, Vec<u32>>,
     /// Articles observed so far.
     arrivals: u64,
-    /// Scratch for candidate lookup: probe terms shared with each story
-    /// (indexed by story), and the stories touched, to reset only those.
-    /// A dense counter instead of a hash map: the lookup touches thousands
-    /// of posting entries per article.
-    hits: Vec<u32>,
+    /// What candidate lookup reads of each story (indexed by story), kept
+    /// apart from the centroids: see [`Lookup`].
+    lookup: Vec<Lookup>,
+    /// Scratch: the stories touched by the last lookup, to reset only
+    /// those counters.
     touched: Vec<u32>,
-    /// Scratch for scoring: the article's tf-idf weight by term id (0 for
-    /// terms it lacks), so a centroid is scored in one pass over its terms
-    /// instead of a merge join with the article's.
-    doc_weights: Vec<f32>,
+    /// Scratch for scoring: the article's tf-idf weights times IDF, by term
+    /// id, so a centroid is scored in one pass over its terms instead of a
+    /// merge join with the article's.
+    doc_weights: TermWeights,
     /// Scratch: the candidates of the last article scored, with their
     /// cosines, in story order.
     scored: Vec<(usize, f32)>,
@@ -152,9 +169,9 @@ impl Clusterer {
             by_id: HashMap::new(),
             postings: FxHashMap::default(),
             arrivals: 0,
-            hits: Vec::new(),
+            lookup: Vec::new(),
             touched: Vec::new(),
-            doc_weights: Vec::new(),
+            doc_weights: TermWeights::default(),
             scored: Vec::new(),
             merges: 0,
         }
@@ -307,16 +324,16 @@ impl Clusterer {
     /// its id resolves to `survivor` from now on.
     fn absorb(&mut self, survivor: usize, other: usize) {
         let from = std::mem::take(&mut self.stories[other].centroid);
-        let last_seen = self.stories[other].last_seen;
+        let last_seen = std::mem::replace(&mut self.lookup[other].last_seen, Lookup::GONE);
         let size = self.stories[other].size;
         let story = &mut self.stories[other];
         story.norm = 0.0;
         story.absorbed_into = Some(survivor as u32);
         self.merges += 1;
         self.fold(survivor, &from);
-        let story = &mut self.stories[survivor];
-        story.last_seen = story.last_seen.max(last_seen);
-        story.size += size;
+        let seen = &mut self.lookup[survivor].last_seen;
+        *seen = (*seen).max(last_seen);
+        self.stories[survivor].size += size;
     }
 
     /// Interns `doc`'s terms, counts them in the document frequencies and
@@ -326,7 +343,7 @@ impl Clusterer {
         let mut terms: Vec<(u32, f32)> = doc
             .terms
             .iter()
-            .map(|(t, f)| (self.df.intern(t), 1.0 + f.ln()))
+            .map(|&(key, f)| (self.df.intern(key), 1.0 + f.ln()))
             .collect();
         terms.sort_unstable_by_key(|&(t, _)| t);
         self.df.observe(terms.iter().map(|(t, _)| *t));
@@ -337,8 +354,11 @@ impl Clusterer {
         terms
     }
 
-    fn is_active(&self, story: &StoryState) -> bool {
-        self.arrivals - story.last_seen <= self.config.active_window
+    /// True when the story is still a candidate: not merged away, and
+    /// joined within the active window.
+    fn is_active(&self, lookup: &Lookup) -> bool {
+        lookup.last_seen != Lookup::GONE
+            && self.arrivals - lookup.last_seen <= self.config.active_window
     }
 
     fn best_story(&mut self, terms: &[(u32, f32)]) -> Option<(usize, f32)> {
@@ -354,15 +374,24 @@ impl Clusterer {
         }
         // Candidates: the recent stories sharing the most of the article's
         // heaviest terms.
+        // Only which terms are heaviest matters (the candidates are ranked
+        // by a total order afterwards), so a selection does, not a sort.
         let mut probe = weighted.clone();
-        probe.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        self.hits.resize(self.stories.len(), 0);
-        for (t, _) in probe.iter().take(self.config.probe_terms) {
+        let heaviest = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if probe.len() > self.config.probe_terms {
+            if self.config.probe_terms == 0 {
+                probe.clear();
+            } else {
+                probe.select_nth_unstable_by(self.config.probe_terms - 1, heaviest);
+                probe.truncate(self.config.probe_terms);
+            }
+        }
+        for (t, _) in &probe {
             let Some(list) = self.postings.get(t) else {
                 continue;
             };
             for &idx in list.iter().rev().take(self.config.posting_depth) {
-                let count = &mut self.hits[idx as usize];
+                let count = &mut self.lookup[idx as usize].hits;
                 if *count == 0 {
                     self.touched.push(idx);
                 }
@@ -372,37 +401,45 @@ impl Clusterer {
         let mut candidates: Vec<(u32, u32)> = Vec::with_capacity(self.touched.len());
         let mut touched = std::mem::take(&mut self.touched);
         for idx in touched.drain(..) {
-            let count = std::mem::take(&mut self.hits[idx as usize]);
-            let story = &self.stories[idx as usize];
-            if story.absorbed_into.is_none() && self.is_active(story) {
+            let slot = &mut self.lookup[idx as usize];
+            let count = std::mem::take(&mut slot.hits);
+            let slot = *slot;
+            if self.is_active(&slot) {
                 candidates.push((idx, count));
             }
         }
         self.touched = touched;
         // Most shared terms first, then the most recent story: a total
         // order, so the result does not depend on hash iteration order.
-        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-        candidates.truncate(self.config.candidates);
+        // Thousands of stories may be touched; only the top few are kept,
+        // so select them rather than sort them all.
+        let keep = self.config.candidates;
+        if candidates.len() > keep {
+            let rank = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
+            if keep == 0 {
+                candidates.clear();
+            } else {
+                candidates.select_nth_unstable_by(keep - 1, rank);
+                candidates.truncate(keep);
+            }
+        }
         candidates.sort_unstable_by_key(|&(idx, _)| idx);
 
         let mut doc_weights = std::mem::take(&mut self.doc_weights);
-        doc_weights.resize(self.df.terms(), 0.0);
-        for &(t, w) in &weighted {
-            doc_weights[t as usize] = w;
-        }
+        doc_weights.fill(
+            self.df.terms(),
+            weighted.iter().map(|&(t, w)| (t, w * self.df.idf(t))),
+        );
         let mut best: Option<(usize, f32)> = None;
         self.scored.clear();
         for (idx, _) in candidates {
             let idx = idx as usize;
             self.refresh_norm(idx);
-            let sim = self.cosine(&doc_weights, doc_norm, &self.stories[idx]);
+            let sim = Self::cosine(&doc_weights, doc_norm, &self.stories[idx]);
             self.scored.push((idx, sim));
             if best.is_none_or(|(_, b)| sim > b) {
                 best = Some((idx, sim));
             }
-        }
-        for &(t, _) in &weighted {
-            doc_weights[t as usize] = 0.0;
         }
         self.doc_weights = doc_weights;
         best
@@ -431,20 +468,19 @@ impl Clusterer {
             .sqrt()
     }
 
-    /// Cosine between the article (`doc_weights`: its tf-idf weight by
-    /// term id, norm `doc_norm`) and a story's centroid. Terms are summed in
-    /// term-id order, each as `doc * centroid * idf`, the order a merge
-    /// join of the two sorted vectors would take, so scores do not depend
-    /// on how the terms are matched.
-    fn cosine(&self, doc_weights: &[f32], doc_norm: f32, story: &StoryState) -> f32 {
+    /// Cosine between the article (`doc_weights`: its tf-idf weight times
+    /// IDF by term id, norm `doc_norm`) and a story's centroid. Terms are
+    /// summed in term-id order, the order a merge join of the two sorted
+    /// vectors would take, so scores do not depend on how the terms are
+    /// matched.
+    fn cosine(doc_weights: &TermWeights, doc_norm: f32, story: &StoryState) -> f32 {
         if story.norm == 0.0 {
             return 0.0;
         }
         let mut dot = 0.0f32;
         for &(t, w) in &story.centroid {
-            let d = doc_weights[t as usize];
-            if d != 0.0 {
-                dot += d * w * self.df.idf(t);
+            if let Some(d) = doc_weights.get(t) {
+                dot += d * w;
             }
         }
         dot / (doc_norm * story.norm)
@@ -458,9 +494,12 @@ impl Clusterer {
             centroid: Vec::new(),
             norm: 0.0,
             norm_docs: 0,
-            last_seen: self.arrivals,
             size: 0,
             absorbed_into: None,
+        });
+        self.lookup.push(Lookup {
+            last_seen: self.arrivals,
+            hits: 0,
         });
         idx
     }
@@ -468,9 +507,8 @@ impl Clusterer {
     /// Adds an article's unit tf vector `terms` to story `idx`.
     fn add(&mut self, idx: usize, terms: &[(u32, f32)]) {
         self.fold(idx, terms);
-        let story = &mut self.stories[idx];
-        story.last_seen = self.arrivals;
-        story.size += 1;
+        self.lookup[idx].last_seen = self.arrivals;
+        self.stories[idx].size += 1;
     }
 
     /// Adds the sparse vector `terms` (sorted by term id) to story `idx`'s
@@ -502,11 +540,17 @@ impl Clusterer {
         if merged.len() > cap + cap / 2 {
             // Keep the heaviest terms by tf-idf: the words that say what
             // the story is about, not the ones every story uses.
-            merged.sort_unstable_by(|a, b| {
-                let (wa, wb) = (a.1 * self.df.idf(a.0), b.1 * self.df.idf(b.0));
-                wb.total_cmp(&wa).then(a.0.cmp(&b.0))
+            // A selection of the `cap` heaviest, ranked once by a total
+            // order (weight, then term id), so ties cut the same way on
+            // every run.
+            let mut ranked: Vec<(f32, u32, f32)> = merged
+                .iter()
+                .map(|&(t, w)| (w * self.df.idf(t), t, w))
+                .collect();
+            ranked.select_nth_unstable_by(cap.saturating_sub(1), |a, b| {
+                b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
             });
-            merged.truncate(cap);
+            merged = ranked[..cap].iter().map(|&(_, t, w)| (t, w)).collect();
             merged.sort_unstable_by_key(|&(t, _)| t);
         }
         let norm = self.centroid_norm(&merged);

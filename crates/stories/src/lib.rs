@@ -41,6 +41,7 @@ pub mod cluster;
 pub mod features;
 pub mod idf;
 pub mod similarity;
+mod weights;
 
 pub use cluster::{Assignment, ClusterConfig, Clusterer, story_id_for};
 pub use features::Doc;

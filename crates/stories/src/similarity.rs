@@ -3,13 +3,13 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::features::Doc;
+use crate::features::{Doc, TermKey};
 
 /// The unit-length sublinear tf-idf vector of each doc, sorted by term id,
 /// with IDF taken over `docs` themselves (every pair is scored against the
 /// same statistics, so the score of a pair does not depend on input order).
 fn vectors(docs: &[Doc]) -> Vec<Vec<(u32, f32)>> {
-    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut ids: FxHashMap<TermKey, u32> = FxHashMap::default();
     let mut df: Vec<u32> = Vec::new();
     let interned: Vec<Vec<(u32, f32)>> = docs
         .iter()
@@ -17,9 +17,9 @@ fn vectors(docs: &[Doc]) -> Vec<Vec<(u32, f32)>> {
             let mut v: Vec<(u32, f32)> = d
                 .terms
                 .iter()
-                .map(|(t, f)| {
+                .map(|&(key, f)| {
                     let next = ids.len() as u32;
-                    let id = *ids.entry(t.as_str()).or_insert(next);
+                    let id = *ids.entry(key).or_insert(next);
                     if id as usize == df.len() {
                         df.push(0);
                     }

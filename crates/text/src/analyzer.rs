@@ -29,6 +29,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashSet;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::{lang, normalize};
@@ -59,8 +60,10 @@ pub struct Analyzer {
 struct Rules {
     code: &'static str,
     stemmer: Stemmer,
-    /// Folded stop words, sorted for binary search.
-    stops: Vec<&'static str>,
+    /// Folded stop words. A hash set: every word of every text is looked
+    /// up, and a binary search over ~180 strings cost several string
+    /// comparisons each time.
+    stops: FxHashSet<&'static str>,
     /// Whether elided articles (`l'`, `dell'`) are cut from word starts.
     elision: bool,
 }
@@ -145,8 +148,7 @@ impl Analyzer {
     /// assert!(!Analyzer::neutral().is_stop_word("the"));
     /// ```
     pub fn is_stop_word(&self, folded_word: &str) -> bool {
-        self.rules
-            .is_some_and(|r| r.stops.binary_search(&folded_word).is_ok())
+        self.rules.is_some_and(|r| r.stops.contains(folded_word))
     }
 
     /// The stem of `folded_word` (already [folded](normalize::fold)); the
@@ -210,7 +212,7 @@ impl Analyzer {
         } else {
             word
         };
-        if rules.stops.binary_search(&word).is_ok() {
+        if rules.stops.contains(word) {
             return;
         }
         if word.contains('.') {
@@ -313,9 +315,7 @@ fn all_rules() -> &'static [Rules] {
         table
             .into_iter()
             .map(|(code, algorithm, stops)| {
-                let mut stops: Vec<&'static str> = stops.split_whitespace().collect();
-                stops.sort_unstable();
-                stops.dedup();
+                let stops: FxHashSet<&'static str> = stops.split_whitespace().collect();
                 Rules {
                     code,
                     stemmer: Stemmer::create(algorithm),
