@@ -6,15 +6,15 @@
 /// The words of `s` (maximal runs of alphanumeric characters) with the
 /// byte offset where each starts.
 pub(crate) fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut rest = s.char_indices().peekable();
+    let mut at = 0;
     std::iter::from_fn(move || {
-        while rest.next_if(|(_, c)| !c.is_alphanumeric()).is_some() {}
-        let (start, _) = *rest.peek()?;
-        let mut end = start;
-        while let Some((i, c)) = rest.next_if(|(_, c)| c.is_alphanumeric()) {
-            end = i + c.len_utf8();
-        }
-        Some((start, &s[start..end]))
+        let rest = &s[at..];
+        let start = at + rest.find(char::is_alphanumeric)?;
+        let len = s[start..]
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(s.len() - start);
+        at = start + len;
+        Some((start, &s[start..at]))
     })
 }
 
@@ -25,7 +25,13 @@ pub(crate) fn fold(s: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(w.chars().flat_map(char::to_lowercase));
+        if w.is_ascii() {
+            out.push_str(w);
+            let from = out.len() - w.len();
+            out[from..].make_ascii_lowercase();
+        } else {
+            out.extend(w.chars().flat_map(char::to_lowercase));
+        }
     }
     out
 }
@@ -51,6 +57,11 @@ mod tests {
         assert_eq!(fold(" -- "), "");
         let w: Vec<_> = words("a, bé c").collect();
         assert_eq!(w, vec![(0, "a"), (3, "bé"), (7, "c")]);
+        let w: Vec<_> = words("“Ünï” 2018,x").collect();
+        assert_eq!(w, vec![(3, "Ünï"), (12, "2018"), (17, "x")]);
+        assert_eq!(words("").count(), 0);
+        assert_eq!(words(" ,. ").count(), 0);
+        assert_eq!(fold("ÜBER Straße"), "über straße");
     }
 
     #[test]

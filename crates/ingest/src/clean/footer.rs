@@ -36,10 +36,13 @@ pub(super) fn footer_start(body: &str) -> Option<usize> {
     while !body.is_char_boundary(window) {
         window += 1;
     }
-    let ws: Vec<(usize, String)> = words(body).map(|(i, w)| (i, w.to_lowercase())).collect();
+    let ws: Vec<(usize, &str)> = words(body).collect();
     let unpunctuated = !body.contains(['.', '!', '?', ';']);
     let first = ws.iter().position(|(i, _)| *i >= window)?;
-    let word = |k: usize| ws.get(k).map_or("", |(_, w)| w.as_str());
+    // Only the tail is read as lowercase words: no string per word of the
+    // whole body.
+    let lower: Vec<String> = ws[first..].iter().map(|(_, w)| w.to_lowercase()).collect();
+    let word = |k: usize| lower.get(k - first).map_or("", String::as_str);
     let mut start = None;
     for k in first..ws.len() {
         let at = ws[k].0;
@@ -85,7 +88,7 @@ fn symbol_follows(body: &str, at: usize) -> bool {
 /// Where the notice ending in "all rights reserved" (word `k`) starts: at
 /// a year among the four words before it, else at the start of its sentence
 /// or line when that is near, else at the phrase.
-fn holder_start(body: &str, ws: &[(usize, String)], k: usize) -> usize {
+fn holder_start(body: &str, ws: &[(usize, &str)], k: usize) -> usize {
     let at = ws[k].0;
     if let Some((year, _)) = ws[k.saturating_sub(4)..k].iter().find(|(_, w)| is_year(w)) {
         return *year;

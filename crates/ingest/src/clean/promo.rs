@@ -28,20 +28,29 @@ const MIN_CONTENT_CHARS: usize = 4;
 
 /// Mark promo lines for removal. The first kept line is never a promo.
 pub(super) fn drop_promo_lines(lines: &[&str], keep: &mut [bool], removed: &mut Vec<Removal>) {
-    let mut vocabulary: HashMap<String, usize> = HashMap::new();
-    for (line, _) in lines.iter().zip(keep.iter()).filter(|(_, k)| **k) {
-        for w in content_words(line) {
-            *vocabulary.entry(w).or_default() += 1;
+    // The body's vocabulary is needed only to judge a labelled line, which
+    // most bodies lack: counted on first need.
+    // It counts the lines kept on entry, as the loop below drops some.
+    let mut vocabulary: Option<HashMap<String, usize>> = None;
+    let kept_on_entry = keep.to_vec();
+    let count_vocabulary = || {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for (line, _) in lines.iter().zip(&kept_on_entry).filter(|(_, k)| **k) {
+            for w in content_words(line) {
+                *counts.entry(w).or_default() += 1;
+            }
         }
-    }
+        counts
+    };
     let mut previous: Option<&str> = None;
     for (j, line) in lines.iter().enumerate() {
         if !keep[j] {
             continue;
         }
         let promo = previous.is_some()
-            && (labelled_link(line).is_some_and(|rest| unrelated(rest, line, &vocabulary))
-                || previous.is_some_and(ends_sentence) && stray_heading(line));
+            && (labelled_link(line).is_some_and(|rest| {
+                unrelated(rest, line, vocabulary.get_or_insert_with(count_vocabulary))
+            }) || previous.is_some_and(ends_sentence) && stray_heading(line));
         if promo {
             keep[j] = false;
             removed.push(Removal {
