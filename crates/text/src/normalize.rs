@@ -13,8 +13,8 @@
 //!   punctuation: `"U.S."` and `"u s"` share the key `"u s"`, and
 //!   `"ZTE's"` and `"zte s"` share `"zte s"`.
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// The matching form of `s`: NFKC, lowercase, ASCII quotes and dashes,
 /// collapsed whitespace, trimmed.
@@ -26,14 +26,39 @@ use unicode_normalization::char::is_combining_mark;
 /// assert_eq!(fold("\u{FB01}nal 25\u{2013}30%"), "final 25-30%");
 /// ```
 pub fn fold(s: &str) -> String {
-    let mut out = Folder::with_capacity(s.len());
     if s.is_ascii() {
-        // NFKC is the identity on ASCII.
+        return fold_ascii(s);
+    }
+    let mut out = Folder::with_capacity(s.len());
+    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        // Most text is already in NFKC (precomposed accents, curly quotes);
+        // the quick check proves it without building the normal form.
         s.chars().for_each(|c| out.push(c));
     } else {
         s.nfkc().for_each(|c| out.push(c));
     }
     out.finish()
+}
+
+/// [`fold`] of ASCII text, a byte at a time: NFKC is the identity on ASCII
+/// and no ASCII character is mapped or dropped, so only case and
+/// whitespace change.
+fn fold_ascii(s: &str) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
+    let mut pending_space = false;
+    for &b in s.as_bytes() {
+        // `char::is_whitespace` on ASCII: space, tab, LF, VT, FF, CR.
+        if b == b' ' || (0x09..=0x0d).contains(&b) {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(b' ');
+            pending_space = false;
+        }
+        out.push(b.to_ascii_lowercase());
+    }
+    String::from_utf8(out).expect("lowercased ASCII is UTF-8")
 }
 
 /// The comparison key of `s`: [`fold`] with punctuation and symbols turned
@@ -142,6 +167,25 @@ mod tests {
         // a word of its own, and its key was no longer made of words.
         assert_eq!(match_key("U.S. \u{a8}"), "u s");
         assert_eq!(match_key("e\u{301}t\u{e9}"), "\u{e9}t\u{e9}");
+    }
+
+    #[test]
+    fn ascii_fold_equals_the_general_path() {
+        let general = |s: &str| {
+            let mut out = Folder::with_capacity(s.len());
+            s.chars().for_each(|c| out.push(c));
+            out.finish()
+        };
+        for s in [
+            "",
+            " ",
+            "  Trump's \"Deal\" - ZTE\n",
+            "a\x0bb\x0cc\rd\te  \n",
+            "U.S. 80,000 (AP) -- x",
+        ] {
+            assert_eq!(fold_ascii(s), general(s), "{s:?}");
+            assert_eq!(fold(s), general(s), "{s:?}");
+        }
     }
 
     #[test]

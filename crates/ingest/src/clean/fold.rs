@@ -8,8 +8,7 @@
 pub(crate) fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut at = 0;
     std::iter::from_fn(move || {
-        let rest = &s[at..];
-        let start = at + rest.find(char::is_alphanumeric)?;
+        let start = at + s[at..].find(char::is_alphanumeric)?;
         let len = s[start..]
             .find(|c: char| !c.is_alphanumeric())
             .unwrap_or(s.len() - start);
