@@ -121,6 +121,12 @@ struct Lookup {
 
 impl Lookup {
     const GONE: u64 = u64::MAX;
+
+    /// Not merged away, and joined within `window` arrivals of `now`.
+    #[inline]
+    fn is_active(&self, now: u64, window: u64) -> bool {
+        self.last_seen != Self::GONE && now - self.last_seen <= window
+    }
 }
 
 struct StoryState {
@@ -165,12 +171,17 @@ pub struct Clusterer {
     scored: Vec<(usize, f32)>,
     /// Merges so far.
     merges: u64,
+    /// Arrivals between two sweeps of [`Self::freeze_idle`]: a quarter of
+    /// the active window, so a frozen story's centroid is held at most a
+    /// quarter window too long.
+    freeze_every: u64,
 }
 
 impl Clusterer {
     /// An empty clusterer.
     pub fn new(config: ClusterConfig) -> Self {
         Self {
+            freeze_every: (config.active_window / 4).max(1),
             config,
             df: DocFrequencies::default(),
             stories: Vec::new(),
@@ -348,6 +359,9 @@ impl Clusterer {
     /// returns its unit-length sublinear tf vector, sorted by term id.
     fn observe(&mut self, doc: &Doc) -> Vec<(u32, f32)> {
         self.arrivals += 1;
+        if self.arrivals % self.freeze_every == 0 {
+            self.freeze_idle();
+        }
         let mut terms: Vec<(u32, f32)> = doc
             .terms
             .iter()
@@ -365,8 +379,30 @@ impl Clusterer {
     /// True when the story is still a candidate: not merged away, and
     /// joined within the active window.
     fn is_active(&self, lookup: &Lookup) -> bool {
-        lookup.last_seen != Lookup::GONE
-            && self.arrivals - lookup.last_seen <= self.config.active_window
+        lookup.is_active(self.arrivals, self.config.active_window)
+    }
+
+    /// Frees what stories that left the active window no longer need: their
+    /// centroids, and posting lists that name only such stories. A story
+    /// out of the window never becomes a candidate again (only an article
+    /// joining it would renew it, and only candidates are joined), so this
+    /// changes no decision; it keeps memory bounded by the window instead
+    /// of growing with every story ever seen. Frozen stories keep their id,
+    /// size and place in [`Self::current`]. Sweeps happen at fixed arrival
+    /// counts, so a replayed stream frees the same things at the same time.
+    fn freeze_idle(&mut self) {
+        let (now, window) = (self.arrivals, self.config.active_window);
+        for (story, lookup) in self.stories.iter_mut().zip(&self.lookup) {
+            if !story.centroid.is_empty() && !lookup.is_active(now, window) {
+                story.centroid = Vec::new();
+                story.norm = 0.0;
+            }
+        }
+        let lookup = &self.lookup;
+        self.postings.retain(|_, list| {
+            list.iter()
+                .any(|&idx| lookup[idx as usize].is_active(now, window))
+        });
     }
 
     fn best_story(&mut self, terms: &[(u32, f32)]) -> Option<(usize, f32)> {
@@ -753,6 +789,52 @@ mod tests {
                 assert_eq!(&resumed.assign(d), a, "resumed after {cut} articles");
             }
             assert_eq!(resumed.merge_count(), 1);
+        }
+    }
+
+    /// Centroid terms held by stories and posting lists, for the tests.
+    fn held(c: &Clusterer) -> (usize, usize) {
+        let terms = c.stories.iter().map(|s| s.centroid.len()).sum();
+        (terms, c.postings.len())
+    }
+
+    #[test]
+    fn freezing_idle_stories_frees_memory_and_changes_no_decision() {
+        // A window of 2 arrivals freezes every story the next article does
+        // not join; sweeps (every arrival here) free their centroids.
+        let stream: Vec<Doc> = fire_docs().into_iter().chain(docs()).collect();
+        let config = ClusterConfig {
+            active_window: 2,
+            ..merging()
+        };
+        let mut swept = Clusterer::new(config.clone());
+        let mut kept = Clusterer::new(config);
+        kept.freeze_every = u64::MAX;
+        for d in &stream {
+            assert_eq!(swept.assign(d), kept.assign(d));
+        }
+        let (swept_terms, swept_lists) = held(&swept);
+        let (kept_terms, kept_lists) = held(&kept);
+        assert!(
+            swept_terms < kept_terms / 2,
+            "{swept_terms} vs {kept_terms}"
+        );
+        assert!(swept_lists < kept_lists, "{swept_lists} vs {kept_lists}");
+        // Frozen, not forgotten: every story still resolves.
+        for d in &stream {
+            let id = story_id_for(&d.id, 0);
+            assert_eq!(swept.current(&id), kept.current(&id));
+        }
+        // A replay sweeps at the same arrivals and continues identically.
+        let mut resumed = Clusterer::new(swept.config.clone());
+        let mut again = Clusterer::new(swept.config.clone());
+        for d in &stream {
+            let a = again.assign(d);
+            resumed.replay(d, &a.story, &a.absorbed);
+        }
+        let extra = docs();
+        for d in &extra {
+            assert_eq!(resumed.assign(d), again.assign(d));
         }
     }
 
