@@ -359,7 +359,7 @@ impl Clusterer {
     /// returns its unit-length sublinear tf vector, sorted by term id.
     fn observe(&mut self, doc: &Doc) -> Vec<(u32, f32)> {
         self.arrivals += 1;
-        if self.arrivals % self.freeze_every == 0 {
+        if self.arrivals.is_multiple_of(self.freeze_every) {
             self.freeze_idle();
         }
         let mut terms: Vec<(u32, f32)> = doc
