@@ -15,6 +15,8 @@
 //! On the development sets this takes nine articles in ten, and never
 //! contradicts a reliable trigram answer (tested).
 
+use std::sync::OnceLock;
+
 use whatlang::Lang;
 
 /// Texts with fewer non-whitespace characters than this are not judged.
@@ -83,26 +85,47 @@ const FOREIGN_MARKERS: &[&str] = &[
 /// another Latin-script language has almost none of them and many of its
 /// own.
 fn looks_english(text: &str) -> bool {
+    let (english, foreign) = marker_keys();
     let mut words = 0usize;
     let mut markers = 0usize;
-    let mut foreign = 0usize;
-    let mut lower = String::new();
+    let mut foreign_markers = 0usize;
     for w in text.split_whitespace().take(ENGLISH_SAMPLE_WORDS) {
         words += 1;
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         if w.len() > 6 {
             continue;
         }
-        lower.clear();
-        lower.push_str(w);
-        lower.make_ascii_lowercase();
-        if ENGLISH_MARKERS.binary_search(&lower.as_str()).is_ok() {
+        let key = marker_key(w);
+        if english.binary_search(&key).is_ok() {
             markers += 1;
-        } else if FOREIGN_MARKERS.binary_search(&lower.as_str()).is_ok() {
-            foreign += 1;
+        } else if foreign.binary_search(&key).is_ok() {
+            foreign_markers += 1;
         }
     }
-    markers >= 3 && markers * 16 >= words && foreign * 4 <= markers
+    markers >= 3 && markers * 16 >= words && foreign_markers * 4 <= markers
+}
+
+/// A word of at most 6 bytes as one integer, ASCII letters lowercased:
+/// looking a word up among the markers then compares integers, not
+/// strings (this check runs on up to 120 words of every article).
+fn marker_key(word: &str) -> u64 {
+    debug_assert!(word.len() <= 6);
+    word.bytes().fold(0u64, |key, b| {
+        (key << 8) | u64::from(b.to_ascii_lowercase())
+    }) | (word.len() as u64) << 56
+}
+
+/// [`ENGLISH_MARKERS`] and [`FOREIGN_MARKERS`] as sorted [`marker_key`]s.
+fn marker_keys() -> &'static (Vec<u64>, Vec<u64>) {
+    static KEYS: OnceLock<(Vec<u64>, Vec<u64>)> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let keys = |words: &[&str]| {
+            let mut keys: Vec<u64> = words.iter().map(|w| marker_key(w)).collect();
+            keys.sort_unstable();
+            keys
+        };
+        (keys(ENGLISH_MARKERS), keys(FOREIGN_MARKERS))
+    })
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a char
@@ -270,6 +293,19 @@ mod tests {
     fn markers_are_sorted_for_binary_search() {
         assert!(ENGLISH_MARKERS.windows(2).all(|w| w[0] < w[1]));
         assert!(FOREIGN_MARKERS.windows(2).all(|w| w[0] < w[1]));
+        // Every marker fits a key, and keys tell the lists' words apart.
+        let all: Vec<&str> = ENGLISH_MARKERS
+            .iter()
+            .chain(FOREIGN_MARKERS)
+            .copied()
+            .collect();
+        assert!(all.iter().all(|w| w.len() <= 6));
+        let mut keys: Vec<u64> = all.iter().map(|w| marker_key(w)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), all.len());
+        assert_eq!(marker_key("The"), marker_key("the"));
+        assert_ne!(marker_key("the"), marker_key("then"));
     }
 
     /// The fast path must never call English what the trigram detector

@@ -36,9 +36,8 @@ pub(super) fn footer_start(body: &str) -> Option<usize> {
     while !body.is_char_boundary(window) {
         window += 1;
     }
-    let ws: Vec<(usize, &str)> = words(body).collect();
+    let (ws, first) = tail_words(body, window)?;
     let unpunctuated = !body.contains(['.', '!', '?', ';']);
-    let first = ws.iter().position(|(i, _)| *i >= window)?;
     // Only the tail is read as lowercase words: no string per word of the
     // whole body.
     let lower: Vec<String> = ws[first..].iter().map(|(_, w)| w.to_lowercase()).collect();
@@ -71,6 +70,40 @@ pub(super) fn footer_start(body: &str) -> Option<usize> {
     (words(&body[start..]).count() <= MAX_FOOTER_WORDS).then_some(start)
 }
 
+/// The words of `body` from a little before `window`, with the index of
+/// the first word at or after `window` (`None` when there is none). The
+/// checks look back at most [`LOOK_BACK_WORDS`] words from there, so the
+/// words before them need not be read: the scan starts at a word start
+/// [`LOOK_BACK_BYTES`] before the window, and from the start of the body
+/// only when fewer words than that came before the window.
+fn tail_words(body: &str, window: usize) -> Option<(Vec<(usize, &str)>, usize)> {
+    let mut from = window.saturating_sub(LOOK_BACK_BYTES);
+    while !body.is_char_boundary(from) {
+        from -= 1;
+    }
+    // Back to the start of the word `from` falls in.
+    from = body[..from]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(from, |(i, _)| i);
+    loop {
+        let ws: Vec<(usize, &str)> = words(&body[from..]).map(|(i, w)| (from + i, w)).collect();
+        let first = ws.iter().position(|(i, _)| *i >= window)?;
+        if first >= LOOK_BACK_WORDS || from == 0 {
+            return Some((ws, first));
+        }
+        from = 0;
+    }
+}
+
+/// Words before an opener that [`holder_start`] looks at.
+const LOOK_BACK_WORDS: usize = 4;
+
+/// How far before the tail word reading starts (see [`tail_words`]).
+const LOOK_BACK_BYTES: usize = 128;
+
 fn is_year(w: &str) -> bool {
     w.len() == 4
         && (w.starts_with("19") || w.starts_with("20"))
@@ -90,7 +123,10 @@ fn symbol_follows(body: &str, at: usize) -> bool {
 /// or line when that is near, else at the phrase.
 fn holder_start(body: &str, ws: &[(usize, &str)], k: usize) -> usize {
     let at = ws[k].0;
-    if let Some((year, _)) = ws[k.saturating_sub(4)..k].iter().find(|(_, w)| is_year(w)) {
+    if let Some((year, _)) = ws[k.saturating_sub(LOOK_BACK_WORDS)..k]
+        .iter()
+        .find(|(_, w)| is_year(w))
+    {
         return *year;
     }
     let before = &body[..at];
@@ -141,6 +177,28 @@ mod tests {
             footer_start(&text),
             Some(prose.len() + "Acme Media. ".len())
         );
+    }
+
+    #[test]
+    fn tail_words_match_the_whole_body_at_every_window() {
+        let long = format!(
+            "{}2019 Acme Media, all rights reserved. Ünïcode wörds—and dashes 12,000.",
+            "The company said it would appeal the ruling in court. ".repeat(8)
+        );
+        for body in [long.as_str(), "a b", "one two three four five", "  ,, x"] {
+            let all: Vec<(usize, &str)> = words(body).collect();
+            for window in (0..=body.len()).filter(|&w| body.is_char_boundary(w)) {
+                let whole = all.iter().position(|(i, _)| *i >= window);
+                let tail = tail_words(body, window);
+                let (Some(whole), Some((ws, first))) = (whole, tail.as_ref()) else {
+                    assert!(whole.is_none() && tail.is_none(), "window {window}");
+                    continue;
+                };
+                let back = whole.min(LOOK_BACK_WORDS);
+                assert!(*first >= back, "window {window}");
+                assert_eq!(&ws[first - back..], &all[whole - back..], "window {window}");
+            }
+        }
     }
 
     #[test]
