@@ -24,6 +24,7 @@ fn main() {
     let start = Instant::now();
     for file in &names {
         let bytes = std::fs::read(file).expect("readable page");
+        let t0 = Instant::now();
         let body = match path.as_str() {
             "html" => {
                 let raw = decompress(&bytes, DEFAULT_MAX_PAGE_BYTES).expect("page");
@@ -52,6 +53,14 @@ fn main() {
                     .unwrap_or_default()
             }
         };
+        if std::env::var_os("PER_PAGE").is_some() {
+            eprintln!(
+                "{} {} {}",
+                t0.elapsed().as_micros(),
+                bytes.len(),
+                file.display()
+            );
+        }
         let name = file.file_name().unwrap().to_string_lossy();
         let name = name.split(".html").next().unwrap().to_owned();
         result.insert(name, serde_json::json!({ "articleBody": body }));

@@ -52,6 +52,7 @@ mod meta;
 mod strip;
 
 use chrono::{DateTime, Utc};
+use strip::Cuts;
 
 pub use decode::{
     Decoded, GZIP_RATIO_FREE_BYTES, GuardedGz, MAX_GZIP_RATIO, decode_html, decompress,
@@ -160,14 +161,14 @@ pub fn extract_bytes(
     }
     let (text, used) = decode::decode_cow(&bytes, charset);
     // The strip pass estimates the depth on the way (as `check_depth`).
-    let (stripped, depth) = strip::strip_page(&text);
+    let (pruned, depth) = strip::strip_page(&text, Cuts::FirstAttempt);
     if depth > MAX_HTML_DEPTH {
         return Err(ExtractError::TooDeep {
             depth,
             limit: MAX_HTML_DEPTH,
         });
     }
-    let mut page = extract_stripped(&stripped, url, mode);
+    let mut page = extract_pruned(&text, &pruned, url, mode);
     page.charset = Some(used);
     Ok(page)
 }
@@ -188,16 +189,43 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 /// Extract the article from a page's text.
 pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
-    extract_stripped(&strip::strip_page(html).0, url, mode)
+    extract_pruned(
+        html,
+        &strip::strip_page(html, Cuts::FirstAttempt).0,
+        url,
+        mode,
+    )
 }
 
-/// [`extract_html`] on a page already stripped (`strip`).
-fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
+/// [`extract_html`] on a page (`html`) and the same page stripped for
+/// Readability's first attempt (`pruned`, [`Cuts::FirstAttempt`]).
+///
+/// Readability tries up to four times, each time on a fresh copy of the
+/// page with fewer of its rules, and keeps the first article of at least
+/// [`dom_smoothie::Config::char_threshold`] characters: on most pages the
+/// first. That first attempt runs alone on the pruned page, where what it
+/// would remove before scoring is gone already (so it is parsed and walked
+/// once, and not copied); only when it finds too little does Readability
+/// run every attempt on the page stripped as [`Cuts::Page`], which is also
+/// what rs-trafilatura reads.
+fn extract_pruned(html: &str, pruned: &str, url: Option<&str>, mode: Mode) -> Page {
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let document = dom_query::Document::from(html);
-    let links = combine::link_texts(&document.root());
+    let mut whole: Option<std::borrow::Cow<'_, str>> = None;
+    let (links, found) = {
+        let document = dom_query::Document::from(pruned);
+        let links = combine::link_texts(&document.root());
+        match readability(document, url, mode, true) {
+            Some((article, doc)) if found_enough(&doc, mode) => (links, Some((article, doc))),
+            _ => {
+                let stripped = whole.insert(strip::strip_page(html, Cuts::Page).0);
+                let document = dom_query::Document::from(&**stripped);
+                let links = combine::link_texts(&document.root());
+                (links, readability(document, url, mode, false))
+            }
+        }
+    };
     let mut page = Page::default();
-    let (raw, cleaned) = match readability(document, url, mode) {
+    let (raw, cleaned) = match found {
         Some((article, doc)) => {
             page.title = non_empty(Some(article.title.clone()));
             page.author = non_empty(article.byline.clone());
@@ -236,7 +264,8 @@ fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
                 url: url.map(str::to_owned),
                 ..rs_trafilatura::Options::default()
             };
-            match rs_trafilatura::extract_with_options(html, &options) {
+            let stripped = whole.get_or_insert_with(|| strip::strip_page(html, Cuts::Page).0);
+            match rs_trafilatura::extract_with_options(stripped, &options) {
                 Ok(result) if !result.content_text.trim().is_empty() => {
                     let m = result.metadata;
                     page.title = page.title.or(non_empty(m.title));
@@ -266,12 +295,30 @@ fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
 /// the article's content element. Its text is formatted (one block per
 /// line) only in [`Mode::Fast`], where it is the body; [`Mode::Best`] reads
 /// the article's elements instead and needs the text only as support.
+///
+/// `first_only`: make Readability's first attempt alone (on a page pruned
+/// for it), rather than up to four.
 fn readability(
     document: dom_query::Document,
     url: Option<&str>,
     mode: Mode,
+    first_only: bool,
 ) -> Option<(dom_smoothie::Article, dom_query::Document)> {
-    let config = dom_smoothie::Config {
+    let mut readability =
+        dom_smoothie::Readability::with_document(document, url, Some(config(mode))).ok()?;
+    let article = if first_only {
+        // Its first attempt is the one with every rule on.
+        readability.parse_with_policy(dom_smoothie::ParsePolicy::Strict)
+    } else {
+        readability.parse()
+    }
+    .ok()?;
+    Some((article, readability.doc))
+}
+
+/// Readability's configuration.
+fn config(mode: Mode) -> dom_smoothie::Config {
+    dom_smoothie::Config {
         text_mode: match mode {
             Mode::Fast => dom_smoothie::TextMode::Formatted,
             Mode::Best => dom_smoothie::TextMode::Raw,
@@ -279,11 +326,16 @@ fn readability(
         // The furniture cut (`clean`) reads class names.
         keep_classes: true,
         ..dom_smoothie::Config::default()
-    };
-    let mut readability =
-        dom_smoothie::Readability::with_document(document, url, Some(config)).ok()?;
-    let article = readability.parse().ok()?;
-    Some((article, readability.doc))
+    }
+}
+
+/// Whether the article Readability left in `doc` is long enough for it to
+/// stop trying: what it counts, against its threshold.
+fn found_enough(doc: &dom_query::Document, mode: Mode) -> bool {
+    doc.select_single("#readability-page-1")
+        .nodes()
+        .first()
+        .is_some_and(|root| root.normalized_char_count() >= config(mode).char_threshold)
 }
 
 /// True when `text` has at least [`MIN_ARTICLE_WORDS`] words.
@@ -315,4 +367,44 @@ fn tidy(text: &str) -> String {
 fn non_empty(s: Option<String>) -> Option<String> {
     let s = s?.split_whitespace().collect::<Vec<_>>().join(" ");
     (!s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page whose readable text all sits in blocks Readability's first
+    /// attempt strips ("comment"): that attempt finds nothing on the
+    /// pruned page, so the whole page is read with Readability's later
+    /// attempts, as Readability alone would.
+    #[test]
+    fn reads_the_whole_page_when_the_first_attempt_finds_too_little() {
+        let para = |n: usize| {
+            format!(
+                "<p>Comment {n}: the council voted on Tuesday to close the old bridge for repairs, \
+                 which will take at least a year, and residents are not pleased about the detour.</p>"
+            )
+        };
+        let page = format!(
+            "<html><head><title>Bridge</title></head><body>\
+             <div class=\"comment-thread\">{}{}</div><div class=\"comment-thread\">{}{}</div>\
+             <div class=\"comment-thread\">{}{}</div></body></html>",
+            para(1),
+            para(2),
+            para(3),
+            para(4),
+            para(5),
+            para(6)
+        );
+        let pruned = strip::strip_page(&page, Cuts::FirstAttempt).0;
+        assert!(
+            !pruned.contains("Comment 1"),
+            "the blocks are cut for the first attempt"
+        );
+        let body = extract_html(&page, None, Mode::Best).body;
+        assert!(
+            body.contains("Comment 1:") && body.contains("Comment 6:"),
+            "{body}"
+        );
+    }
 }

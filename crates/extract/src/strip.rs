@@ -33,6 +33,9 @@
 
 use std::borrow::Cow;
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use memchr::{memchr, memchr2, memmem};
 
 /// Whether an attribute name (lowercase ASCII) is one that neither
@@ -93,6 +96,17 @@ const LINK: u16 = 1 << 6;
 const PLAINTEXT: u16 = 1 << 7;
 const SVG: u16 = 1 << 9;
 const SCRIPT: u16 = 1 << 10;
+/// `<table>` or `<code>`: Readability spares what is inside them from its
+/// unlikely-candidate cut.
+const TABLE_CODE: u16 = 1 << 11;
+/// `<body>`: Readability looks for the article only after it.
+const BODY: u16 = 1 << 12;
+/// Something Readability reads from the whole page, not only from the
+/// article: `<h1>` (the headline when `<title>` is odd) and `<meta>`. A
+/// block holding one is not cut in [`Cuts::FirstAttempt`].
+const READ_ANYWHERE: u16 = 1 << 13;
+/// `<dialog>`: Readability removes it wherever it is.
+const DIALOG: u16 = 1 << 14;
 
 /// What the strip pass needs to know of a tag name, any case, in one
 /// lookup (this runs for every tag of every page).
@@ -105,11 +119,15 @@ fn tag_kind(name: &[u8]) -> u16 {
     lower.make_ascii_lowercase();
     match &*lower {
         b"p" | b"li" | b"dt" | b"dd" | b"thead" | b"tbody" | b"tfoot" | b"html" | b"head"
-        | b"body" | b"hr" => NO_END,
+        | b"hr" => NO_END,
+        b"body" => NO_END | BODY,
         b"td" | b"th" | b"tr" => KEEP_ALL | NO_END,
-        b"table" => KEEP_ALL,
+        b"table" => KEEP_ALL | TABLE_CODE,
+        b"code" => TABLE_CODE,
+        b"h1" => READ_ANYWHERE,
+        b"dialog" => DIALOG,
         b"nav" | b"footer" | b"aside" | b"form" => BLOCK,
-        b"meta" => KEEP_ALL | NO_END,
+        b"meta" => KEEP_ALL | NO_END | READ_ANYWHERE,
         b"link" => KEEP_ALL | NO_END | LINK,
         b"title" => TEXT_ONLY,
         b"script" => EMPTIED | SCRIPT,
@@ -129,7 +147,7 @@ fn tag_kind(name: &[u8]) -> u16 {
 
 /// True for HTML's whitespace between attributes.
 fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+    b == b' ' || (b'\t'..=b'\r').contains(&b) && b != b'\x0b'
 }
 
 /// Elements whose contents are cut, when they nest cleanly and hold at
@@ -157,15 +175,19 @@ const PROSE_RUN: usize = 80;
 /// nest, estimated as [`crate::nesting_depth`] does (on what this pass
 /// reads: the contents of emptied elements are not counted), so that the
 /// page need not be scanned again for it.
-pub(crate) fn strip_page(html: &str) -> (Cow<'_, str>, usize) {
+pub(crate) fn strip_page(html: &str, cuts_kind: Cuts) -> (Cow<'_, str>, usize) {
     let mut s = Stripper {
         bytes: html.as_bytes(),
+        first_attempt: cuts_kind == Cuts::FirstAttempt,
         cuts: Vec::new(),
         open: Vec::new(),
         blocks: Vec::new(),
         prose: 0,
         depth: 0,
         deepest: 0,
+        in_body: false,
+        table_code: 0,
+        drop_end_tag: false,
     };
     s.run();
     let Stripper {
@@ -179,7 +201,7 @@ pub(crate) fn strip_page(html: &str) -> (Cow<'_, str>, usize) {
     // inside one goes with it.
     let mut taken: Vec<(usize, usize)> = blocks
         .into_iter()
-        .filter(|b| (b.prose as f64) <= MAX_BLOCK_SHARE * prose as f64)
+        .filter(|b| !b.keep && (b.prose as f64) <= MAX_BLOCK_SHARE * prose as f64)
         .map(|b| (b.from, b.to))
         .collect();
     taken.sort_unstable_by_key(|&(from, to)| (from, std::cmp::Reverse(to)));
@@ -224,11 +246,13 @@ struct Block {
     from: usize,
     to: usize,
     prose: usize,
+    /// Left whole: it holds something Readability reads from the whole page.
+    keep: bool,
 }
 
 /// A block whose end tag is not reached yet.
-struct OpenBlock {
-    name: &'static [u8],
+struct OpenBlock<'a> {
+    name: &'a [u8],
     /// Where its contents start.
     from: usize,
     /// The page's prose count at that point.
@@ -236,14 +260,27 @@ struct OpenBlock {
     /// Elements open inside it (those with end tags, as `depth` counts
     /// them).
     depth: usize,
+    /// Cut only in [`Cuts::FirstAttempt`] (one Readability removes before
+    /// scoring), and then only while it holds nothing Readability reads
+    /// from the whole page (a headline, `<meta>`, JSON-LD, a byline).
+    first_attempt: bool,
+    keep: bool,
 }
 
 struct Stripper<'a> {
     bytes: &'a [u8],
+    /// Whether blocks Readability's first attempt removes are cut too.
+    first_attempt: bool,
+    /// Past the `<body>` start tag, where Readability looks.
+    in_body: bool,
+    /// `<table>` and `<code>` elements open.
+    table_code: usize,
+    /// The next end tag closes an element cut whole: cut it too.
+    drop_end_tag: bool,
     /// Spans to leave out, in order, apart (both ends at ASCII bytes, so on
     /// character boundaries).
     cuts: Vec<(usize, usize)>,
-    open: Vec<OpenBlock>,
+    open: Vec<OpenBlock<'a>>,
     blocks: Vec<Block>,
     /// Characters of prose (see [`PROSE_RUN`]) so far.
     prose: usize,
@@ -253,7 +290,7 @@ struct Stripper<'a> {
     deepest: usize,
 }
 
-impl Stripper<'_> {
+impl<'a> Stripper<'a> {
     fn cut(&mut self, from: usize, to: usize) {
         if to > from {
             self.cuts.push((from, to));
@@ -288,7 +325,11 @@ impl Stripper<'_> {
                     let name_end = name_end(bytes, lt + 2);
                     self.end_tag(&bytes[lt + 2..name_end], kind, lt);
                     // An end tag's attributes are read and ignored.
-                    attributes(bytes, name_end, |_, _, _| {})
+                    let end = attributes(bytes, name_end, |_, _, _| {});
+                    if std::mem::take(&mut self.drop_end_tag) {
+                        self.cut(lt, end);
+                    }
+                    end
                 }
                 Some(c) if c.is_ascii_alphabetic() => self.element(lt + 1, kind),
                 // A `<` that opens no tag is text (uncounted).
@@ -301,10 +342,13 @@ impl Stripper<'_> {
     /// Count the text in `from..to` (between two tags) if it is prose.
     fn count_text(&mut self, from: usize, to: usize) {
         if to - from >= PROSE_RUN {
-            let n = self.bytes[from..to]
+            // Branch-free, so that it runs as vector code: most of a
+            // page's bytes are text.
+            let spaces: usize = self.bytes[from..to]
                 .iter()
-                .filter(|&&b| !is_space(b))
-                .count();
+                .map(|&b| usize::from(is_space(b)))
+                .sum();
+            let n = to - from - spaces;
             if n >= PROSE_RUN {
                 self.prose += n;
             }
@@ -319,6 +363,9 @@ impl Stripper<'_> {
     fn end_tag(&mut self, name: &[u8], kind: u16, lt: usize) {
         if kind & NO_END != 0 {
             return;
+        }
+        if kind & TABLE_CODE != 0 {
+            self.table_code = self.table_code.saturating_sub(1);
         }
         self.depth = self.depth.saturating_sub(1);
         if self.open.is_empty() {
@@ -336,6 +383,7 @@ impl Stripper<'_> {
                     from: b.from,
                     to: lt,
                     prose: prose - b.prose,
+                    keep: b.first_attempt && b.keep,
                 });
             }
             false
@@ -351,11 +399,31 @@ impl Stripper<'_> {
         if kind & LINK != 0 {
             return self.link(name_at - 1, name_end);
         }
-        let (end, json_ld) = if kind & KEEP_ALL != 0 {
-            self.start_tag(name_end)
+        // Readability's first attempt looks at attributes only inside
+        // `<body>`.
+        // Only the attributes of an element that could be cut, or of one
+        // inside a block that could be, need reading.
+        let read = self.first_attempt
+            && self.in_body
+            && ((kind & (NO_END | SVG | READ_ANYWHERE | TEXT_ONLY | EMPTIED) == 0
+                && !name.eq_ignore_ascii_case(b"a"))
+                || self.open.iter().any(|b| b.first_attempt));
+        let (end, marks) = if kind & KEEP_ALL != 0 {
+            self.start_tag(name_end, read)
         } else {
-            self.start_tag_dropping(name_end)
+            self.start_tag_dropping(name_end, read)
         };
+        let json_ld = marks.json_ld;
+        if kind & BODY != 0 {
+            self.in_body = true;
+        }
+        if self.open.iter().any(|b| b.first_attempt && !b.keep)
+            && (kind & READ_ANYWHERE != 0 || (kind & SCRIPT != 0 && json_ld) || marks.byline())
+        {
+            for b in &mut self.open {
+                b.keep = true;
+            }
+        }
         let slash_end = bytes[end - 2] == b'/';
         // HTML ignores `/>` but on foreign elements such as `<svg/>`.
         let self_closed = kind & SVG != 0 && slash_end;
@@ -375,10 +443,27 @@ impl Stripper<'_> {
             for b in &mut self.open {
                 b.depth += 1;
             }
+            if kind & TABLE_CODE != 0 {
+                self.table_code += 1;
+            }
         }
         if kind & EMPTIED != 0 && !self_closed {
-            let close = find_close(bytes, end, name).unwrap_or(bytes.len());
+            let close = find_close(bytes, end, name);
             let keep = kind & SCRIPT != 0 && json_ld;
+            if self.first_attempt && kind & SVG == 0 && !keep && close.is_some() {
+                // Readability removes scripts, `<noscript>` and styles
+                // before it reads anything but JSON-LD and `<meta>`: here
+                // the whole element goes, end tag included (and the
+                // attribute cuts made in its start tag with it).
+                let lt = name_at - 1;
+                while self.cuts.last().is_some_and(|&(from, _)| from >= lt) {
+                    self.cuts.pop();
+                }
+                self.drop_end_tag = true;
+                self.cut(lt, close.unwrap_or(bytes.len()));
+                return close.unwrap_or(bytes.len());
+            }
+            let close = close.unwrap_or(bytes.len());
             if !keep {
                 self.cut(end, close);
             }
@@ -392,15 +477,28 @@ impl Stripper<'_> {
         if !has_end_tag {
             return end;
         }
-        if kind & BLOCK == 0 {
-            return end;
-        }
-        if let Some(block) = BLOCKS.iter().find(|b| b.eq_ignore_ascii_case(name)) {
+        if kind & BLOCK != 0 {
+            debug_assert!(BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name)));
             self.open.push(OpenBlock {
-                name: block,
+                name,
                 from: end,
                 prose: self.prose,
                 depth: 0,
+                first_attempt: false,
+                keep: false,
+            });
+        } else if read
+            && !slash_end
+            && kind & (SVG | READ_ANYWHERE) == 0
+            && marks.removed_first(name, kind & DIALOG != 0, self.table_code > 0)
+        {
+            self.open.push(OpenBlock {
+                name,
+                from: end,
+                prose: self.prose,
+                depth: 0,
+                first_attempt: true,
+                keep: false,
             });
         }
         end
@@ -425,35 +523,295 @@ impl Stripper<'_> {
     }
 
     /// Read a tag's attributes from `from` to its end, keeping them all;
-    /// returns the index after its `>` and whether an attribute value says
-    /// `ld+json`.
-    fn start_tag(&mut self, from: usize) -> (usize, bool) {
-        let mut json_ld = false;
-        let end = attributes(self.bytes, from, |_, _, value| {
-            json_ld |= contains_ignore_case(value, b"ld+json");
+    /// returns the index after its `>` and what the attributes say
+    /// ([`Marks`]; but `json_ld`, only when `read`).
+    fn start_tag(&mut self, from: usize, read: bool) -> (usize, Marks<'a>) {
+        let mut marks = Marks::default();
+        let bytes = self.bytes;
+        let first_attempt = self.first_attempt;
+        let cuts = &mut self.cuts;
+        let end = attributes(bytes, from, |_, name, value| {
+            if !(read || first_attempt) {
+                return;
+            }
+            let mut lower = [0u8; 32];
+            let Some(lower) = lowercase(name, &mut lower) else {
+                return;
+            };
+            if read {
+                marks.see(lower, value);
+            }
+            // Of a responsive image's list of sources Readability reads
+            // that it is there and what the first looks like.
+            if first_attempt
+                && lower.ends_with(b"srcset")
+                && let Some(comma) = memchr(b',', value)
+            {
+                let at = value.as_ptr() as usize - bytes.as_ptr() as usize;
+                cuts.push((at + comma, at + value.len()));
+            }
         });
-        (end, json_ld)
+        (end, marks)
     }
 
     /// [`Self::start_tag`], cutting the attributes [`dropped_attribute`]
     /// names.
-    fn start_tag_dropping(&mut self, from: usize) -> (usize, bool) {
-        let mut json_ld = false;
+    fn start_tag_dropping(&mut self, from: usize, read: bool) -> (usize, Marks<'a>) {
+        let mut marks = Marks::default();
+        let bytes = self.bytes;
+        let first_attempt = self.first_attempt;
         let cuts = &mut self.cuts;
-        let end = attributes(self.bytes, from, |span, name, value| {
-            json_ld |= contains_ignore_case(value, b"ld+json");
+        let end = attributes(bytes, from, |span, name, value| {
             let mut lower = [0u8; 32];
-            if name.len() <= lower.len() {
-                let lower = &mut lower[..name.len()];
-                lower.copy_from_slice(name);
-                lower.make_ascii_lowercase();
+            if let Some(lower) = lowercase(name, &mut lower) {
+                // Readers find JSON-LD by `<script type=...>`.
+                if lower == b"type" {
+                    marks.json_ld |= contains_ignore_case(value, b"ld+json");
+                }
+                if read {
+                    marks.see(lower, value);
+                }
                 if dropped_attribute(lower) {
                     cuts.push(span);
+                } else if first_attempt && lower == b"href" && value.len() > HREF_KEPT {
+                    // Readability reads of a link's address only whether
+                    // it is there, starts with `#` or `javascript:`.
+                    let at = value.as_ptr() as usize - bytes.as_ptr() as usize;
+                    let mut keep = HREF_KEPT;
+                    while keep > 0 && !is_char_start(value[keep]) {
+                        keep -= 1;
+                    }
+                    cuts.push((at + keep, at + value.len()));
                 }
             }
         });
-        (end, json_ld)
+        (end, marks)
     }
+}
+
+/// Bytes of a link's `href` left in [`Cuts::FirstAttempt`]: enough for
+/// what Readability reads of it (`#...`, `javascript:`).
+const HREF_KEPT: usize = 16;
+
+/// Whether `b` starts a UTF-8 character (is not a continuation byte).
+fn is_char_start(b: u8) -> bool {
+    (b as i8) >= -0x40
+}
+
+/// `name` in lowercase ASCII, in `buf`; `None` when longer than `buf`.
+fn lowercase<'b>(name: &[u8], buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
+    let lower = buf.get_mut(..name.len())?;
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    Some(lower)
+}
+
+/// Which blocks the strip pass cuts besides the [`BLOCKS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cuts {
+    /// None: the page as every extractor may read it.
+    Page,
+    /// Also the elements Readability's first attempt removes before it
+    /// scores anything, whatever the page: hidden ones (`hidden`,
+    /// `display: none`, `visibility: hidden`, `aria-hidden="true"`),
+    /// dialogs, and "unlikely candidates" (a `class`/`id` word such as
+    /// `sidebar`, `comment`, `related` and none such as `content`,
+    /// `article`, outside tables and code; a `role` such as `navigation`),
+    /// when they nest cleanly, hold at most [`MAX_BLOCK_SHARE`] of the
+    /// page's prose, and hold nothing Readability reads from the whole
+    /// page (an `<h1>`, `<meta>`, JSON-LD, a byline's marks). Readability's
+    /// first attempt then finds what it finds on the whole page; a page
+    /// where that attempt fails is read again as [`Cuts::Page`] (see
+    /// `lib.rs`).
+    FirstAttempt,
+}
+
+/// Words of `class`/`id` that make an element an unlikely candidate for
+/// Readability (dom_smoothie 0.19's list, matched the way it matches them:
+/// anywhere in the lowercased value), unless one of [`MAYBE_WORDS`] is there
+/// too.
+const UNLIKELY_WORDS: &[&str] = &[
+    "-ad-",
+    "ai2html",
+    "banner",
+    "breadcrumbs",
+    "combx",
+    "comment",
+    "community",
+    "cover-wrap",
+    "disqus",
+    "extra",
+    "footer",
+    "gdpr",
+    "header",
+    "legends",
+    "menu",
+    "related",
+    "remark",
+    "replies",
+    "rss",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "social",
+    "sponsor",
+    "supplemental",
+    "ad-break",
+    "agegate",
+    "pagination",
+    "pager",
+    "popup",
+    "yom-remote",
+];
+
+/// Words of `class`/`id` that keep an element a candidate.
+const MAYBE_WORDS: &[&str] = &[
+    "and", "article", "body", "column", "content", "layout", "main", "mathjax", "shadow",
+];
+
+/// `role` values Readability's first attempt removes.
+const UNLIKELY_ROLES: &[&[u8]] = &[
+    b"menu",
+    b"menubar",
+    b"complementary",
+    b"navigation",
+    b"alert",
+    b"alertdialog",
+    b"dialog",
+];
+
+/// Words of `class`/`id` that make an element a byline candidate for
+/// Readability.
+const BYLINE_WORDS: &[&str] = &["byline", "author", "dateline", "writtenby"];
+
+/// Matchers for the word lists (on lowercased values).
+static UNLIKELY: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(UNLIKELY_WORDS));
+static MAYBE: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(MAYBE_WORDS));
+static BYLINE: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(BYLINE_WORDS));
+
+fn words_matcher(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::new(words).expect("a handful of plain words")
+}
+
+/// Whether `matcher` finds a word in the lowercased `class` or `id`.
+fn has_word(matcher: &AhoCorasick, class: &[u8], id: &[u8]) -> bool {
+    [class, id].into_iter().any(|value| {
+        if value.is_empty() {
+            return false;
+        }
+        let mut buf = [0u8; 256];
+        match buf.get_mut(..value.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(value);
+                lower.make_ascii_lowercase();
+                matcher.is_match(&*lower)
+            }
+            None => matcher.is_match(&value.to_ascii_lowercase()),
+        }
+    })
+}
+
+/// What a start tag's attributes tell Readability (read as it reads
+/// them: the first of a repeated attribute counts). The values are looked
+/// at only when asked about: most tags are never asked.
+#[derive(Default)]
+struct Marks<'a> {
+    /// Attributes met (bits of [`Marks::see`]'s names).
+    seen: u16,
+    json_ld: bool,
+    class: &'a [u8],
+    id: &'a [u8],
+    role: &'a [u8],
+    style: &'a [u8],
+    hidden: bool,
+    aria_hidden: bool,
+    aria_modal: bool,
+    /// `rel="author"` or an `itemprop` naming the author.
+    author: bool,
+}
+
+impl<'a> Marks<'a> {
+    /// Take in one attribute (`name` lowercase).
+    fn see(&mut self, name: &[u8], value: &'a [u8]) {
+        let bit = match name {
+            b"class" => 1,
+            b"id" => 2,
+            b"role" => 4,
+            b"style" => 8,
+            b"hidden" => 16,
+            b"aria-hidden" => 32,
+            b"aria-modal" => 64,
+            b"rel" => 128,
+            b"itemprop" => 256,
+            _ => return,
+        };
+        if self.seen & bit != 0 {
+            return;
+        }
+        self.seen |= bit;
+        match bit {
+            1 => self.class = value,
+            2 => self.id = value,
+            4 => self.role = value,
+            8 => self.style = value,
+            16 => self.hidden = true,
+            32 => self.aria_hidden = value == b"true",
+            64 => self.aria_modal = value == b"true",
+            128 => self.author |= value == b"author",
+            _ => self.author |= contains_ignore_case(value, b"author"),
+        }
+    }
+
+    /// Whether Readability could take the element for a byline.
+    fn byline(&self) -> bool {
+        self.author || has_word(&BYLINE, self.class, self.id)
+    }
+
+    /// Whether Readability's first attempt removes the element `name`
+    /// (`dialog` when it is a `<dialog>`) with these attributes, when
+    /// `in_table_code` says whether a table or code element is open; never
+    /// one that could be a byline.
+    fn removed_first(&self, name: &[u8], dialog: bool, in_table_code: bool) -> bool {
+        let hidden = self.hidden
+            || (!self.style.is_empty() && {
+                let style = self.style.to_ascii_lowercase();
+                style_says(&style, b"display", b"none")
+                    || style_says(&style, b"visibility", b"hidden")
+            });
+        let invisible =
+            hidden || (self.aria_hidden && memmem::find(self.class, b"fallback-image").is_none());
+        let modal = dialog || (self.aria_modal && self.role == b"dialog");
+        let role = UNLIKELY_ROLES.contains(&self.role);
+        let removed = invisible
+            || modal
+            || role
+            || (self.seen & 3 != 0
+                && !in_table_code
+                && !name.eq_ignore_ascii_case(b"a")
+                && has_word(&UNLIKELY, self.class, self.id)
+                && !has_word(&MAYBE, self.class, self.id));
+        removed && !self.byline()
+    }
+}
+
+/// Whether a (lowercase) style sets `key` to `value`, read as Readability
+/// reads it: at the first mention of `key`, the first word after its `:`.
+fn style_says(style: &[u8], key: &[u8], value: &[u8]) -> bool {
+    let Some(at) = memmem::find(style, key) else {
+        return false;
+    };
+    let rest = &style[at..];
+    let Some(colon) = memchr(b':', rest) else {
+        return false;
+    };
+    let rest = &rest[colon + 1..];
+    let rest = &rest[..memchr(b';', rest).unwrap_or(rest.len())];
+    let rest = rest.trim_ascii_start();
+    let word = &rest[..rest
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .unwrap_or(rest.len())];
+    word == value
 }
 
 /// Where the tag name starting at `at` ends.
@@ -468,10 +826,10 @@ fn name_end(bytes: &[u8], at: usize) -> usize {
 /// tokenizer reads them, calling `seen(span, name, value)` for each, where
 /// `span` runs from the name to the end of the value; returns the index
 /// after the tag's `>` (the input's end when it has none).
-fn attributes(
-    bytes: &[u8],
+fn attributes<'b>(
+    bytes: &'b [u8],
     mut at: usize,
-    mut seen: impl FnMut((usize, usize), &[u8], &[u8]),
+    mut seen: impl FnMut((usize, usize), &'b [u8], &'b [u8]),
 ) -> usize {
     let n = bytes.len();
     loop {
@@ -584,7 +942,7 @@ mod tests {
     use super::*;
 
     fn strip(html: &str) -> Cow<'_, str> {
-        strip_page(html).0
+        strip_page(html, Cuts::Page).0
     }
 
     #[test]
@@ -611,9 +969,13 @@ mod tests {
             "<div><!-- <div><div> --><span/><div></div></div></div><div>",
             "<nav><div><div><a>x</a></div></div></nav><p>y",
         ] {
-            assert_eq!(strip_page(html).1, crate::nesting_depth(html), "{html}");
+            assert_eq!(
+                strip_page(html, Cuts::Page).1,
+                crate::nesting_depth(html),
+                "{html}"
+            );
         }
-        assert_eq!(strip_page(&"<div>".repeat(3000)).1, 3000);
+        assert_eq!(strip_page(&"<div>".repeat(3000), Cuts::Page).1, 3000);
     }
 
     #[test]
@@ -691,6 +1053,73 @@ mod tests {
             strip(&page),
             format!("<aside></aside><p>{prose}</p><p>{prose}</p>")
         );
+    }
+
+    fn first(html: &str) -> Cow<'_, str> {
+        strip_page(html, Cuts::FirstAttempt).0
+    }
+
+    #[test]
+    fn cuts_what_readabilitys_first_attempt_removes() {
+        let prose = "The council voted on Tuesday to close the old bridge for repairs that will take at least a year to finish.";
+        let page = format!(
+            "<html><head><script src=a.js async></script><style>p{{color:red}}</style></head><body>\
+             <div class=\"sidebar-widget\"><p>Popular: <a href=/x>X</a></p></div>\
+             <div class=\"main-content sidebar\"><p>{prose}</p></div>\
+             <div hidden><p>Hidden</p></div><div style=\"Display: none\">Gone</div>\
+             <span aria-hidden=\"true\">icon</span><span aria-hidden=\"true\" class=\"fallback-image\">kept</span>\
+             <div role=\"navigation\"><a href=/>Home</a></div><dialog><p>Sign up</p></dialog>\
+             <table><tr><td><div class=comment>cell</div></td></tr></table>\
+             <a class=social href=/s>Share</a>\
+             <article><p>{prose}</p><p>{prose}</p></article></body></html>"
+        );
+        assert_eq!(
+            first(&page),
+            format!(
+                "<html><head></head><body>\
+                 <div class=\"sidebar-widget\"></div>\
+                 <div class=\"main-content sidebar\"><p>{prose}</p></div>\
+                 <div hidden></div><div style=\"Display: none\"></div>\
+                 <span aria-hidden=\"true\"></span><span aria-hidden=\"true\" class=\"fallback-image\">kept</span>\
+                 <div role=\"navigation\"></div><dialog></dialog>\
+                 <table><tr><td><div class=comment>cell</div></td></tr></table>\
+                 <a class=social href=/s>Share</a>\
+                 <article><p>{prose}</p><p>{prose}</p></article></body></html>"
+            )
+        );
+        // As every extractor may read it, the page keeps all of those.
+        let page_cut = strip(&page);
+        assert!(
+            page_cut.contains("<p>Hidden</p>") && page_cut.contains("<script src=a.js ></script>")
+        );
+        // Nothing is cut before `<body>`.
+        let head = "<head><div class=menu><p>x</p></div></head>";
+        assert_eq!(first(head), head);
+    }
+
+    #[test]
+    fn keeps_blocks_holding_what_readability_reads_anywhere() {
+        let page = "<body><div class=\"header\"><h1>Headline</h1></div>\
+                    <div class=\"social\"><span class=\"byline\">By Ann</span></div>\
+                    <div class=\"related\"><a rel=\"author\" href=\"/ann\">Ann</a></div>\
+                    <div class=\"extra\"><meta itemprop=\"datePublished\" content=\"2020-01-01\"></div>\
+                    <div class=menu><script type=\"application/ld+json\">{}</script></div>\
+                    <div class=\"author-social\">Ann's links</div></body>";
+        assert_eq!(first(page), page);
+    }
+
+    #[test]
+    fn shortens_link_addresses_and_source_lists_for_readability() {
+        let page = "<body><a href=\"https://example.com/a/long/path\">x</a>\
+                    <a href='#top-of-the-page-anchor'>y</a><a href=\"/ñññññññññññ\">z</a>\
+                    <img src=\"a.jpg\" srcset=\"a.jpg 1x, b.jpg 2x\" data-srcset=\"c.jpg\"></body>";
+        assert_eq!(
+            first(page),
+            "<body><a href=\"https://example.\">x</a>\
+             <a href='#top-of-the-page'>y</a><a href=\"/ñññññññ\">z</a>\
+             <img src=\"a.jpg\" srcset=\"a.jpg 1x\" data-srcset=\"c.jpg\"></body>"
+        );
+        assert!(matches!(strip(page), Cow::Borrowed(_)));
     }
 
     #[test]
