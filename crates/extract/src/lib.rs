@@ -52,6 +52,7 @@ mod meta;
 mod strip;
 
 use chrono::{DateTime, Utc};
+use dom_smoothie::ParsePolicy;
 use strip::Cuts;
 
 pub use decode::{
@@ -205,23 +206,26 @@ pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
 /// [`dom_smoothie::Config::char_threshold`] characters: on most pages the
 /// first. That first attempt runs alone on the pruned page, where what it
 /// would remove before scoring is gone already (so it is parsed and walked
-/// once, and not copied); only when it finds too little does Readability
-/// run every attempt on the page stripped as [`Cuts::Page`], which is also
-/// what rs-trafilatura reads.
+/// once, and not copied); only when it finds too little are the later
+/// attempts made ([`later_attempts`]) on the page stripped as
+/// [`Cuts::Page`], which is also what rs-trafilatura reads.
 fn extract_pruned(html: &str, pruned: &str, url: Option<&str>, mode: Mode) -> Page {
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let mut whole: Option<std::borrow::Cow<'_, str>> = None;
     let (links, found) = {
         let document = dom_query::Document::from(pruned);
         let links = combine::link_texts(&document.root());
-        match readability(document, url, mode, true) {
-            Some((article, doc)) if found_enough(&doc, mode) => (links, Some((article, doc))),
-            _ => {
-                let stripped = whole.insert(strip::strip_page(html, Cuts::Page).0);
-                let document = dom_query::Document::from(&**stripped);
-                let links = combine::link_texts(&document.root());
-                (links, readability(document, url, mode, false))
-            }
+        // Its first attempt is the one with every rule on.
+        let first = readability(document, url, mode, ParsePolicy::Strict);
+        let first_chars = first.as_ref().map(|(_, doc)| article_chars(doc));
+        if first_chars.is_some_and(|n| n >= config(mode).char_threshold) {
+            (links, first)
+        } else {
+            let stripped = whole.insert(strip::strip_page(html, Cuts::Page).0);
+            let document = dom_query::Document::from(&**stripped);
+            let links = combine::link_texts(&document.root());
+            let first = first.zip(first_chars);
+            (links, later_attempts(document, url, mode, first))
         }
     };
     let mut page = Page::default();
@@ -296,24 +300,53 @@ fn extract_pruned(html: &str, pruned: &str, url: Option<&str>, mode: Mode) -> Pa
 /// line) only in [`Mode::Fast`], where it is the body; [`Mode::Best`] reads
 /// the article's elements instead and needs the text only as support.
 ///
-/// `first_only`: make Readability's first attempt alone (on a page pruned
-/// for it), rather than up to four.
+/// `policy` says which of its attempts to make (each runs on the whole
+/// document; see [`later_attempts`]).
 fn readability(
     document: dom_query::Document,
     url: Option<&str>,
     mode: Mode,
-    first_only: bool,
+    policy: ParsePolicy,
 ) -> Option<(dom_smoothie::Article, dom_query::Document)> {
     let mut readability =
         dom_smoothie::Readability::with_document(document, url, Some(config(mode))).ok()?;
-    let article = if first_only {
-        // Its first attempt is the one with every rule on.
-        readability.parse_with_policy(dom_smoothie::ParsePolicy::Strict)
-    } else {
-        readability.parse()
-    }
-    .ok()?;
+    let article = readability.parse_with_policy(policy).ok()?;
     Some((article, readability.doc))
+}
+
+/// Readability's attempts after its first (`first`, made on the pruned
+/// page, with the characters it found), each on a fresh copy of
+/// `document`, the way `Readability::parse` makes them: the first to find
+/// its threshold of characters wins, else the one that found the most (the
+/// earliest of equals). Each rule is dropped in turn: unlikely candidates
+/// kept, then class weights, then the conditional cleaning.
+fn later_attempts(
+    document: dom_query::Document,
+    url: Option<&str>,
+    mode: Mode,
+    first: Option<((dom_smoothie::Article, dom_query::Document), usize)>,
+) -> Option<(dom_smoothie::Article, dom_query::Document)> {
+    let policies = [ParsePolicy::Moderate, ParsePolicy::Clean, ParsePolicy::Raw];
+    let mut best = first;
+    let mut document = Some(document);
+    for (i, policy) in policies.into_iter().enumerate() {
+        let copy = if i + 1 < policies.len() {
+            document.clone()
+        } else {
+            document.take()
+        };
+        let Some(found) = copy.and_then(|doc| readability(doc, url, mode, policy)) else {
+            continue;
+        };
+        let chars = article_chars(&found.1);
+        if chars >= config(mode).char_threshold {
+            return Some(found);
+        }
+        if best.as_ref().is_none_or(|(_, most)| chars > *most) {
+            best = Some((found, chars));
+        }
+    }
+    best.map(|(found, _)| found)
 }
 
 /// Readability's configuration.
@@ -329,13 +362,13 @@ fn config(mode: Mode) -> dom_smoothie::Config {
     }
 }
 
-/// Whether the article Readability left in `doc` is long enough for it to
-/// stop trying: what it counts, against its threshold.
-fn found_enough(doc: &dom_query::Document, mode: Mode) -> bool {
+/// The characters of the article Readability left in `doc`, counted as
+/// Readability counts them to decide whether to try again.
+fn article_chars(doc: &dom_query::Document) -> usize {
     doc.select_single("#readability-page-1")
         .nodes()
         .first()
-        .is_some_and(|root| root.normalized_char_count() >= config(mode).char_threshold)
+        .map_or(0, |root| root.normalized_char_count())
 }
 
 /// True when `text` has at least [`MIN_ARTICLE_WORDS`] words.
