@@ -102,11 +102,14 @@ const TABLE_CODE: u16 = 1 << 11;
 /// `<body>`: Readability looks for the article only after it.
 const BODY: u16 = 1 << 12;
 /// Something Readability reads from the whole page, not only from the
-/// article: `<h1>` (the headline when `<title>` is odd) and `<meta>`. A
-/// block holding one is not cut in [`Cuts::FirstAttempt`].
+/// article: `<h1>` (the headline when `<title>` is odd; `<meta>` is
+/// handled apart). A block holding one is not cut in
+/// [`Cuts::FirstAttempt`].
 const READ_ANYWHERE: u16 = 1 << 13;
 /// `<dialog>`: Readability removes it wherever it is.
 const DIALOG: u16 = 1 << 14;
+/// `<meta>`: see [`Stripper::meta`].
+const META: u16 = 1 << 15;
 
 /// What the strip pass needs to know of a tag name, any case, in one
 /// lookup (this runs for every tag of every page).
@@ -127,7 +130,7 @@ fn tag_kind(name: &[u8]) -> u16 {
         b"h1" => READ_ANYWHERE,
         b"dialog" => DIALOG,
         b"nav" | b"footer" | b"aside" | b"form" => BLOCK,
-        b"meta" => KEEP_ALL | NO_END | READ_ANYWHERE,
+        b"meta" => KEEP_ALL | NO_END | META,
         b"link" => KEEP_ALL | NO_END | LINK,
         b"title" => TEXT_ONLY,
         b"script" => EMPTIED | SCRIPT,
@@ -399,6 +402,9 @@ impl<'a> Stripper<'a> {
         if kind & LINK != 0 {
             return self.link(name_at - 1, name_end);
         }
+        if kind & META != 0 {
+            return self.meta(name_at - 1, name_end);
+        }
         // Readability's first attempt looks at attributes only inside
         // `<body>`.
         // Only the attributes of an element that could be cut, or of one
@@ -517,6 +523,37 @@ impl<'a> Stripper<'a> {
             }
         });
         if !keep && end < self.bytes.len() {
+            self.cut(lt, end);
+        }
+        end
+    }
+
+    /// A `<meta>` (a void element) starting at `lt`. In
+    /// [`Cuts::FirstAttempt`] one whose `name`, `property` or `itemprop`
+    /// names none of the things Readability reads from metadata (title,
+    /// author, description, date, site name, image) is left out whole
+    /// (viewport, robots, verification tokens, app ids, ...), and a block
+    /// holding one that is kept is not cut.
+    fn meta(&mut self, lt: usize, name_end: usize) -> usize {
+        let mut read = false;
+        let first_attempt = self.first_attempt;
+        let end = attributes(self.bytes, name_end, |_, name, value| {
+            if first_attempt
+                && (name.eq_ignore_ascii_case(b"name")
+                    || name.eq_ignore_ascii_case(b"property")
+                    || name.eq_ignore_ascii_case(b"itemprop"))
+            {
+                read |= META_WORDS.is_match(value);
+            }
+        });
+        if !first_attempt {
+            return end;
+        }
+        if read {
+            for b in &mut self.open {
+                b.keep = true;
+            }
+        } else if end < self.bytes.len() {
             self.cut(lt, end);
         }
         end
@@ -683,6 +720,24 @@ const UNLIKELY_ROLES: &[&[u8]] = &[
 /// Words of `class`/`id` that make an element a byline candidate for
 /// Readability.
 const BYLINE_WORDS: &[&str] = &["byline", "author", "dateline", "writtenby"];
+
+/// Words of `<meta>` names that dom_smoothie 0.19 reads metadata from
+/// (the keys of its `property` and `name` patterns; "published_time" and
+/// "pub-date" by their common part), any case.
+static META_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "author",
+            "creator",
+            "description",
+            "pub",
+            "title",
+            "site_name",
+            "image",
+        ])
+        .expect("a handful of plain words")
+});
 
 /// Matchers for the word lists (on lowercased values).
 static UNLIKELY: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(UNLIKELY_WORDS));
