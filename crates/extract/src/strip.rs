@@ -81,39 +81,47 @@ const DROPPED_ATTRIBUTES: &[&[u8]] = &[
 /// Keeps all its attributes: images and embeds (Readability tells empty
 /// and lazy images by theirs), `<meta>` (the page's metadata), and tables
 /// (Readability tells layout tables from data tables by theirs).
-const KEEP_ALL: u16 = 1 << 1;
+const KEEP_ALL: u32 = 1 << 1;
 /// Its contents are cut: scripts, styles, drawings, `<noscript>`.
-const EMPTIED: u16 = 1 << 2;
+const EMPTIED: u32 = 1 << 2;
 /// HTML reads its contents as text: left as they are, not searched for
 /// tags.
-const TEXT_ONLY: u16 = 1 << 3;
+const TEXT_ONLY: u32 = 1 << 3;
 /// One of the [`BLOCKS`].
-const BLOCK: u16 = 1 << 4;
+const BLOCK: u32 = 1 << 4;
 /// Has no end tag, or one left out so often that the depth estimate does
 /// not count it ([`crate::depth`]'s list).
-const NO_END: u16 = 1 << 5;
-const LINK: u16 = 1 << 6;
-const PLAINTEXT: u16 = 1 << 7;
-const SVG: u16 = 1 << 9;
-const SCRIPT: u16 = 1 << 10;
+const NO_END: u32 = 1 << 5;
+const LINK: u32 = 1 << 6;
+const PLAINTEXT: u32 = 1 << 7;
+const SVG: u32 = 1 << 9;
+const SCRIPT: u32 = 1 << 10;
 /// `<table>` or `<code>`: Readability spares what is inside them from its
 /// unlikely-candidate cut.
-const TABLE_CODE: u16 = 1 << 11;
+const TABLE_CODE: u32 = 1 << 11;
 /// `<body>`: Readability looks for the article only after it.
-const BODY: u16 = 1 << 12;
+const BODY: u32 = 1 << 12;
 /// Something Readability reads from the whole page, not only from the
 /// article: `<h1>` (the headline when `<title>` is odd; `<meta>` is
 /// handled apart). A block holding one is not cut in
 /// [`Cuts::FirstAttempt`].
-const READ_ANYWHERE: u16 = 1 << 13;
+const READ_ANYWHERE: u32 = 1 << 13;
 /// `<dialog>`: Readability removes it wherever it is.
-const DIALOG: u16 = 1 << 14;
+const DIALOG: u32 = 1 << 14;
 /// `<meta>`: see [`Stripper::meta`].
-const META: u16 = 1 << 15;
+const META: u32 = 1 << 15;
+/// `<pre>` and `<listing>`: their whitespace is text.
+const PRE: u32 = 1 << 16;
+/// An element whose end tag may be left out (`<p>`, `<li>`, ...): it may
+/// still hold a byline.
+const OPTIONAL_END: u32 = 1 << 17;
+/// Block-level elements, and those of the head: whitespace alone between
+/// two of their tags is no text (outside `<pre>`).
+const LINE: u32 = 1 << 18;
 
 /// What the strip pass needs to know of a tag name, any case, in one
 /// lookup (this runs for every tag of every page).
-fn tag_kind(name: &[u8]) -> u16 {
+fn tag_kind(name: &[u8]) -> u32 {
     let mut buf = [0u8; 10];
     let Some(lower) = buf.get_mut(..name.len()) else {
         return 0;
@@ -121,21 +129,26 @@ fn tag_kind(name: &[u8]) -> u16 {
     lower.copy_from_slice(name);
     lower.make_ascii_lowercase();
     match &*lower {
-        b"p" | b"li" | b"dt" | b"dd" | b"thead" | b"tbody" | b"tfoot" | b"html" | b"head"
-        | b"hr" => NO_END,
-        b"body" => NO_END | BODY,
-        b"td" | b"th" | b"tr" => KEEP_ALL | NO_END,
-        b"table" => KEEP_ALL | TABLE_CODE,
+        b"p" | b"li" | b"dt" | b"dd" => NO_END | OPTIONAL_END | LINE,
+        b"thead" | b"tbody" | b"tfoot" | b"html" | b"head" | b"hr" => NO_END | LINE,
+        b"body" => NO_END | BODY | LINE,
+        b"td" | b"th" => KEEP_ALL | NO_END | OPTIONAL_END | LINE,
+        b"tr" => KEEP_ALL | NO_END | LINE,
+        b"table" => KEEP_ALL | TABLE_CODE | LINE,
         b"code" => TABLE_CODE,
-        b"h1" => READ_ANYWHERE,
+        b"h1" => READ_ANYWHERE | LINE,
         b"dialog" => DIALOG,
-        b"nav" | b"footer" | b"aside" | b"form" => BLOCK,
-        b"meta" => KEEP_ALL | NO_END | META,
-        b"link" => KEEP_ALL | NO_END | LINK,
-        b"title" => TEXT_ONLY,
-        b"script" => EMPTIED | SCRIPT,
-        b"style" | b"noscript" => EMPTIED,
+        b"nav" | b"footer" | b"aside" | b"form" => BLOCK | LINE,
+        b"meta" => KEEP_ALL | NO_END | META | LINE,
+        b"link" => KEEP_ALL | NO_END | LINK | LINE,
+        b"title" => TEXT_ONLY | LINE,
+        b"script" => EMPTIED | SCRIPT | LINE,
+        b"style" | b"noscript" => EMPTIED | LINE,
         b"svg" => EMPTIED | SVG,
+        b"pre" | b"listing" => PRE,
+        b"div" | b"ul" | b"ol" | b"dl" | b"caption" | b"section" | b"article" | b"main"
+        | b"header" | b"fieldset" | b"figure" | b"figcaption" | b"blockquote" | b"h2" | b"h3"
+        | b"h4" | b"h5" | b"h6" => LINE,
         b"textarea" | b"xmp" | b"noembed" | b"noframes" => TEXT_ONLY,
         b"iframe" => TEXT_ONLY | KEEP_ALL,
         b"picture" | b"video" | b"audio" | b"object" => KEEP_ALL,
@@ -191,6 +204,7 @@ pub(crate) fn strip_page(html: &str, cuts_kind: Cuts) -> (Cow<'_, str>, usize) {
         in_body: false,
         table_code: 0,
         drop_end_tag: false,
+        after_line: false,
     };
     s.run();
     let Stripper {
@@ -268,6 +282,10 @@ struct OpenBlock<'a> {
     /// from the whole page (a headline, `<meta>`, JSON-LD, a byline).
     first_attempt: bool,
     keep: bool,
+    /// Not a block to cut but an element whose whitespace stays: `<pre>`,
+    /// or one Readability could take for a byline (it measures a byline's
+    /// text with its whitespace).
+    verbatim: bool,
 }
 
 struct Stripper<'a> {
@@ -280,6 +298,8 @@ struct Stripper<'a> {
     table_code: usize,
     /// The next end tag closes an element cut whole: cut it too.
     drop_end_tag: bool,
+    /// The last tag was a block-level element's ([`LINE`]).
+    after_line: bool,
     /// Spans to leave out, in order, apart (both ends at ASCII bytes, so on
     /// character boundaries).
     cuts: Vec<(usize, usize)>,
@@ -315,6 +335,21 @@ impl<'a> Stripper<'a> {
                 _ => None,
             };
             let kind = tag.map_or(0, |(from, to)| tag_kind(&bytes[from..to]));
+            if self.first_attempt {
+                // Whitespace alone between two block-level tags is no text:
+                // left out, it makes no node for Readability to walk (but in
+                // `<pre>`, or in a possible byline, which Readability
+                // measures whitespace and all).
+                if self.after_line
+                    && kind & LINE != 0
+                    && lt > at
+                    && bytes[at..lt].iter().all(|&b| is_space(b))
+                    && !self.open.iter().any(|b| b.verbatim)
+                {
+                    self.cut(at, lt);
+                }
+                self.after_line = kind & LINE != 0;
+            }
             at = match rest.first() {
                 Some(b'!') if rest.starts_with(b"!--") => {
                     let end = comment_end(bytes, lt + 4);
@@ -363,7 +398,7 @@ impl<'a> Stripper<'a> {
     /// any other end tag at its level (HTML would close the block there
     /// implicitly, or ignore a stray tag) drops it: when the markup does not
     /// nest cleanly, nothing is cut.
-    fn end_tag(&mut self, name: &[u8], kind: u16, lt: usize) {
+    fn end_tag(&mut self, name: &[u8], kind: u32, lt: usize) {
         if kind & NO_END != 0 {
             return;
         }
@@ -381,7 +416,7 @@ impl<'a> Stripper<'a> {
                 b.depth -= 1;
                 return true;
             }
-            if b.name.eq_ignore_ascii_case(name) {
+            if b.name.eq_ignore_ascii_case(name) && !b.verbatim {
                 blocks.push(Block {
                     from: b.from,
                     to: lt,
@@ -395,7 +430,7 @@ impl<'a> Stripper<'a> {
 
     /// Handle the start tag whose name begins at `name_at`; returns where
     /// to go on scanning.
-    fn element(&mut self, name_at: usize, kind: u16) -> usize {
+    fn element(&mut self, name_at: usize, kind: u32) -> usize {
         let bytes = self.bytes;
         let name_end = name_end(bytes, name_at);
         let name = &bytes[name_at..name_end];
@@ -409,11 +444,7 @@ impl<'a> Stripper<'a> {
         // `<body>`.
         // Only the attributes of an element that could be cut, or of one
         // inside a block that could be, need reading.
-        let read = self.first_attempt
-            && self.in_body
-            && ((kind & (NO_END | SVG | READ_ANYWHERE | TEXT_ONLY | EMPTIED) == 0
-                && !name.eq_ignore_ascii_case(b"a"))
-                || self.open.iter().any(|b| b.first_attempt));
+        let read = self.first_attempt && self.in_body;
         let (end, marks) = if kind & KEEP_ALL != 0 {
             self.start_tag(name_end, read)
         } else {
@@ -480,6 +511,18 @@ impl<'a> Stripper<'a> {
             self.count_text(end, close);
             return close;
         }
+        let optional_end = kind & OPTIONAL_END != 0;
+        if read && (has_end_tag || optional_end) && (kind & PRE != 0 || marks.byline()) {
+            self.open.push(OpenBlock {
+                name,
+                from: end,
+                prose: self.prose,
+                depth: 0,
+                first_attempt: false,
+                keep: false,
+                verbatim: true,
+            });
+        }
         if !has_end_tag {
             return end;
         }
@@ -492,6 +535,7 @@ impl<'a> Stripper<'a> {
                 depth: 0,
                 first_attempt: false,
                 keep: false,
+                verbatim: false,
             });
         } else if read
             && !slash_end
@@ -505,6 +549,7 @@ impl<'a> Stripper<'a> {
                 depth: 0,
                 first_attempt: true,
                 keep: false,
+                verbatim: false,
             });
         }
         end
@@ -1173,6 +1218,20 @@ mod tests {
             "<body><a href=\"https://example.\">x</a>\
              <a href='#top-of-the-page'>y</a><a href=\"/ñññññññ\">z</a>\
              <img src=\"a.jpg\" srcset=\"a.jpg 1x\" data-srcset=\"c.jpg\"></body>"
+        );
+        assert!(matches!(strip(page), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn drops_whitespace_between_blocks_for_readability_but_in_pre_and_bylines() {
+        let page = "<head>\n  <title>T</title>\n</head>\n<body>\n<div>\n  <p>A <b>b</b> <i>c</i></p>\n</div>\n\
+                    <pre>\n<div> x </div>\n</pre>\n<div class=\"byline\">\n  <p>By Ann</p>\n  <p>May 1</p>\n</div>\n\
+                    <ul> <li>d</li> </ul></body>";
+        assert_eq!(
+            first(page),
+            "<head><title>T</title></head><body><div><p>A <b>b</b> <i>c</i></p></div>\n\
+             <pre>\n<div> x </div>\n</pre>\n<div class=\"byline\">\n  <p>By Ann</p>\n  <p>May 1</p>\n</div>\
+             <ul><li>d</li></ul></body>"
         );
         assert!(matches!(strip(page), Cow::Borrowed(_)));
     }
