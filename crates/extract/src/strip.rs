@@ -790,7 +790,12 @@ static MAYBE: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(MAYBE_WORDS
 static BYLINE: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(BYLINE_WORDS));
 
 fn words_matcher(words: &[&str]) -> AhoCorasick {
-    AhoCorasick::new(words).expect("a handful of plain words")
+    // Values are short: a full DFA, no prefilter to set up per search.
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(words)
+        .expect("a handful of plain words")
 }
 
 /// Whether `matcher` finds a word in the lowercased `class` or `id`.
