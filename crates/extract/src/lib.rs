@@ -7,9 +7,14 @@
 //! reads (`strip` in the source: script and style contents, drawings,
 //! comments, script-only attributes, and menus, sidebars, footers and forms
 //! that nest cleanly and hold little prose: most of a news page's bytes),
-//! estimating the nesting depth on the way; it parses what is left once and
-//! asks `dom_smoothie` (a port of Mozilla's Readability) for the container
-//! that holds the article; then it cuts, from the document Readability
+//! estimating the nesting depth on the way; for Readability's first attempt
+//! the same pass also cuts what that attempt would remove before scoring
+//! (hidden elements, "unlikely candidate" blocks, scripts, unread `<meta>`,
+//! whitespace between blocks). It parses what is left once and asks
+//! `dom_smoothie` (a port of Mozilla's Readability) for the container
+//! that holds the article (its first attempt alone; its later ones, on the
+//! page without those cuts, only when the first finds under its threshold
+//! of 500 characters); then it cuts, from the document Readability
 //! leaves, the furniture publishers put inside that container (see
 //! `clean`): captions, credits and galleries, bylines and
 //! "Updated ..." stamps, share bars, pop-ups, tag links (`rel="tag"`),

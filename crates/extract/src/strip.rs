@@ -29,10 +29,27 @@
 //!
 //! Text outside those elements is never touched, and neither are the
 //! contents of the elements HTML reads as text (`<title>`, `<textarea>`,
-//! ...).
+//! ...). That is [`Cuts::Page`]: the page as every extractor may read it.
+//!
+//! [`Cuts::FirstAttempt`] cuts more, for Readability's first attempt
+//! alone (the one that finds the article on most pages; `lib.rs` reads the
+//! page again as [`Cuts::Page`] when it does not): what that attempt
+//! removes anyway before it scores anything, so that it is neither parsed
+//! nor walked. Those are, inside `<body>`, elements that nest cleanly and
+//! are hidden (`hidden`, `display: none`, `aria-hidden`), dialogs, or
+//! "unlikely candidates" by Readability's own `class`/`id` words and
+//! `role`s, unless they hold something Readability reads from the whole
+//! page (an `<h1>`, a `<meta>` it reads, JSON-LD, a byline's marks) or more
+//! than [`MAX_BLOCK_SHARE`] of the page's prose (their contents go, the
+//! element stays, as Readability sees it when it decides on the parent);
+//! scripts, `<noscript>` and styles whole (Readability's preparation
+//! removes them); `<meta>` elements naming nothing Readability reads;
+//! whitespace alone between block-level tags (not in `<pre>` nor in a
+//! possible byline, whose length Readability measures with whitespace);
+//! and long attribute values of which Readability reads only the start
+//! (`href` past 16 bytes, `srcset` lists past their first source).
 
 use std::borrow::Cow;
-
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
