@@ -804,7 +804,6 @@ static META_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// Matchers for the word lists (on lowercased values).
 static UNLIKELY: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(UNLIKELY_WORDS));
 static MAYBE: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(MAYBE_WORDS));
-static BYLINE: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(BYLINE_WORDS));
 
 fn words_matcher(words: &[&str]) -> AhoCorasick {
     // Values are short: a full DFA, no prefilter to set up per search.
@@ -813,6 +812,22 @@ fn words_matcher(words: &[&str]) -> AhoCorasick {
         .prefilter(false)
         .build(words)
         .expect("a handful of plain words")
+}
+
+/// Whether `value` holds one of the [`BYLINE_WORDS`], any case. Asked of
+/// every element in the body, and the words are few: one pass over the
+/// bytes, each word tried where its first letter is.
+fn has_byline_word(value: &[u8]) -> bool {
+    (0..value.len()).any(|at| {
+        let first = value[at] | 0x20;
+        BYLINE_WORDS.iter().any(|word| {
+            let word = word.as_bytes();
+            word[0] == first
+                && value[at..]
+                    .get(..word.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        })
+    })
 }
 
 /// Whether `matcher` finds a word in the lowercased `class` or `id`.
@@ -886,7 +901,7 @@ impl<'a> Marks<'a> {
 
     /// Whether Readability could take the element for a byline.
     fn byline(&self) -> bool {
-        self.author || has_word(&BYLINE, self.class, self.id)
+        self.author || has_byline_word(self.class) || has_byline_word(self.id)
     }
 
     /// Whether Readability's first attempt removes the element `name`
@@ -1256,6 +1271,22 @@ mod tests {
              <ul><li>d</li></ul></body>"
         );
         assert!(matches!(strip(page), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn finds_byline_words_in_any_case() {
+        for value in [
+            "byline",
+            "post-Author-box",
+            "DATELINE",
+            "x writtenby",
+            "the-author",
+        ] {
+            assert!(has_byline_word(value.as_bytes()), "{value}");
+        }
+        for value in ["", "by", "authr", "date-line", "written-by", "writtenb"] {
+            assert!(!has_byline_word(value.as_bytes()), "{value}");
+        }
     }
 
     #[test]
