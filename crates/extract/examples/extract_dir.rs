@@ -3,6 +3,9 @@
 //! loop. Paths: `best`, `fast`, `traf` (rs-trafilatura alone).
 //!
 //! `cargo run --release -p parallax-extract --example extract_dir -- PATH DIR OUT.json`
+//!
+//! With `PER_PAGE` set, each page's extraction time (µs), size and file go
+//! to stderr, to find the pages that cost the most.
 
 use std::time::Instant;
 
@@ -24,6 +27,7 @@ fn main() {
     let start = Instant::now();
     for file in &names {
         let bytes = std::fs::read(file).expect("readable page");
+        let t0 = Instant::now();
         let body = match path.as_str() {
             "html" => {
                 let raw = decompress(&bytes, DEFAULT_MAX_PAGE_BYTES).expect("page");
@@ -52,6 +56,14 @@ fn main() {
                     .unwrap_or_default()
             }
         };
+        if std::env::var_os("PER_PAGE").is_some() {
+            eprintln!(
+                "{} {} {}",
+                t0.elapsed().as_micros(),
+                bytes.len(),
+                file.display()
+            );
+        }
         let name = file.file_name().unwrap().to_string_lossy();
         let name = name.split(".html").next().unwrap().to_owned();
         result.insert(name, serde_json::json!({ "articleBody": body }));

@@ -7,9 +7,14 @@
 //! reads (`strip` in the source: script and style contents, drawings,
 //! comments, script-only attributes, and menus, sidebars, footers and forms
 //! that nest cleanly and hold little prose: most of a news page's bytes),
-//! estimating the nesting depth on the way; it parses what is left once and
-//! asks `dom_smoothie` (a port of Mozilla's Readability) for the container
-//! that holds the article; then it cuts, from the document Readability
+//! estimating the nesting depth on the way; for Readability's first attempt
+//! the same pass also cuts what that attempt would remove before scoring
+//! (hidden elements, "unlikely candidate" blocks, scripts, unread `<meta>`,
+//! whitespace between blocks). It parses what is left once and asks
+//! `dom_smoothie` (a port of Mozilla's Readability) for the container
+//! that holds the article (its first attempt alone; its later ones, on the
+//! page without those cuts, only when the first finds under its threshold
+//! of 500 characters); then it cuts, from the document Readability
 //! leaves, the furniture publishers put inside that container (see
 //! `clean`): captions, credits and galleries, bylines and
 //! "Updated ..." stamps, share bars, pop-ups, tag links (`rel="tag"`),
@@ -52,6 +57,8 @@ mod meta;
 mod strip;
 
 use chrono::{DateTime, Utc};
+use dom_smoothie::ParsePolicy;
+use strip::Cuts;
 
 pub use decode::{
     Decoded, GZIP_RATIO_FREE_BYTES, GuardedGz, MAX_GZIP_RATIO, decode_html, decompress,
@@ -160,14 +167,14 @@ pub fn extract_bytes(
     }
     let (text, used) = decode::decode_cow(&bytes, charset);
     // The strip pass estimates the depth on the way (as `check_depth`).
-    let (stripped, depth) = strip::strip_page(&text);
+    let (pruned, depth) = strip::strip_page(&text, Cuts::FirstAttempt);
     if depth > MAX_HTML_DEPTH {
         return Err(ExtractError::TooDeep {
             depth,
             limit: MAX_HTML_DEPTH,
         });
     }
-    let mut page = extract_stripped(&stripped, url, mode);
+    let mut page = extract_pruned(&text, &pruned, url, mode);
     page.charset = Some(used);
     Ok(page)
 }
@@ -188,16 +195,46 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 /// Extract the article from a page's text.
 pub fn extract_html(html: &str, url: Option<&str>, mode: Mode) -> Page {
-    extract_stripped(&strip::strip_page(html).0, url, mode)
+    extract_pruned(
+        html,
+        &strip::strip_page(html, Cuts::FirstAttempt).0,
+        url,
+        mode,
+    )
 }
 
-/// [`extract_html`] on a page already stripped (`strip`).
-fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
+/// [`extract_html`] on a page (`html`) and the same page stripped for
+/// Readability's first attempt (`pruned`, [`Cuts::FirstAttempt`]).
+///
+/// Readability tries up to four times, each time on a fresh copy of the
+/// page with fewer of its rules, and keeps the first article of at least
+/// [`dom_smoothie::Config::char_threshold`] characters: on most pages the
+/// first. That first attempt runs alone on the pruned page, where what it
+/// would remove before scoring is gone already (so it is parsed and walked
+/// once, and not copied); only when it finds too little are the later
+/// attempts made ([`later_attempts`]) on the page stripped as
+/// [`Cuts::Page`], which is also what rs-trafilatura reads.
+fn extract_pruned(html: &str, pruned: &str, url: Option<&str>, mode: Mode) -> Page {
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let document = dom_query::Document::from(html);
-    let links = combine::link_texts(&document.root());
+    let mut whole: Option<std::borrow::Cow<'_, str>> = None;
+    let (links, found) = {
+        let document = dom_query::Document::from(pruned);
+        let links = combine::link_texts(&document.root());
+        // Its first attempt is the one with every rule on.
+        let first = readability(document, url, mode, ParsePolicy::Strict);
+        let first_chars = first.as_ref().map(|(_, doc)| article_chars(doc));
+        if first_chars.is_some_and(|n| n >= config(mode).char_threshold) {
+            (links, first)
+        } else {
+            let stripped = whole.insert(strip::strip_page(html, Cuts::Page).0);
+            let document = dom_query::Document::from(&**stripped);
+            let links = combine::link_texts(&document.root());
+            let first = first.zip(first_chars);
+            (links, later_attempts(document, url, mode, first))
+        }
+    };
     let mut page = Page::default();
-    let (raw, cleaned) = match readability(document, url, mode) {
+    let (raw, cleaned) = match found {
         Some((article, doc)) => {
             page.title = non_empty(Some(article.title.clone()));
             page.author = non_empty(article.byline.clone());
@@ -236,7 +273,8 @@ fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
                 url: url.map(str::to_owned),
                 ..rs_trafilatura::Options::default()
             };
-            match rs_trafilatura::extract_with_options(html, &options) {
+            let stripped = whole.get_or_insert_with(|| strip::strip_page(html, Cuts::Page).0);
+            match rs_trafilatura::extract_with_options(stripped, &options) {
                 Ok(result) if !result.content_text.trim().is_empty() => {
                     let m = result.metadata;
                     page.title = page.title.or(non_empty(m.title));
@@ -266,12 +304,59 @@ fn extract_stripped(html: &str, url: Option<&str>, mode: Mode) -> Page {
 /// the article's content element. Its text is formatted (one block per
 /// line) only in [`Mode::Fast`], where it is the body; [`Mode::Best`] reads
 /// the article's elements instead and needs the text only as support.
+///
+/// `policy` says which of its attempts to make (each runs on the whole
+/// document; see [`later_attempts`]).
 fn readability(
     document: dom_query::Document,
     url: Option<&str>,
     mode: Mode,
+    policy: ParsePolicy,
 ) -> Option<(dom_smoothie::Article, dom_query::Document)> {
-    let config = dom_smoothie::Config {
+    let mut readability =
+        dom_smoothie::Readability::with_document(document, url, Some(config(mode))).ok()?;
+    let article = readability.parse_with_policy(policy).ok()?;
+    Some((article, readability.doc))
+}
+
+/// Readability's attempts after its first (`first`, made on the pruned
+/// page, with the characters it found), each on a fresh copy of
+/// `document`, the way `Readability::parse` makes them: the first to find
+/// its threshold of characters wins, else the one that found the most (the
+/// earliest of equals). Each rule is dropped in turn: unlikely candidates
+/// kept, then class weights, then the conditional cleaning.
+fn later_attempts(
+    document: dom_query::Document,
+    url: Option<&str>,
+    mode: Mode,
+    first: Option<((dom_smoothie::Article, dom_query::Document), usize)>,
+) -> Option<(dom_smoothie::Article, dom_query::Document)> {
+    let policies = [ParsePolicy::Moderate, ParsePolicy::Clean, ParsePolicy::Raw];
+    let mut best = first;
+    let mut document = Some(document);
+    for (i, policy) in policies.into_iter().enumerate() {
+        let copy = if i + 1 < policies.len() {
+            document.clone()
+        } else {
+            document.take()
+        };
+        let Some(found) = copy.and_then(|doc| readability(doc, url, mode, policy)) else {
+            continue;
+        };
+        let chars = article_chars(&found.1);
+        if chars >= config(mode).char_threshold {
+            return Some(found);
+        }
+        if best.as_ref().is_none_or(|(_, most)| chars > *most) {
+            best = Some((found, chars));
+        }
+    }
+    best.map(|(found, _)| found)
+}
+
+/// Readability's configuration.
+fn config(mode: Mode) -> dom_smoothie::Config {
+    dom_smoothie::Config {
         text_mode: match mode {
             Mode::Fast => dom_smoothie::TextMode::Formatted,
             Mode::Best => dom_smoothie::TextMode::Raw,
@@ -279,11 +364,16 @@ fn readability(
         // The furniture cut (`clean`) reads class names.
         keep_classes: true,
         ..dom_smoothie::Config::default()
-    };
-    let mut readability =
-        dom_smoothie::Readability::with_document(document, url, Some(config)).ok()?;
-    let article = readability.parse().ok()?;
-    Some((article, readability.doc))
+    }
+}
+
+/// The characters of the article Readability left in `doc`, counted as
+/// Readability counts them to decide whether to try again.
+fn article_chars(doc: &dom_query::Document) -> usize {
+    doc.select_single("#readability-page-1")
+        .nodes()
+        .first()
+        .map_or(0, |root| root.normalized_char_count())
 }
 
 /// True when `text` has at least [`MIN_ARTICLE_WORDS`] words.
@@ -315,4 +405,44 @@ fn tidy(text: &str) -> String {
 fn non_empty(s: Option<String>) -> Option<String> {
     let s = s?.split_whitespace().collect::<Vec<_>>().join(" ");
     (!s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page whose readable text all sits in blocks Readability's first
+    /// attempt strips ("comment"): that attempt finds nothing on the
+    /// pruned page, so the whole page is read with Readability's later
+    /// attempts, as Readability alone would.
+    #[test]
+    fn reads_the_whole_page_when_the_first_attempt_finds_too_little() {
+        let para = |n: usize| {
+            format!(
+                "<p>Comment {n}: the council voted on Tuesday to close the old bridge for repairs, \
+                 which will take at least a year, and residents are not pleased about the detour.</p>"
+            )
+        };
+        let page = format!(
+            "<html><head><title>Bridge</title></head><body>\
+             <div class=\"comment-thread\">{}{}</div><div class=\"comment-thread\">{}{}</div>\
+             <div class=\"comment-thread\">{}{}</div></body></html>",
+            para(1),
+            para(2),
+            para(3),
+            para(4),
+            para(5),
+            para(6)
+        );
+        let pruned = strip::strip_page(&page, Cuts::FirstAttempt).0;
+        assert!(
+            !pruned.contains("Comment 1"),
+            "the blocks are cut for the first attempt"
+        );
+        let body = extract_html(&page, None, Mode::Best).body;
+        assert!(
+            body.contains("Comment 1:") && body.contains("Comment 6:"),
+            "{body}"
+        );
+    }
 }

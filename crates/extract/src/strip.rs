@@ -29,10 +29,30 @@
 //!
 //! Text outside those elements is never touched, and neither are the
 //! contents of the elements HTML reads as text (`<title>`, `<textarea>`,
-//! ...).
+//! ...). That is [`Cuts::Page`]: the page as every extractor may read it.
+//!
+//! [`Cuts::FirstAttempt`] cuts more, for Readability's first attempt
+//! alone (the one that finds the article on most pages; `lib.rs` reads the
+//! page again as [`Cuts::Page`] when it does not): what that attempt
+//! removes anyway before it scores anything, so that it is neither parsed
+//! nor walked. Those are, inside `<body>`, elements that nest cleanly and
+//! are hidden (`hidden`, `display: none`, `aria-hidden`), dialogs, or
+//! "unlikely candidates" by Readability's own `class`/`id` words and
+//! `role`s, unless they hold something Readability reads from the whole
+//! page (an `<h1>`, a `<meta>` it reads, JSON-LD, a byline's marks) or more
+//! than [`MAX_BLOCK_SHARE`] of the page's prose (their contents go, the
+//! element stays, as Readability sees it when it decides on the parent);
+//! scripts, `<noscript>` and styles whole (Readability's preparation
+//! removes them); `<meta>` elements naming nothing Readability reads;
+//! whitespace alone between block-level tags (not in `<pre>` nor in a
+//! possible byline, whose length Readability measures with whitespace);
+//! and long attribute values of which Readability reads only the start
+//! (`href` past 16 bytes, `srcset` lists past their first source).
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use memchr::{memchr, memchr2, memmem};
 
 /// Whether an attribute name (lowercase ASCII) is one that neither
@@ -78,25 +98,47 @@ const DROPPED_ATTRIBUTES: &[&[u8]] = &[
 /// Keeps all its attributes: images and embeds (Readability tells empty
 /// and lazy images by theirs), `<meta>` (the page's metadata), and tables
 /// (Readability tells layout tables from data tables by theirs).
-const KEEP_ALL: u16 = 1 << 1;
+const KEEP_ALL: u32 = 1 << 1;
 /// Its contents are cut: scripts, styles, drawings, `<noscript>`.
-const EMPTIED: u16 = 1 << 2;
+const EMPTIED: u32 = 1 << 2;
 /// HTML reads its contents as text: left as they are, not searched for
 /// tags.
-const TEXT_ONLY: u16 = 1 << 3;
+const TEXT_ONLY: u32 = 1 << 3;
 /// One of the [`BLOCKS`].
-const BLOCK: u16 = 1 << 4;
+const BLOCK: u32 = 1 << 4;
 /// Has no end tag, or one left out so often that the depth estimate does
 /// not count it ([`crate::depth`]'s list).
-const NO_END: u16 = 1 << 5;
-const LINK: u16 = 1 << 6;
-const PLAINTEXT: u16 = 1 << 7;
-const SVG: u16 = 1 << 9;
-const SCRIPT: u16 = 1 << 10;
+const NO_END: u32 = 1 << 5;
+const LINK: u32 = 1 << 6;
+const PLAINTEXT: u32 = 1 << 7;
+const SVG: u32 = 1 << 9;
+const SCRIPT: u32 = 1 << 10;
+/// `<table>` or `<code>`: Readability spares what is inside them from its
+/// unlikely-candidate cut.
+const TABLE_CODE: u32 = 1 << 11;
+/// `<body>`: Readability looks for the article only after it.
+const BODY: u32 = 1 << 12;
+/// Something Readability reads from the whole page, not only from the
+/// article: `<h1>` (the headline when `<title>` is odd; `<meta>` is
+/// handled apart). A block holding one is not cut in
+/// [`Cuts::FirstAttempt`].
+const READ_ANYWHERE: u32 = 1 << 13;
+/// `<dialog>`: Readability removes it wherever it is.
+const DIALOG: u32 = 1 << 14;
+/// `<meta>`: see [`Stripper::meta`].
+const META: u32 = 1 << 15;
+/// `<pre>` and `<listing>`: their whitespace is text.
+const PRE: u32 = 1 << 16;
+/// An element whose end tag may be left out (`<p>`, `<li>`, ...): it may
+/// still hold a byline.
+const OPTIONAL_END: u32 = 1 << 17;
+/// Block-level elements, and those of the head: whitespace alone between
+/// two of their tags is no text (outside `<pre>`).
+const LINE: u32 = 1 << 18;
 
 /// What the strip pass needs to know of a tag name, any case, in one
 /// lookup (this runs for every tag of every page).
-fn tag_kind(name: &[u8]) -> u16 {
+fn tag_kind(name: &[u8]) -> u32 {
     let mut buf = [0u8; 10];
     let Some(lower) = buf.get_mut(..name.len()) else {
         return 0;
@@ -104,17 +146,26 @@ fn tag_kind(name: &[u8]) -> u16 {
     lower.copy_from_slice(name);
     lower.make_ascii_lowercase();
     match &*lower {
-        b"p" | b"li" | b"dt" | b"dd" | b"thead" | b"tbody" | b"tfoot" | b"html" | b"head"
-        | b"body" | b"hr" => NO_END,
-        b"td" | b"th" | b"tr" => KEEP_ALL | NO_END,
-        b"table" => KEEP_ALL,
-        b"nav" | b"footer" | b"aside" | b"form" => BLOCK,
-        b"meta" => KEEP_ALL | NO_END,
-        b"link" => KEEP_ALL | NO_END | LINK,
-        b"title" => TEXT_ONLY,
-        b"script" => EMPTIED | SCRIPT,
-        b"style" | b"noscript" => EMPTIED,
+        b"p" | b"li" | b"dt" | b"dd" => NO_END | OPTIONAL_END | LINE,
+        b"thead" | b"tbody" | b"tfoot" | b"html" | b"head" | b"hr" => NO_END | LINE,
+        b"body" => NO_END | BODY | LINE,
+        b"td" | b"th" => KEEP_ALL | NO_END | OPTIONAL_END | LINE,
+        b"tr" => KEEP_ALL | NO_END | LINE,
+        b"table" => KEEP_ALL | TABLE_CODE | LINE,
+        b"code" => TABLE_CODE,
+        b"h1" => READ_ANYWHERE | LINE,
+        b"dialog" => DIALOG,
+        b"nav" | b"footer" | b"aside" | b"form" => BLOCK | LINE,
+        b"meta" => KEEP_ALL | NO_END | META | LINE,
+        b"link" => KEEP_ALL | NO_END | LINK | LINE,
+        b"title" => TEXT_ONLY | LINE,
+        b"script" => EMPTIED | SCRIPT | LINE,
+        b"style" | b"noscript" => EMPTIED | LINE,
         b"svg" => EMPTIED | SVG,
+        b"pre" | b"listing" => PRE,
+        b"div" | b"ul" | b"ol" | b"dl" | b"caption" | b"section" | b"article" | b"main"
+        | b"header" | b"fieldset" | b"figure" | b"figcaption" | b"blockquote" | b"h2" | b"h3"
+        | b"h4" | b"h5" | b"h6" => LINE,
         b"textarea" | b"xmp" | b"noembed" | b"noframes" => TEXT_ONLY,
         b"iframe" => TEXT_ONLY | KEEP_ALL,
         b"picture" | b"video" | b"audio" | b"object" => KEEP_ALL,
@@ -129,7 +180,7 @@ fn tag_kind(name: &[u8]) -> u16 {
 
 /// True for HTML's whitespace between attributes.
 fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+    b == b' ' || (b'\t'..=b'\r').contains(&b) && b != b'\x0b'
 }
 
 /// Elements whose contents are cut, when they nest cleanly and hold at
@@ -157,15 +208,20 @@ const PROSE_RUN: usize = 80;
 /// nest, estimated as [`crate::nesting_depth`] does (on what this pass
 /// reads: the contents of emptied elements are not counted), so that the
 /// page need not be scanned again for it.
-pub(crate) fn strip_page(html: &str) -> (Cow<'_, str>, usize) {
+pub(crate) fn strip_page(html: &str, cuts_kind: Cuts) -> (Cow<'_, str>, usize) {
     let mut s = Stripper {
         bytes: html.as_bytes(),
+        first_attempt: cuts_kind == Cuts::FirstAttempt,
         cuts: Vec::new(),
         open: Vec::new(),
         blocks: Vec::new(),
         prose: 0,
         depth: 0,
         deepest: 0,
+        in_body: false,
+        table_code: 0,
+        drop_end_tag: false,
+        after_line: false,
     };
     s.run();
     let Stripper {
@@ -179,7 +235,7 @@ pub(crate) fn strip_page(html: &str) -> (Cow<'_, str>, usize) {
     // inside one goes with it.
     let mut taken: Vec<(usize, usize)> = blocks
         .into_iter()
-        .filter(|b| (b.prose as f64) <= MAX_BLOCK_SHARE * prose as f64)
+        .filter(|b| !b.keep && (b.prose as f64) <= MAX_BLOCK_SHARE * prose as f64)
         .map(|b| (b.from, b.to))
         .collect();
     taken.sort_unstable_by_key(|&(from, to)| (from, std::cmp::Reverse(to)));
@@ -224,11 +280,13 @@ struct Block {
     from: usize,
     to: usize,
     prose: usize,
+    /// Left whole: it holds something Readability reads from the whole page.
+    keep: bool,
 }
 
 /// A block whose end tag is not reached yet.
-struct OpenBlock {
-    name: &'static [u8],
+struct OpenBlock<'a> {
+    name: &'a [u8],
     /// Where its contents start.
     from: usize,
     /// The page's prose count at that point.
@@ -236,14 +294,33 @@ struct OpenBlock {
     /// Elements open inside it (those with end tags, as `depth` counts
     /// them).
     depth: usize,
+    /// Cut only in [`Cuts::FirstAttempt`] (one Readability removes before
+    /// scoring), and then only while it holds nothing Readability reads
+    /// from the whole page (a headline, `<meta>`, JSON-LD, a byline).
+    first_attempt: bool,
+    keep: bool,
+    /// Not a block to cut but an element whose whitespace stays: `<pre>`,
+    /// or one Readability could take for a byline (it measures a byline's
+    /// text with its whitespace).
+    verbatim: bool,
 }
 
 struct Stripper<'a> {
     bytes: &'a [u8],
+    /// Whether blocks Readability's first attempt removes are cut too.
+    first_attempt: bool,
+    /// Past the `<body>` start tag, where Readability looks.
+    in_body: bool,
+    /// `<table>` and `<code>` elements open.
+    table_code: usize,
+    /// The next end tag closes an element cut whole: cut it too.
+    drop_end_tag: bool,
+    /// The last tag was a block-level element's ([`LINE`]).
+    after_line: bool,
     /// Spans to leave out, in order, apart (both ends at ASCII bytes, so on
     /// character boundaries).
     cuts: Vec<(usize, usize)>,
-    open: Vec<OpenBlock>,
+    open: Vec<OpenBlock<'a>>,
     blocks: Vec<Block>,
     /// Characters of prose (see [`PROSE_RUN`]) so far.
     prose: usize,
@@ -253,7 +330,7 @@ struct Stripper<'a> {
     deepest: usize,
 }
 
-impl Stripper<'_> {
+impl<'a> Stripper<'a> {
     fn cut(&mut self, from: usize, to: usize) {
         if to > from {
             self.cuts.push((from, to));
@@ -275,6 +352,21 @@ impl Stripper<'_> {
                 _ => None,
             };
             let kind = tag.map_or(0, |(from, to)| tag_kind(&bytes[from..to]));
+            if self.first_attempt {
+                // Whitespace alone between two block-level tags is no text:
+                // left out, it makes no node for Readability to walk (but in
+                // `<pre>`, or in a possible byline, which Readability
+                // measures whitespace and all).
+                if self.after_line
+                    && kind & LINE != 0
+                    && lt > at
+                    && bytes[at..lt].iter().all(|&b| is_space(b))
+                    && !self.open.iter().any(|b| b.verbatim)
+                {
+                    self.cut(at, lt);
+                }
+                self.after_line = kind & LINE != 0;
+            }
             at = match rest.first() {
                 Some(b'!') if rest.starts_with(b"!--") => {
                     let end = comment_end(bytes, lt + 4);
@@ -288,7 +380,11 @@ impl Stripper<'_> {
                     let name_end = name_end(bytes, lt + 2);
                     self.end_tag(&bytes[lt + 2..name_end], kind, lt);
                     // An end tag's attributes are read and ignored.
-                    attributes(bytes, name_end, |_, _, _| {})
+                    let end = attributes(bytes, name_end, |_, _, _| {});
+                    if std::mem::take(&mut self.drop_end_tag) {
+                        self.cut(lt, end);
+                    }
+                    end
                 }
                 Some(c) if c.is_ascii_alphabetic() => self.element(lt + 1, kind),
                 // A `<` that opens no tag is text (uncounted).
@@ -301,10 +397,13 @@ impl Stripper<'_> {
     /// Count the text in `from..to` (between two tags) if it is prose.
     fn count_text(&mut self, from: usize, to: usize) {
         if to - from >= PROSE_RUN {
-            let n = self.bytes[from..to]
+            // Branch-free, so that it runs as vector code: most of a
+            // page's bytes are text.
+            let spaces: usize = self.bytes[from..to]
                 .iter()
-                .filter(|&&b| !is_space(b))
-                .count();
+                .map(|&b| usize::from(is_space(b)))
+                .sum();
+            let n = to - from - spaces;
             if n >= PROSE_RUN {
                 self.prose += n;
             }
@@ -316,9 +415,12 @@ impl Stripper<'_> {
     /// any other end tag at its level (HTML would close the block there
     /// implicitly, or ignore a stray tag) drops it: when the markup does not
     /// nest cleanly, nothing is cut.
-    fn end_tag(&mut self, name: &[u8], kind: u16, lt: usize) {
+    fn end_tag(&mut self, name: &[u8], kind: u32, lt: usize) {
         if kind & NO_END != 0 {
             return;
+        }
+        if kind & TABLE_CODE != 0 {
+            self.table_code = self.table_code.saturating_sub(1);
         }
         self.depth = self.depth.saturating_sub(1);
         if self.open.is_empty() {
@@ -331,11 +433,12 @@ impl Stripper<'_> {
                 b.depth -= 1;
                 return true;
             }
-            if b.name.eq_ignore_ascii_case(name) {
+            if b.name.eq_ignore_ascii_case(name) && !b.verbatim {
                 blocks.push(Block {
                     from: b.from,
                     to: lt,
                     prose: prose - b.prose,
+                    keep: b.first_attempt && b.keep,
                 });
             }
             false
@@ -344,18 +447,37 @@ impl Stripper<'_> {
 
     /// Handle the start tag whose name begins at `name_at`; returns where
     /// to go on scanning.
-    fn element(&mut self, name_at: usize, kind: u16) -> usize {
+    fn element(&mut self, name_at: usize, kind: u32) -> usize {
         let bytes = self.bytes;
         let name_end = name_end(bytes, name_at);
         let name = &bytes[name_at..name_end];
         if kind & LINK != 0 {
             return self.link(name_at - 1, name_end);
         }
-        let (end, json_ld) = if kind & KEEP_ALL != 0 {
-            self.start_tag(name_end)
+        if kind & META != 0 {
+            return self.meta(name_at - 1, name_end);
+        }
+        // Readability's first attempt looks at attributes only inside
+        // `<body>`.
+        // Only the attributes of an element that could be cut, or of one
+        // inside a block that could be, need reading.
+        let read = self.first_attempt && self.in_body;
+        let (end, marks) = if kind & KEEP_ALL != 0 {
+            self.start_tag(name_end, read)
         } else {
-            self.start_tag_dropping(name_end)
+            self.start_tag_dropping(name_end, read)
         };
+        let json_ld = marks.json_ld;
+        if kind & BODY != 0 {
+            self.in_body = true;
+        }
+        if self.open.iter().any(|b| b.first_attempt && !b.keep)
+            && (kind & READ_ANYWHERE != 0 || (kind & SCRIPT != 0 && json_ld) || marks.byline())
+        {
+            for b in &mut self.open {
+                b.keep = true;
+            }
+        }
         let slash_end = bytes[end - 2] == b'/';
         // HTML ignores `/>` but on foreign elements such as `<svg/>`.
         let self_closed = kind & SVG != 0 && slash_end;
@@ -375,10 +497,27 @@ impl Stripper<'_> {
             for b in &mut self.open {
                 b.depth += 1;
             }
+            if kind & TABLE_CODE != 0 {
+                self.table_code += 1;
+            }
         }
         if kind & EMPTIED != 0 && !self_closed {
-            let close = find_close(bytes, end, name).unwrap_or(bytes.len());
+            let close = find_close(bytes, end, name);
             let keep = kind & SCRIPT != 0 && json_ld;
+            if self.first_attempt && kind & SVG == 0 && !keep && close.is_some() {
+                // Readability removes scripts, `<noscript>` and styles
+                // before it reads anything but JSON-LD and `<meta>`: here
+                // the whole element goes, end tag included (and the
+                // attribute cuts made in its start tag with it).
+                let lt = name_at - 1;
+                while self.cuts.last().is_some_and(|&(from, _)| from >= lt) {
+                    self.cuts.pop();
+                }
+                self.drop_end_tag = true;
+                self.cut(lt, close.unwrap_or(bytes.len()));
+                return close.unwrap_or(bytes.len());
+            }
+            let close = close.unwrap_or(bytes.len());
             if !keep {
                 self.cut(end, close);
             }
@@ -389,18 +528,45 @@ impl Stripper<'_> {
             self.count_text(end, close);
             return close;
         }
-        if !has_end_tag {
-            return end;
-        }
-        if kind & BLOCK == 0 {
-            return end;
-        }
-        if let Some(block) = BLOCKS.iter().find(|b| b.eq_ignore_ascii_case(name)) {
+        let optional_end = kind & OPTIONAL_END != 0;
+        if read && (has_end_tag || optional_end) && (kind & PRE != 0 || marks.byline()) {
             self.open.push(OpenBlock {
-                name: block,
+                name,
                 from: end,
                 prose: self.prose,
                 depth: 0,
+                first_attempt: false,
+                keep: false,
+                verbatim: true,
+            });
+        }
+        if !has_end_tag {
+            return end;
+        }
+        if kind & BLOCK != 0 {
+            debug_assert!(BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name)));
+            self.open.push(OpenBlock {
+                name,
+                from: end,
+                prose: self.prose,
+                depth: 0,
+                first_attempt: false,
+                keep: false,
+                verbatim: false,
+            });
+        } else if read
+            && !slash_end
+            && kind & (SVG | READ_ANYWHERE) == 0
+            && marks.removed_first(name, kind & DIALOG != 0, self.table_code > 0)
+        {
+            self.open.push(OpenBlock {
+                name,
+                from: end,
+                prose: self.prose,
+                depth: 0,
+                first_attempt: true,
+                keep: false,
+                verbatim: false,
             });
         }
         end
@@ -424,36 +590,365 @@ impl Stripper<'_> {
         end
     }
 
-    /// Read a tag's attributes from `from` to its end, keeping them all;
-    /// returns the index after its `>` and whether an attribute value says
-    /// `ld+json`.
-    fn start_tag(&mut self, from: usize) -> (usize, bool) {
-        let mut json_ld = false;
-        let end = attributes(self.bytes, from, |_, _, value| {
-            json_ld |= contains_ignore_case(value, b"ld+json");
+    /// A `<meta>` (a void element) starting at `lt`. In
+    /// [`Cuts::FirstAttempt`] one whose `name`, `property` or `itemprop`
+    /// names none of the things Readability reads from metadata (title,
+    /// author, description, date, site name, image) is left out whole
+    /// (viewport, robots, verification tokens, app ids, ...), and a block
+    /// holding one that is kept is not cut.
+    fn meta(&mut self, lt: usize, name_end: usize) -> usize {
+        let mut read = false;
+        let first_attempt = self.first_attempt;
+        let end = attributes(self.bytes, name_end, |_, name, value| {
+            if first_attempt
+                && (name.eq_ignore_ascii_case(b"name")
+                    || name.eq_ignore_ascii_case(b"property")
+                    || name.eq_ignore_ascii_case(b"itemprop"))
+            {
+                read |= META_WORDS.is_match(value);
+            }
         });
-        (end, json_ld)
+        if !first_attempt {
+            return end;
+        }
+        if read {
+            for b in &mut self.open {
+                b.keep = true;
+            }
+        } else if end < self.bytes.len() {
+            self.cut(lt, end);
+        }
+        end
+    }
+
+    /// Read a tag's attributes from `from` to its end, keeping them all;
+    /// returns the index after its `>` and what the attributes say
+    /// ([`Marks`]; but `json_ld`, only when `read`).
+    fn start_tag(&mut self, from: usize, read: bool) -> (usize, Marks<'a>) {
+        let mut marks = Marks::default();
+        let bytes = self.bytes;
+        let first_attempt = self.first_attempt;
+        let cuts = &mut self.cuts;
+        let end = attributes(bytes, from, |_, name, value| {
+            if !(read || first_attempt) {
+                return;
+            }
+            let mut lower = [0u8; 32];
+            let Some(lower) = lowercase(name, &mut lower) else {
+                return;
+            };
+            if read {
+                marks.see(lower, value);
+            }
+            // Of a responsive image's list of sources Readability reads
+            // that it is there and what the first looks like.
+            if first_attempt
+                && lower.ends_with(b"srcset")
+                && let Some(comma) = memchr(b',', value)
+            {
+                let at = value.as_ptr() as usize - bytes.as_ptr() as usize;
+                cuts.push((at + comma, at + value.len()));
+            }
+        });
+        (end, marks)
     }
 
     /// [`Self::start_tag`], cutting the attributes [`dropped_attribute`]
     /// names.
-    fn start_tag_dropping(&mut self, from: usize) -> (usize, bool) {
-        let mut json_ld = false;
+    fn start_tag_dropping(&mut self, from: usize, read: bool) -> (usize, Marks<'a>) {
+        let mut marks = Marks::default();
+        let bytes = self.bytes;
+        let first_attempt = self.first_attempt;
         let cuts = &mut self.cuts;
-        let end = attributes(self.bytes, from, |span, name, value| {
-            json_ld |= contains_ignore_case(value, b"ld+json");
+        let end = attributes(bytes, from, |span, name, value| {
             let mut lower = [0u8; 32];
-            if name.len() <= lower.len() {
-                let lower = &mut lower[..name.len()];
-                lower.copy_from_slice(name);
-                lower.make_ascii_lowercase();
+            if let Some(lower) = lowercase(name, &mut lower) {
+                // Readers find JSON-LD by `<script type=...>`.
+                if lower == b"type" {
+                    marks.json_ld |= contains_ignore_case(value, b"ld+json");
+                }
+                if read {
+                    marks.see(lower, value);
+                }
                 if dropped_attribute(lower) {
                     cuts.push(span);
+                } else if first_attempt && lower == b"href" && value.len() > HREF_KEPT {
+                    // Readability reads of a link's address only whether
+                    // it is there, starts with `#` or `javascript:`.
+                    let at = value.as_ptr() as usize - bytes.as_ptr() as usize;
+                    let mut keep = HREF_KEPT;
+                    while keep > 0 && !is_char_start(value[keep]) {
+                        keep -= 1;
+                    }
+                    cuts.push((at + keep, at + value.len()));
                 }
             }
         });
-        (end, json_ld)
+        (end, marks)
     }
+}
+
+/// Bytes of a link's `href` left in [`Cuts::FirstAttempt`]: enough for
+/// what Readability reads of it (`#...`, `javascript:`).
+const HREF_KEPT: usize = 16;
+
+/// Whether `b` starts a UTF-8 character (is not a continuation byte).
+fn is_char_start(b: u8) -> bool {
+    (b as i8) >= -0x40
+}
+
+/// `name` in lowercase ASCII, in `buf`; `None` when longer than `buf`.
+fn lowercase<'b>(name: &[u8], buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
+    let lower = buf.get_mut(..name.len())?;
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    Some(lower)
+}
+
+/// Which blocks the strip pass cuts besides the [`BLOCKS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cuts {
+    /// None: the page as every extractor may read it.
+    Page,
+    /// Also the elements Readability's first attempt removes before it
+    /// scores anything, whatever the page: hidden ones (`hidden`,
+    /// `display: none`, `visibility: hidden`, `aria-hidden="true"`),
+    /// dialogs, and "unlikely candidates" (a `class`/`id` word such as
+    /// `sidebar`, `comment`, `related` and none such as `content`,
+    /// `article`, outside tables and code; a `role` such as `navigation`),
+    /// when they nest cleanly, hold at most [`MAX_BLOCK_SHARE`] of the
+    /// page's prose, and hold nothing Readability reads from the whole
+    /// page (an `<h1>`, `<meta>`, JSON-LD, a byline's marks). Readability's
+    /// first attempt then finds what it finds on the whole page; a page
+    /// where that attempt fails is read again as [`Cuts::Page`] (see
+    /// `lib.rs`).
+    FirstAttempt,
+}
+
+/// Words of `class`/`id` that make an element an unlikely candidate for
+/// Readability (dom_smoothie 0.19's list, matched the way it matches them:
+/// anywhere in the lowercased value), unless one of [`MAYBE_WORDS`] is there
+/// too.
+const UNLIKELY_WORDS: &[&str] = &[
+    "-ad-",
+    "ai2html",
+    "banner",
+    "breadcrumbs",
+    "combx",
+    "comment",
+    "community",
+    "cover-wrap",
+    "disqus",
+    "extra",
+    "footer",
+    "gdpr",
+    "header",
+    "legends",
+    "menu",
+    "related",
+    "remark",
+    "replies",
+    "rss",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "social",
+    "sponsor",
+    "supplemental",
+    "ad-break",
+    "agegate",
+    "pagination",
+    "pager",
+    "popup",
+    "yom-remote",
+];
+
+/// Words of `class`/`id` that keep an element a candidate.
+const MAYBE_WORDS: &[&str] = &[
+    "and", "article", "body", "column", "content", "layout", "main", "mathjax", "shadow",
+];
+
+/// `role` values Readability's first attempt removes.
+const UNLIKELY_ROLES: &[&[u8]] = &[
+    b"menu",
+    b"menubar",
+    b"complementary",
+    b"navigation",
+    b"alert",
+    b"alertdialog",
+    b"dialog",
+];
+
+/// Words of `class`/`id` that make an element a byline candidate for
+/// Readability.
+const BYLINE_WORDS: &[&str] = &["byline", "author", "dateline", "writtenby"];
+
+/// Words of `<meta>` names that dom_smoothie 0.19 reads metadata from
+/// (the keys of its `property` and `name` patterns; "published_time" and
+/// "pub-date" by their common part), any case.
+static META_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "author",
+            "creator",
+            "description",
+            "pub",
+            "title",
+            "site_name",
+            "image",
+        ])
+        .expect("a handful of plain words")
+});
+
+/// Matchers for the word lists (on lowercased values).
+static UNLIKELY: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(UNLIKELY_WORDS));
+static MAYBE: LazyLock<AhoCorasick> = LazyLock::new(|| words_matcher(MAYBE_WORDS));
+
+fn words_matcher(words: &[&str]) -> AhoCorasick {
+    // Values are short: a full DFA, no prefilter to set up per search.
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(words)
+        .expect("a handful of plain words")
+}
+
+/// Whether `value` holds one of the [`BYLINE_WORDS`], any case. Asked of
+/// every element in the body, and the words are few: one pass over the
+/// bytes, each word tried where its first letter is.
+fn has_byline_word(value: &[u8]) -> bool {
+    (0..value.len()).any(|at| {
+        let first = value[at] | 0x20;
+        BYLINE_WORDS.iter().any(|word| {
+            let word = word.as_bytes();
+            word[0] == first
+                && value[at..]
+                    .get(..word.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        })
+    })
+}
+
+/// Whether `matcher` finds a word in the lowercased `class` or `id`.
+fn has_word(matcher: &AhoCorasick, class: &[u8], id: &[u8]) -> bool {
+    [class, id].into_iter().any(|value| {
+        if value.is_empty() {
+            return false;
+        }
+        let mut buf = [0u8; 256];
+        match buf.get_mut(..value.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(value);
+                lower.make_ascii_lowercase();
+                matcher.is_match(&*lower)
+            }
+            None => matcher.is_match(&value.to_ascii_lowercase()),
+        }
+    })
+}
+
+/// What a start tag's attributes tell Readability (read as it reads
+/// them: the first of a repeated attribute counts). The values are looked
+/// at only when asked about: most tags are never asked.
+#[derive(Default)]
+struct Marks<'a> {
+    /// Attributes met (bits of [`Marks::see`]'s names).
+    seen: u16,
+    json_ld: bool,
+    class: &'a [u8],
+    id: &'a [u8],
+    role: &'a [u8],
+    style: &'a [u8],
+    hidden: bool,
+    aria_hidden: bool,
+    aria_modal: bool,
+    /// `rel="author"` or an `itemprop` naming the author.
+    author: bool,
+}
+
+impl<'a> Marks<'a> {
+    /// Take in one attribute (`name` lowercase).
+    fn see(&mut self, name: &[u8], value: &'a [u8]) {
+        let bit = match name {
+            b"class" => 1,
+            b"id" => 2,
+            b"role" => 4,
+            b"style" => 8,
+            b"hidden" => 16,
+            b"aria-hidden" => 32,
+            b"aria-modal" => 64,
+            b"rel" => 128,
+            b"itemprop" => 256,
+            _ => return,
+        };
+        if self.seen & bit != 0 {
+            return;
+        }
+        self.seen |= bit;
+        match bit {
+            1 => self.class = value,
+            2 => self.id = value,
+            4 => self.role = value,
+            8 => self.style = value,
+            16 => self.hidden = true,
+            32 => self.aria_hidden = value == b"true",
+            64 => self.aria_modal = value == b"true",
+            128 => self.author |= value == b"author",
+            _ => self.author |= contains_ignore_case(value, b"author"),
+        }
+    }
+
+    /// Whether Readability could take the element for a byline.
+    fn byline(&self) -> bool {
+        self.author || has_byline_word(self.class) || has_byline_word(self.id)
+    }
+
+    /// Whether Readability's first attempt removes the element `name`
+    /// (`dialog` when it is a `<dialog>`) with these attributes, when
+    /// `in_table_code` says whether a table or code element is open; never
+    /// one that could be a byline.
+    fn removed_first(&self, name: &[u8], dialog: bool, in_table_code: bool) -> bool {
+        let hidden = self.hidden
+            || (!self.style.is_empty() && {
+                let style = self.style.to_ascii_lowercase();
+                style_says(&style, b"display", b"none")
+                    || style_says(&style, b"visibility", b"hidden")
+            });
+        let invisible =
+            hidden || (self.aria_hidden && memmem::find(self.class, b"fallback-image").is_none());
+        let modal = dialog || (self.aria_modal && self.role == b"dialog");
+        let role = UNLIKELY_ROLES.contains(&self.role);
+        let removed = invisible
+            || modal
+            || role
+            || (self.seen & 3 != 0
+                && !in_table_code
+                && !name.eq_ignore_ascii_case(b"a")
+                && has_word(&UNLIKELY, self.class, self.id)
+                && !has_word(&MAYBE, self.class, self.id));
+        removed && !self.byline()
+    }
+}
+
+/// Whether a (lowercase) style sets `key` to `value`, read as Readability
+/// reads it: at the first mention of `key`, the first word after its `:`.
+fn style_says(style: &[u8], key: &[u8], value: &[u8]) -> bool {
+    let Some(at) = memmem::find(style, key) else {
+        return false;
+    };
+    let rest = &style[at..];
+    let Some(colon) = memchr(b':', rest) else {
+        return false;
+    };
+    let rest = &rest[colon + 1..];
+    let rest = &rest[..memchr(b';', rest).unwrap_or(rest.len())];
+    let rest = rest.trim_ascii_start();
+    let word = &rest[..rest
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .unwrap_or(rest.len())];
+    word == value
 }
 
 /// Where the tag name starting at `at` ends.
@@ -468,10 +963,10 @@ fn name_end(bytes: &[u8], at: usize) -> usize {
 /// tokenizer reads them, calling `seen(span, name, value)` for each, where
 /// `span` runs from the name to the end of the value; returns the index
 /// after the tag's `>` (the input's end when it has none).
-fn attributes(
-    bytes: &[u8],
+fn attributes<'b>(
+    bytes: &'b [u8],
     mut at: usize,
-    mut seen: impl FnMut((usize, usize), &[u8], &[u8]),
+    mut seen: impl FnMut((usize, usize), &'b [u8], &'b [u8]),
 ) -> usize {
     let n = bytes.len();
     loop {
@@ -584,7 +1079,7 @@ mod tests {
     use super::*;
 
     fn strip(html: &str) -> Cow<'_, str> {
-        strip_page(html).0
+        strip_page(html, Cuts::Page).0
     }
 
     #[test]
@@ -611,9 +1106,13 @@ mod tests {
             "<div><!-- <div><div> --><span/><div></div></div></div><div>",
             "<nav><div><div><a>x</a></div></div></nav><p>y",
         ] {
-            assert_eq!(strip_page(html).1, crate::nesting_depth(html), "{html}");
+            assert_eq!(
+                strip_page(html, Cuts::Page).1,
+                crate::nesting_depth(html),
+                "{html}"
+            );
         }
-        assert_eq!(strip_page(&"<div>".repeat(3000)).1, 3000);
+        assert_eq!(strip_page(&"<div>".repeat(3000), Cuts::Page).1, 3000);
     }
 
     #[test]
@@ -691,6 +1190,103 @@ mod tests {
             strip(&page),
             format!("<aside></aside><p>{prose}</p><p>{prose}</p>")
         );
+    }
+
+    fn first(html: &str) -> Cow<'_, str> {
+        strip_page(html, Cuts::FirstAttempt).0
+    }
+
+    #[test]
+    fn cuts_what_readabilitys_first_attempt_removes() {
+        let prose = "The council voted on Tuesday to close the old bridge for repairs that will take at least a year to finish.";
+        let page = format!(
+            "<html><head><script src=a.js async></script><style>p{{color:red}}</style></head><body>\
+             <div class=\"sidebar-widget\"><p>Popular: <a href=/x>X</a></p></div>\
+             <div class=\"main-content sidebar\"><p>{prose}</p></div>\
+             <div hidden><p>Hidden</p></div><div style=\"Display: none\">Gone</div>\
+             <span aria-hidden=\"true\">icon</span><span aria-hidden=\"true\" class=\"fallback-image\">kept</span>\
+             <div role=\"navigation\"><a href=/>Home</a></div><dialog><p>Sign up</p></dialog>\
+             <table><tr><td><div class=comment>cell</div></td></tr></table>\
+             <a class=social href=/s>Share</a>\
+             <article><p>{prose}</p><p>{prose}</p></article></body></html>"
+        );
+        assert_eq!(
+            first(&page),
+            format!(
+                "<html><head></head><body>\
+                 <div class=\"sidebar-widget\"></div>\
+                 <div class=\"main-content sidebar\"><p>{prose}</p></div>\
+                 <div hidden></div><div style=\"Display: none\"></div>\
+                 <span aria-hidden=\"true\"></span><span aria-hidden=\"true\" class=\"fallback-image\">kept</span>\
+                 <div role=\"navigation\"></div><dialog></dialog>\
+                 <table><tr><td><div class=comment>cell</div></td></tr></table>\
+                 <a class=social href=/s>Share</a>\
+                 <article><p>{prose}</p><p>{prose}</p></article></body></html>"
+            )
+        );
+        // As every extractor may read it, the page keeps all of those.
+        let page_cut = strip(&page);
+        assert!(
+            page_cut.contains("<p>Hidden</p>") && page_cut.contains("<script src=a.js ></script>")
+        );
+        // Nothing is cut before `<body>`.
+        let head = "<head><div class=menu><p>x</p></div></head>";
+        assert_eq!(first(head), head);
+    }
+
+    #[test]
+    fn keeps_blocks_holding_what_readability_reads_anywhere() {
+        let page = "<body><div class=\"header\"><h1>Headline</h1></div>\
+                    <div class=\"social\"><span class=\"byline\">By Ann</span></div>\
+                    <div class=\"related\"><a rel=\"author\" href=\"/ann\">Ann</a></div>\
+                    <div class=\"extra\"><meta itemprop=\"datePublished\" content=\"2020-01-01\"></div>\
+                    <div class=menu><script type=\"application/ld+json\">{}</script></div>\
+                    <div class=\"author-social\">Ann's links</div></body>";
+        assert_eq!(first(page), page);
+    }
+
+    #[test]
+    fn shortens_link_addresses_and_source_lists_for_readability() {
+        let page = "<body><a href=\"https://example.com/a/long/path\">x</a>\
+                    <a href='#top-of-the-page-anchor'>y</a><a href=\"/ñññññññññññ\">z</a>\
+                    <img src=\"a.jpg\" srcset=\"a.jpg 1x, b.jpg 2x\" data-srcset=\"c.jpg\"></body>";
+        assert_eq!(
+            first(page),
+            "<body><a href=\"https://example.\">x</a>\
+             <a href='#top-of-the-page'>y</a><a href=\"/ñññññññ\">z</a>\
+             <img src=\"a.jpg\" srcset=\"a.jpg 1x\" data-srcset=\"c.jpg\"></body>"
+        );
+        assert!(matches!(strip(page), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn drops_whitespace_between_blocks_for_readability_but_in_pre_and_bylines() {
+        let page = "<head>\n  <title>T</title>\n</head>\n<body>\n<div>\n  <p>A <b>b</b> <i>c</i></p>\n</div>\n\
+                    <pre>\n<div> x </div>\n</pre>\n<div class=\"byline\">\n  <p>By Ann</p>\n  <p>May 1</p>\n</div>\n\
+                    <ul> <li>d</li> </ul></body>";
+        assert_eq!(
+            first(page),
+            "<head><title>T</title></head><body><div><p>A <b>b</b> <i>c</i></p></div>\n\
+             <pre>\n<div> x </div>\n</pre>\n<div class=\"byline\">\n  <p>By Ann</p>\n  <p>May 1</p>\n</div>\
+             <ul><li>d</li></ul></body>"
+        );
+        assert!(matches!(strip(page), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn finds_byline_words_in_any_case() {
+        for value in [
+            "byline",
+            "post-Author-box",
+            "DATELINE",
+            "x writtenby",
+            "the-author",
+        ] {
+            assert!(has_byline_word(value.as_bytes()), "{value}");
+        }
+        for value in ["", "by", "authr", "date-line", "written-by", "writtenb"] {
+            assert!(!has_byline_word(value.as_bytes()), "{value}");
+        }
     }
 
     #[test]
