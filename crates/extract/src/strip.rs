@@ -305,6 +305,33 @@ struct OpenBlock<'a> {
     verbatim: bool,
 }
 
+/// What an [`OpenBlock`] is opened for.
+#[derive(Clone, Copy, PartialEq)]
+enum BlockRole {
+    /// A block that may be cut (`nav`, `footer`, ...).
+    Block,
+    /// A block Readability's first attempt removes.
+    FirstAttempt,
+    /// An element whose whitespace stays (see [`OpenBlock::verbatim`]).
+    Verbatim,
+}
+
+impl<'a> OpenBlock<'a> {
+    /// The element `name` whose contents start at `from`, with the page's
+    /// prose count `prose` at that point.
+    fn new(name: &'a [u8], from: usize, prose: usize, role: BlockRole) -> Self {
+        Self {
+            name,
+            from,
+            prose,
+            depth: 0,
+            first_attempt: role == BlockRole::FirstAttempt,
+            keep: false,
+            verbatim: role == BlockRole::Verbatim,
+        }
+    }
+}
+
 struct Stripper<'a> {
     bytes: &'a [u8],
     /// Whether blocks Readability's first attempt removes are cut too.
@@ -530,44 +557,27 @@ impl<'a> Stripper<'a> {
         }
         let optional_end = kind & OPTIONAL_END != 0;
         if read && (has_end_tag || optional_end) && (kind & PRE != 0 || marks.byline()) {
-            self.open.push(OpenBlock {
-                name,
-                from: end,
-                prose: self.prose,
-                depth: 0,
-                first_attempt: false,
-                keep: false,
-                verbatim: true,
-            });
+            self.open
+                .push(OpenBlock::new(name, end, self.prose, BlockRole::Verbatim));
         }
         if !has_end_tag {
             return end;
         }
         if kind & BLOCK != 0 {
             debug_assert!(BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name)));
-            self.open.push(OpenBlock {
-                name,
-                from: end,
-                prose: self.prose,
-                depth: 0,
-                first_attempt: false,
-                keep: false,
-                verbatim: false,
-            });
+            self.open
+                .push(OpenBlock::new(name, end, self.prose, BlockRole::Block));
         } else if read
             && !slash_end
             && kind & (SVG | READ_ANYWHERE) == 0
             && marks.removed_first(name, kind & DIALOG != 0, self.table_code > 0)
         {
-            self.open.push(OpenBlock {
+            self.open.push(OpenBlock::new(
                 name,
-                from: end,
-                prose: self.prose,
-                depth: 0,
-                first_attempt: true,
-                keep: false,
-                verbatim: false,
-            });
+                end,
+                self.prose,
+                BlockRole::FirstAttempt,
+            ));
         }
         end
     }
