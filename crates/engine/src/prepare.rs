@@ -10,14 +10,10 @@ pub fn prepare(article: &mut Article) {
     if article.lang.is_none() {
         // Detection reads only the first `MAX_BYTES`: copy no more than
         // that of the body.
-        let body = article.body.as_str();
-        let mut end = body.len().min(lang::MAX_BYTES);
-        while !body.is_char_boundary(end) {
-            end -= 1;
-        }
+        let body = lang::prefix(&article.body, lang::MAX_BYTES);
         let sample = match &article.title {
-            Some(t) => format!("{t}\n{}", &body[..end]),
-            None => body[..end].to_owned(),
+            Some(t) => format!("{t}\n{body}"),
+            None => body.to_owned(),
         };
         article.lang = lang::detect(&sample).map(str::to_owned);
     }

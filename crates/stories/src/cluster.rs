@@ -424,15 +424,9 @@ impl Clusterer {
         // Only which terms are heaviest matters (the candidates are ranked
         // by a total order afterwards), so a selection does, not a sort.
         let mut probe = weighted.clone();
-        let heaviest = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if probe.len() > self.config.probe_terms {
-            if self.config.probe_terms == 0 {
-                probe.clear();
-            } else {
-                probe.select_nth_unstable_by(self.config.probe_terms - 1, heaviest);
-                probe.truncate(self.config.probe_terms);
-            }
-        }
+        keep_first(&mut probe, self.config.probe_terms, |a, b| {
+            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+        });
         for (t, _) in &probe {
             let Some(list) = self.postings.get(t) else {
                 continue;
@@ -460,16 +454,9 @@ impl Clusterer {
         // order, so the result does not depend on hash iteration order.
         // Thousands of stories may be touched; only the top few are kept,
         // so select them rather than sort them all.
-        let keep = self.config.candidates;
-        if candidates.len() > keep {
-            let rank = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
-            if keep == 0 {
-                candidates.clear();
-            } else {
-                candidates.select_nth_unstable_by(keep - 1, rank);
-                candidates.truncate(keep);
-            }
-        }
+        keep_first(&mut candidates, self.config.candidates, |a, b| {
+            b.1.cmp(&a.1).then(b.0.cmp(&a.0))
+        });
         candidates.sort_unstable_by_key(|&(idx, _)| idx);
 
         let mut doc_weights = std::mem::take(&mut self.doc_weights);
@@ -594,10 +581,10 @@ impl Clusterer {
                 .iter()
                 .map(|&(t, w)| (w * self.df.idf(t), t, w))
                 .collect();
-            ranked.select_nth_unstable_by(cap.saturating_sub(1), |a, b| {
+            keep_first(&mut ranked, cap, |a, b| {
                 b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
             });
-            merged = ranked[..cap].iter().map(|&(_, t, w)| (t, w)).collect();
+            merged = ranked.iter().map(|&(_, t, w)| (t, w)).collect();
             merged.sort_unstable_by_key(|&(t, _)| t);
         }
         let norm = self.centroid_norm(&merged);
@@ -632,6 +619,20 @@ impl Clusterer {
             salt += 1;
         }
     }
+}
+
+/// Keeps the `k` items of `items` that come first in `order` (a total
+/// order, so ties cut the same way on every run), in no particular order:
+/// a selection, cheaper than sorting them all when only the top few are
+/// wanted.
+fn keep_first<T>(items: &mut Vec<T>, k: usize, order: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+    if items.len() <= k {
+        return;
+    }
+    if k > 0 {
+        items.select_nth_unstable_by(k - 1, order);
+    }
+    items.truncate(k);
 }
 
 /// The stable id of a story founded by `article`: a short hash of the

@@ -130,7 +130,7 @@ fn marker_keys() -> &'static (Vec<u64>, Vec<u64>) {
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a char
 /// boundary.
-fn prefix(s: &str, max: usize) -> &str {
+pub fn prefix(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
     }
