@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates a long article stream for scale benchmarks from the dev texts.
 
-    generate.py --articles N --output STREAM.jsonl [--seed S]
+    generate.py --articles N --output STREAM.jsonl [--seed S] [--span-days D]
 
 The dev sets hold about 8,800 real articles (ECB+ dev, NeuS train and val).
 A stream of N articles is built in *epochs*: each epoch replays every dev
@@ -16,10 +16,18 @@ distribution, so the number of stories grows linearly with N: what the
 "cost per article must not grow with the stories already seen" target
 needs.
 
+With --span-days D the stream is dated: it covers D days from 2020-01-01,
+each article is published at its place in the stream (article n of N at
+n/N of the span) give or take up to 12 hours, so one story's articles
+(written one after another) fall within a day or so, and the replays of a
+dev story in successive epochs fall an epoch's share of the span apart or
+more. Without it, articles carry no date (the default, and the stream the
+speed curve uses).
+
 The text is third-party and stays outside the repository: this script
 reads it from ../shared at run time and writes the stream wherever asked.
 """
-import argparse, json, os, random, re, sys
+import argparse, datetime, json, os, random, re, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.environ.get("PARALLAX_SHARED", os.path.join(HERE, "..", "..", "..", "shared"))
@@ -51,11 +59,16 @@ def main():
     ap.add_argument("--output", required=True)
     ap.add_argument("--gold", help="also write the generated story of each article (TSV)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--span-days", type=float, help="date the articles over this many days")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     stories = load()
     out = open(args.output, "w")
     gold = open(args.gold, "w") if args.gold else None
+    start = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    # Dates come from their own generator, so the text of a dated stream is
+    # the undated stream's, article for article.
+    clock = random.Random(args.seed + 1)
     n = epoch = 0
     while n < args.articles:
         tag = "" if epoch == 0 else name(rng).lower()[:4] + str(epoch)
@@ -77,6 +90,9 @@ def main():
                 if art.get("title"):
                     title = TAGGABLE.sub(lambda m: m.group(0) + tag, art["title"])
                     rec["title"] = f"{names.split()[1]}: {title}"
+                if args.span_days:
+                    offset = n / args.articles * args.span_days * 86400 + clock.uniform(-43200, 43200)
+                    rec["published"] = (start + datetime.timedelta(seconds=offset)).isoformat().replace("+00:00", "Z")
                 out.write(json.dumps(rec) + "\n")
                 if gold:
                     gold.write(f"{rec['id']}\te{epoch}-s{si}\n")

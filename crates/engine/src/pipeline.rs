@@ -18,7 +18,8 @@ pub fn prepare_all(articles: &mut [Article]) {
     articles.par_iter_mut().for_each(prepare);
 }
 
-/// The clustering representation of a prepared article.
+/// The clustering representation of a prepared article: its terms and
+/// publication time.
 pub fn doc_for(article: &Article) -> Doc {
     Doc::new(
         article.id.clone(),
@@ -26,6 +27,7 @@ pub fn doc_for(article: &Article) -> Doc {
         &article.body,
         &analyzer_for(article),
     )
+    .published_at(article.published.map(|t| t.timestamp()))
 }
 
 /// Clusters `articles` as one stream in the given order; one assignment per

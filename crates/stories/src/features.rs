@@ -1,6 +1,8 @@
 //! An article as a bag of weighted terms.
 
 use parallax_model::ArticleId;
+
+use crate::time::Timestamp;
 use parallax_text::Analyzer;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -30,14 +32,17 @@ pub fn term_key(term: &str) -> TermKey {
     xxh3_64(term.as_bytes())
 }
 
-/// An article reduced to what clustering compares: its id and term counts
-/// (raw frequency; headline terms count [`TITLE_WEIGHT`] times).
+/// An article reduced to what clustering compares: its id, term counts
+/// (raw frequency; headline terms count [`TITLE_WEIGHT`] times) and
+/// publication time.
 #[derive(Debug, Clone)]
 pub struct Doc {
     /// The article.
     pub id: ArticleId,
     /// Distinct terms with their weighted frequency, sorted by key.
     pub terms: Vec<(TermKey, f32)>,
+    /// When the article was published, if known ([`crate::time`]).
+    pub published: Option<Timestamp>,
 }
 
 impl Doc {
@@ -75,7 +80,22 @@ impl Doc {
         Self {
             id: id.into(),
             terms,
+            published: None,
         }
+    }
+
+    /// The same article, published at `published` (seconds since the Unix
+    /// epoch; `None` when unknown).
+    ///
+    /// ```
+    /// use parallax_stories::Doc;
+    /// use parallax_text::Analyzer;
+    /// let doc = Doc::new("a", None, "Quake hits Aceh.", &Analyzer::english()).published_at(Some(1_500_000_000));
+    /// assert_eq!(doc.published, Some(1_500_000_000));
+    /// ```
+    pub fn published_at(mut self, published: Option<Timestamp>) -> Self {
+        self.published = published;
+        self
     }
 
     /// True when the article had no usable terms.

@@ -6,11 +6,13 @@
 //! 1. [`features`]: an article becomes a sparse term vector ([`Doc`]):
 //!    stemmed content words from the language's [`parallax_text::Analyzer`],
 //!    the headline weighted up.
-//! 2. [`idf`]: document frequencies are updated as articles arrive, so term
+//! 2. [`time`]: an article far in time from a story's reports is less
+//!    likely to be about the same event; similarity decays with the gap.
+//! 3. [`idf`]: document frequencies are updated as articles arrive, so term
 //!    weights need no corpus known in advance.
-//! 3. [`cluster`]: the [`Clusterer`] finds candidate stories through an
-//!    inverted index over story centroids, scores them by TF-IDF cosine, and
-//!    joins the best one above a threshold or starts a new story. When the
+//! 4. [`cluster`]: the [`Clusterer`] finds candidate stories through an
+//!    inverted index over story centroids, scores them by TF-IDF cosine
+//!    (decayed by [`time`]), and joins the best one above a threshold or starts a new story. When the
 //!    article is close to a second story as well and the two stories'
 //!    centroids are close to each other, they have converged on one event:
 //!    the younger is merged into the older first ([`Assignment::absorbed`]).
@@ -41,6 +43,7 @@ pub mod cluster;
 pub mod features;
 pub mod idf;
 pub mod similarity;
+pub mod time;
 mod weights;
 
 pub use cluster::{Assignment, ClusterConfig, Clusterer, story_id_for};
