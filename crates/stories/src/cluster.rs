@@ -719,19 +719,26 @@ mod tests {
         assert_eq!(ids[0], story_id_for(&"a0".into(), 0));
     }
 
+    /// Replays the first `cut` of `all` (one run's placements of `docs`)
+    /// into a fresh clusterer, asserts it places the rest as that run did,
+    /// and returns it.
+    fn resume_at(config: ClusterConfig, docs: &[Doc], all: &[Assignment], cut: usize) -> Clusterer {
+        let mut resumed = Clusterer::new(config);
+        for (d, a) in docs.iter().zip(all).take(cut) {
+            resumed.replay(d, &a.story, &a.absorbed);
+        }
+        for (d, a) in docs.iter().zip(all).skip(cut) {
+            assert_eq!(&resumed.assign(d), a, "resumed after {cut} articles");
+        }
+        resumed
+    }
+
     #[test]
     fn replay_then_assign_equals_one_run() {
         let docs = docs();
         let mut whole = Clusterer::new(ClusterConfig::default());
         let all: Vec<Assignment> = docs.iter().map(|d| whole.assign(d)).collect();
-
-        let mut resumed = Clusterer::new(ClusterConfig::default());
-        for (d, a) in docs.iter().zip(&all).take(3) {
-            resumed.replay(d, &a.story, &a.absorbed);
-        }
-        for (d, a) in docs.iter().zip(&all).skip(3) {
-            assert_eq!(&resumed.assign(d), a);
-        }
+        resume_at(ClusterConfig::default(), &docs, &all, 3);
     }
 
     #[test]
@@ -768,13 +775,7 @@ mod tests {
         // Replay carries the spans: a resumed run decides as one run does.
         let mut whole = Clusterer::new(ClusterConfig::default());
         let all: Vec<Assignment> = dated.iter().map(|d| whole.assign(d)).collect();
-        let mut resumed = Clusterer::new(ClusterConfig::default());
-        for (d, a) in dated.iter().zip(&all).take(3) {
-            resumed.replay(d, &a.story, &a.absorbed);
-        }
-        for (d, a) in dated.iter().zip(&all).skip(3) {
-            assert_eq!(&resumed.assign(d), a);
-        }
+        resume_at(ClusterConfig::default(), &dated, &all, 3);
     }
 
     /// Two reports of one fire in other words, then articles that tell
@@ -854,14 +855,7 @@ mod tests {
         assert_eq!(all, run());
         assert!(all.iter().any(|a| !a.absorbed.is_empty()));
         for cut in 0..docs.len() {
-            let mut resumed = Clusterer::new(merging());
-            for (d, a) in docs.iter().zip(&all).take(cut) {
-                resumed.replay(d, &a.story, &a.absorbed);
-            }
-            for (d, a) in docs.iter().zip(&all).skip(cut) {
-                assert_eq!(&resumed.assign(d), a, "resumed after {cut} articles");
-            }
-            assert_eq!(resumed.merge_count(), 1);
+            assert_eq!(resume_at(merging(), &docs, &all, cut).merge_count(), 1);
         }
     }
 
