@@ -141,6 +141,11 @@ enum Command {
         /// Least cosine for an article to join a story.
         #[arg(long)]
         threshold: Option<f32>,
+        /// Days over which a story's pull on an article halves once the
+        /// article was published more than 3 days from the story's reports
+        /// (`published`); 0 ignores publication dates. Default 7.
+        #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
+        half_life_days: Option<f32>,
     },
     /// Score every pair of articles (TSV `id_a<TAB>id_b<TAB>score`, score in
     /// [0, 1], higher = closer to reporting the same event).
@@ -262,7 +267,8 @@ fn main() -> ExitCode {
             input,
             output,
             threshold,
-        } => commands::cluster::cluster(&input, &output, threshold),
+            half_life_days,
+        } => commands::cluster::cluster(&input, &output, threshold, half_life_days),
         Command::Similarity { input, output } => commands::similarity::similarity(&input, &output),
         Command::Brief {
             input,

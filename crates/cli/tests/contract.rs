@@ -58,6 +58,59 @@ fn clustering_the_same_stream_twice_gives_the_same_ids() {
 }
 
 #[test]
+fn a_look_alike_weeks_later_is_another_story_unless_dates_are_ignored() {
+    // Written here, not read from the dev sets: none of them carries dates.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("dated.jsonl");
+    let body = "A magnitude 6.1 earthquake struck Aceh province in Indonesia, \
+                killing dozens and destroying hundreds of homes, officials said.";
+    let lines: Vec<String> = [
+        ("a", "2024-03-01"),
+        ("b", "2024-03-02"),
+        ("c", "2024-04-20"),
+    ]
+    .iter()
+    .map(|(id, day)| format!(r#"{{"id":"{id}","published":"{day}","text":"{body}"}}"#))
+    .collect();
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let run = |extra: &[&str]| {
+        let output = dir.path().join("out.tsv");
+        let mut args = vec![
+            "cluster",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = parallax(&args);
+        assert!(out.status.success(), "{}", text(&out).1);
+        read_tsv(&output)
+    };
+    let dated = run(&[]);
+    assert_eq!(dated["a"], dated["b"], "a day apart: one story");
+    assert_ne!(dated["a"], dated["c"], "seven weeks on: another story");
+    let timeless = run(&["--half-life-days", "0"]);
+    assert_eq!(timeless["a"], timeless["c"], "dates ignored: one story");
+
+    let out = parallax(&[
+        "cluster",
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        dir.path().join("x.tsv").to_str().unwrap(),
+        "--half-life-days",
+        "-1",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).1.contains("--half-life-days"),
+        "{}",
+        text(&out).1
+    );
+}
+
+#[test]
 fn briefs_on_gold_stories_cite_their_members() {
     let Some(shared) = shared() else { return };
     let data = shared.join("data/stories");

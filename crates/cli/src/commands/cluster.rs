@@ -23,10 +23,22 @@ use super::{check_read, create, report};
 /// stream ends the file is rewritten once, line by line, with every
 /// absorbed id replaced by its survivor's. Output that is not a regular
 /// file (a pipe) cannot be rewritten: its lines are then held until the end.
-pub fn cluster(input: &Path, output: &Path, threshold: Option<f32>) -> Result<ExitCode> {
+pub fn cluster(
+    input: &Path,
+    output: &Path,
+    threshold: Option<f32>,
+    half_life_days: Option<f32>,
+) -> Result<ExitCode> {
     let mut config = ClusterConfig::default();
     if let Some(t) = threshold {
         config.threshold = t;
+    }
+    if let Some(days) = half_life_days {
+        anyhow::ensure!(
+            days.is_finite() && days >= 0.0,
+            "--half-life-days must be a number of days, 0 or more (got {days})"
+        );
+        config.time_decay.half_life_days = days;
     }
     // The output file is created with the first article, so an input with
     // nothing readable leaves no file behind.
