@@ -1,10 +1,10 @@
 //! An article as a bag of weighted terms.
 
 use parallax_model::ArticleId;
-
-use crate::time::Timestamp;
 use parallax_text::Analyzer;
 use xxhash_rust::xxh3::xxh3_64;
+
+use crate::time::Timestamp;
 
 /// How much a headline term counts against a body term. Headlines name the
 /// event in few words, so each of their words says more.
