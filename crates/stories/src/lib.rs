@@ -13,9 +13,10 @@
 //! 4. [`cluster`]: the [`Clusterer`] finds candidate stories through an
 //!    inverted index over story centroids, scores them by TF-IDF cosine
 //!    (decayed by [`time`]), and joins the best one above a threshold or
-//!    starts a new story. When the article is close to a second story as well and the two stories'
-//!    centroids are close to each other, they have converged on one event:
-//!    the younger is merged into the older first ([`Assignment::absorbed`]).
+//!    starts a new story. When the article is close to a second story as
+//!    well and the two stories' centroids are close to each other, they
+//!    have converged on one event: the younger is merged into the older
+//!    first ([`Assignment::absorbed`]).
 //!
 //! [`similarity`] scores every pair of articles with the same
 //! representation (`parallax similarity`).
