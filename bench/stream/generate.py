@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates a long article stream for scale benchmarks from the dev texts.
 
-    generate.py --articles N --output STREAM.jsonl [--seed S] [--span-days D]
+    generate.py --articles N --output STREAM.jsonl [--seed S] [--span-days D] [--grow]
 
 The dev sets hold about 8,800 real articles (ECB+ dev, NeuS train and val).
 A stream of N articles is built in *epochs*: each epoch replays every dev
@@ -23,6 +23,12 @@ n/N of the span) give or take up to 12 hours, so one story's articles
 dev story in successive epochs fall an epoch's share of the span apart or
 more. Without it, articles carry no date (the default, and the stream the
 speed curve uses).
+
+With --grow every epoch replays the *same* events (no suffixes, the same
+made-up names per dev story), so the number of stories stays that of the
+dev sets and each story grows by its dev size every epoch: at 1M articles
+the largest stories hold thousands of articles. This is the hard case for
+everything that scales with a story's size (briefs, `parallax run`).
 
 The text is third-party and stays outside the repository: this script
 reads it from ../shared at run time and writes the stream wherever asked.
@@ -60,6 +66,7 @@ def main():
     ap.add_argument("--gold", help="also write the generated story of each article (TSV)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--span-days", type=float, help="date the articles over this many days")
+    ap.add_argument("--grow", action="store_true", help="every epoch adds to the same stories")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     stories = load()
@@ -70,12 +77,13 @@ def main():
     # the undated stream's, article for article.
     clock = random.Random(args.seed + 1)
     n = epoch = 0
+    fixed_names = [f"{name(rng)} {name(rng)}" for _ in stories] if args.grow else None
     while n < args.articles:
-        tag = "" if epoch == 0 else name(rng).lower()[:4] + str(epoch)
+        tag = "" if epoch == 0 or args.grow else name(rng).lower()[:4] + str(epoch)
         order = list(range(len(stories)))
         rng.shuffle(order)
         for si in order:
-            names = f"{name(rng)} {name(rng)}"
+            names = fixed_names[si] if args.grow else f"{name(rng)} {name(rng)}"
             for art in stories[si]:
                 if n >= args.articles:
                     break
@@ -95,7 +103,8 @@ def main():
                     rec["published"] = (start + datetime.timedelta(seconds=offset)).isoformat().replace("+00:00", "Z")
                 out.write(json.dumps(rec) + "\n")
                 if gold:
-                    gold.write(f"{rec['id']}\te{epoch}-s{si}\n")
+                    story = f"s{si}" if args.grow else f"e{epoch}-s{si}"
+                    gold.write(f"{rec['id']}\t{story}\n")
                 n += 1
             if n >= args.articles:
                 break

@@ -47,7 +47,9 @@ pub mod timeline;
 pub mod unique;
 pub mod words;
 
-use std::collections::HashMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use parallax_model::{Article, Brief, CopyLink, SourceRef, StoryId};
 use parallax_text::Analyzer;
@@ -69,11 +71,39 @@ impl Default for BriefConfig {
 
 /// Builds briefs; remembers how common each term is across all articles
 /// it has observed.
-#[derive(Debug, Default)]
+///
+/// A briefer can also answer as of an earlier point of the stream
+/// ([`Briefer::as_of`]): after [`Briefer::remember_from`], it keeps which
+/// articles (by stream position) brought each term, so a brief made later
+/// can weigh terms exactly as it would have right after a given article.
+/// That is what lets briefs be built after the fact, coalesced and in
+/// parallel, and still come out the same whatever the timing.
+#[derive(Debug, Clone, Default)]
 pub struct Briefer {
     config: BriefConfig,
-    df: HashMap<String, u32>,
+    stats: Arc<TermStats>,
+    /// When set, weights are those after the article at this position.
+    at: Option<u64>,
+}
+
+/// Document frequencies, and the recent part of the stream by position.
+#[derive(Debug, Clone, Default)]
+struct TermStats {
+    df: FxHashMap<String, u32>,
     docs: u32,
+    /// Position of the latest observed article.
+    position: u64,
+    /// Articles observed since [`Briefer::remember_from`], by position.
+    recent: Option<Recent>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Recent {
+    /// Positions (ascending) of the remembered articles.
+    docs: Vec<u64>,
+    /// For each term, the positions (ascending) of the remembered articles
+    /// that hold it.
+    terms: FxHashMap<String, Vec<u64>>,
 }
 
 impl Briefer {
@@ -85,19 +115,78 @@ impl Briefer {
         }
     }
 
-    /// Counts `article`'s terms into the background frequencies.
+    /// Counts `article`'s terms into the background frequencies, at the
+    /// next stream position.
     pub fn observe(&mut self, article: &Article) {
+        let next = self.stats.position + 1;
+        self.observe_at(next, article);
+    }
+
+    /// Counts `article`'s terms into the background frequencies at stream
+    /// position `position` (positions must grow: a store's `seq`).
+    pub fn observe_at(&mut self, position: u64, article: &Article) {
+        self.observe_terms_at(position, &Self::article_terms(article));
+    }
+
+    /// The distinct terms [`Self::observe`] counts for `article` (a pure
+    /// function of the article, so callers may compute them in parallel and
+    /// observe them in order with [`Self::observe_terms_at`]).
+    pub fn article_terms(article: &Article) -> Vec<String> {
         let profile = ArticleProfile::new(article);
-        self.docs += 1;
-        for term in profile.term_set() {
-            *self.df.entry(term.clone()).or_insert(0) += 1;
+        let mut terms: Vec<String> = profile.term_set().into_iter().cloned().collect();
+        terms.sort_unstable();
+        terms
+    }
+
+    /// Counts one article's distinct `terms` (from [`Self::article_terms`])
+    /// at stream position `position`.
+    pub fn observe_terms_at(&mut self, position: u64, terms: &[String]) {
+        let stats = Arc::make_mut(&mut self.stats);
+        stats.docs += 1;
+        stats.position = stats.position.max(position);
+        for term in terms {
+            *stats.df.entry(term.clone()).or_insert(0) += 1;
+            if let Some(recent) = &mut stats.recent {
+                recent.terms.entry(term.clone()).or_default().push(position);
+            }
+        }
+        if let Some(recent) = &mut stats.recent {
+            recent.docs.push(position);
+        }
+    }
+
+    /// From now on, remembers which articles bring which terms, so that
+    /// [`Self::as_of`] can answer for any position from here on; forgets
+    /// what was remembered before.
+    pub fn remember_from(&mut self) {
+        Arc::make_mut(&mut self.stats).recent = Some(Recent::default());
+    }
+
+    /// A view of this briefer (sharing its statistics, cheap) whose term
+    /// weights are those it had right after observing position `position`.
+    /// Exact for any position at or after the last [`Self::remember_from`];
+    /// earlier positions are answered as of that call (and, when nothing is
+    /// remembered, as of now).
+    pub fn as_of(&self, position: u64) -> Briefer {
+        Briefer {
+            config: self.config.clone(),
+            stats: self.stats.clone(),
+            at: (position < self.stats.position).then_some(position),
         }
     }
 
     /// Inverse document frequency of `term` against the background.
     pub(crate) fn idf(&self, term: &str) -> f32 {
-        let df = self.df.get(term).copied().unwrap_or(0) as f32;
-        ((1.0 + self.docs as f32) / (1.0 + df)).ln() + 1.0
+        let stats = &*self.stats;
+        let mut df = stats.df.get(term).copied().unwrap_or(0);
+        let mut docs = stats.docs;
+        if let (Some(at), Some(recent)) = (self.at, &stats.recent) {
+            docs -= after(&recent.docs, at);
+            if let Some(positions) = recent.terms.get(term) {
+                df -= after(positions, at);
+            }
+        }
+        ((1.0 + docs as f32) / (1.0 + df as f32)).ln() + 1.0
     }
 
     /// The brief of story `story`, whose articles are `articles` in arrival
@@ -147,17 +236,25 @@ impl Briefer {
             } else {
                 Vec::new()
             },
-            sources: articles
-                .iter()
-                .map(|a| SourceRef {
-                    article: a.id.clone(),
-                    outlet: a.outlet(),
-                    title: a.title.clone(),
-                    published: a.published.map(|d| d.to_rfc3339()),
-                })
-                .collect(),
+            sources: articles.iter().map(|a| source_of(a)).collect(),
+            seq: None,
         }
     }
+}
+
+/// How a brief lists `article` among its sources.
+pub fn source_of(article: &Article) -> SourceRef {
+    SourceRef {
+        article: article.id.clone(),
+        outlet: article.outlet(),
+        title: article.title.clone(),
+        published: article.published.map(|d| d.to_rfc3339()),
+    }
+}
+
+/// How many of the ascending `positions` come after `at`.
+fn after(positions: &[u64], at: u64) -> u32 {
+    (positions.len() - positions.partition_point(|&p| p <= at)) as u32
 }
 
 #[cfg(test)]
@@ -210,5 +307,38 @@ mod tests {
             ["Quake hits Aceh", "Deadly earthquake in Indonesia"].contains(&brief.title.as_str())
         );
         assert_eq!(brief.sources.len(), 3);
+    }
+
+    #[test]
+    fn a_view_as_of_a_position_weighs_terms_as_the_briefer_did_then() {
+        let texts = [
+            "Floods closed the river road on Monday. Residents were moved.",
+            "The river rose again. Officials closed two bridges.",
+            "A storm hit the coast. Power lines fell in the night.",
+            "The storm moved north. Schools were closed across the coast.",
+        ];
+        let articles: Vec<Article> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| article(&format!("a{i}"), None, t))
+            .collect();
+        let mut later = Briefer::default();
+        later.observe_at(1, &articles[0]);
+        later.remember_from();
+        for (i, a) in articles.iter().enumerate().skip(1) {
+            later.observe_at(i as u64 + 1, a);
+        }
+        for upto in 1..=articles.len() {
+            let mut then = Briefer::default();
+            for (i, a) in articles.iter().take(upto).enumerate() {
+                then.observe_at(i as u64 + 1, a);
+            }
+            let view = later.as_of(upto as u64);
+            for term in ["river", "storm", "close", "coast", "absent"] {
+                assert_eq!(view.idf(term), then.idf(term), "{term} as of {upto}");
+            }
+        }
+        // Without a view, the briefer answers as of now.
+        assert_ne!(later.idf("storm"), later.as_of(1).idf("storm"));
     }
 }

@@ -1,15 +1,18 @@
 //! The stateful engine behind `parallax run`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use parallax_brief::{BriefConfig, Briefer};
+use parallax_brief::BriefConfig;
 use parallax_ingest::{Event, IngestError, IngestOptions, IngestWarning, Reader};
 use parallax_model::{Article, ArticleId, Brief, CopyLink, StoryEvent, StoryEventKind, StoryId};
 use parallax_store::{Backend, Batch, NewArticle, Store, StoredArticle, StoryRow};
 use parallax_stories::{ClusterConfig, Clusterer, Doc};
+use rayon::prelude::*;
 use tracing::{debug, info};
 
+use crate::briefs::{BriefWaiter, Placed, Projection, ProjectorConfig};
 use crate::copies::CopyDetector;
 use crate::pipeline::doc_for;
 use crate::prepare::{content_hash, prepare};
@@ -27,6 +30,9 @@ pub struct EngineConfig {
     /// Articles per stored transaction. Larger is faster; a crash loses at
     /// most the batch in flight, which was never acknowledged.
     pub batch_size: usize,
+    /// Most articles one brief reads, and how far briefs may lag while
+    /// ingesting (see [`ProjectorConfig`]; its `brief` is `brief` above).
+    pub projector: ProjectorConfig,
 }
 
 impl Default for EngineConfig {
@@ -36,6 +42,16 @@ impl Default for EngineConfig {
             brief: BriefConfig::default(),
             ingest: IngestOptions::default(),
             batch_size: 500,
+            projector: ProjectorConfig::default(),
+        }
+    }
+}
+
+impl EngineConfig {
+    fn projector(&self) -> ProjectorConfig {
+        ProjectorConfig {
+            brief: self.brief.clone(),
+            ..self.projector.clone()
         }
     }
 }
@@ -98,6 +114,13 @@ enum Input<'a> {
 
 /// The engine: a store and the online state rebuilt from it.
 ///
+/// The engine's own work is the write path: read, find copies, place, and
+/// commit each batch. Briefs are a projection of what it committed, built
+/// after each commit on a thread of their own (`briefs.rs`), a second or
+/// so behind while ingesting; [`Engine::ingest`] returns once they are
+/// stored, [`Engine::ingest_jsonl`] (a request) does not wait, and
+/// [`Engine::sync_briefs`] waits for them.
+///
 /// Several engines (processes) may write one PostgreSQL store at once: each
 /// batch is placed under the store's placement lock after replaying what the
 /// others stored meanwhile (see [`Backend`]), so every engine's clusterer
@@ -108,8 +131,11 @@ pub struct Engine {
     seen: i64,
     detector: CopyDetector,
     clusterer: Clusterer,
-    briefer: Briefer,
+    projection: Projection,
     config: EngineConfig,
+    /// The stories in the current run's [`IngestReport::touched`], to keep
+    /// that list free of repeats without searching it for every article.
+    touched: HashSet<StoryId>,
 }
 
 impl Engine {
@@ -117,26 +143,40 @@ impl Engine {
     /// SQLite file, or a PostgreSQL database when `path` is a
     /// `postgres://` URL.
     pub fn open(path: &Path, config: EngineConfig) -> Result<Self> {
-        Self::resume(parallax_store::open(path)?, config)
+        let store = parallax_store::open(path)?;
+        // Briefs are written through a connection of their own, so the
+        // projection never waits for the write path's.
+        let projection = Projection::threaded(config.projector(), parallax_store::open(path)?);
+        Self::resume(store, projection, config)
     }
 
-    /// An engine over a throw-away in-memory store.
+    /// An engine over a throw-away in-memory store (which has no second
+    /// connection: briefs are built right after each commit).
     pub fn in_memory(config: EngineConfig) -> Result<Self> {
-        Self::resume(Box::new(Store::open_in_memory()?), config)
+        let projection = Projection::inline(config.projector());
+        Self::resume(Box::new(Store::open_in_memory()?), projection, config)
     }
 
-    fn resume(mut store: Box<dyn Backend>, config: EngineConfig) -> Result<Self> {
+    fn resume(
+        mut store: Box<dyn Backend>,
+        mut projection: Projection,
+        config: EngineConfig,
+    ) -> Result<Self> {
         let mut clusterer = Clusterer::new(config.cluster.clone());
-        let mut briefer = Briefer::new(config.brief.clone());
         // Replaying the stored stream in arrival order rebuilds the exact
         // clustering state, so new articles are placed as if the run had
         // never stopped.
         let stored = store.articles()?;
         let mut events = Placements::new(store.events_after(0)?);
-        for s in &stored {
-            let (story, absorbed) = events.of(s);
-            clusterer.replay(&doc_for(&s.article), &story, &absorbed);
-            briefer.observe(&s.article);
+        let placements: Vec<(StoryId, Vec<StoryId>)> =
+            stored.iter().map(|s| events.of(s)).collect();
+        // Analysis is a pure function of each article: on all cores, in
+        // chunks so memory stays bounded; placement replays in order.
+        for (chunk, placed) in stored.chunks(4096).zip(placements.chunks(4096)) {
+            let docs: Vec<Doc> = chunk.par_iter().map(|s| doc_for(&s.article)).collect();
+            for (doc, (story, absorbed)) in docs.iter().zip(placed) {
+                clusterer.replay(doc, story, absorbed);
+            }
         }
         // The copy detector is rebuilt the same way, from the articles
         // rather than from the `copies` table or an index file of its own:
@@ -150,6 +190,7 @@ impl Engine {
         let refs: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
         let mut detector = CopyDetector::default();
         let replayed = detector.add_all(&refs);
+        drop(refs);
         // A store written before copies were kept (schema 2) has articles
         // but no pairs: fill them in once, in one transaction.
         if !replayed.is_empty() && store.copy_count()? == 0 {
@@ -159,7 +200,7 @@ impl Engine {
             );
             store.begin_placement()?;
             let batch = Batch {
-                copies: replayed,
+                copies: replayed.clone(),
                 ..Batch::default()
             };
             if let Err(e) = store.commit_batch(&batch) {
@@ -167,15 +208,103 @@ impl Engine {
                 return Err(e.into());
             }
         }
-        debug!(articles = stored.len(), "resumed from store");
+        let seen = stored.last().map_or(0, |s| s.seq);
+        Self::resume_briefs(
+            store.as_mut(),
+            &mut projection,
+            stored,
+            placements,
+            replayed,
+        )?;
+        debug!(articles = seen, "resumed from store");
         Ok(Self {
             store,
-            seen: stored.last().map_or(0, |s| s.seq),
+            seen,
             detector,
             clusterer,
-            briefer,
+            projection,
             config,
+            touched: Default::default(),
         })
+    }
+
+    /// Hands the stored stream to the brief projection and marks the
+    /// stories whose stored brief is behind their latest article (a run
+    /// killed before their brief was written): they are briefed again, as
+    /// of that article, exactly as the killed run would have.
+    fn resume_briefs(
+        store: &mut dyn Backend,
+        projection: &mut Projection,
+        stored: Vec<StoredArticle>,
+        placements: Vec<(StoryId, Vec<StoryId>)>,
+        replayed: Vec<CopyLink>,
+    ) -> Result<()> {
+        if stored.is_empty() {
+            return Ok(());
+        }
+        let briefed = store.brief_seqs()?;
+        let mut latest: HashMap<&StoryId, i64> = HashMap::new();
+        for s in &stored {
+            latest.insert(&s.story, s.seq);
+        }
+        let behind: Vec<(StoryId, i64)> = latest
+            .into_iter()
+            .filter(|(story, seq)| briefed.get(*story) != Some(seq))
+            .map(|(story, seq)| (story.clone(), seq))
+            .collect();
+        // Each pair goes with the later of its two articles, as it was
+        // found when that one arrived.
+        let index: HashMap<&ArticleId, usize> = stored
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&s.article.id, i))
+            .collect();
+        let mut links: Vec<Vec<CopyLink>> = vec![Vec::new(); stored.len()];
+        for link in replayed {
+            if let (Some(&a), Some(&b)) = (index.get(&link.copy), index.get(&link.original)) {
+                links[a.max(b)].push(link);
+            }
+        }
+        drop(index);
+        let split = behind.iter().map(|(_, seq)| *seq).min().unwrap_or(i64::MAX);
+        let mut head = Vec::new();
+        let mut tail = Vec::new();
+        for ((s, (story, absorbed)), links) in stored.into_iter().zip(placements).zip(links) {
+            let placed = Placed {
+                seq: s.seq,
+                article: Arc::new(s.article),
+                story,
+                absorbed,
+                links,
+            };
+            if s.seq <= split {
+                head.push(placed);
+            } else {
+                tail.push(placed);
+            }
+        }
+        projection.follow(head, false, store)?;
+        if !behind.is_empty() {
+            info!(
+                stories = behind.len(),
+                "briefing stories whose brief is behind"
+            );
+            projection.mark_due(behind.into_iter().map(|(s, _)| s).collect(), store)?;
+        }
+        projection.follow(tail, false, store)
+    }
+
+    /// Waits until every story this engine placed or resumed has its brief
+    /// stored; returns how many briefs the last flush wrote.
+    pub fn sync_briefs(&mut self) -> Result<usize> {
+        self.projection.sync()
+    }
+
+    /// A handle that waits, without holding the engine, until the briefs
+    /// of everything committed so far are stored (`None` when briefs are
+    /// stored with each commit: an in-memory engine).
+    pub fn brief_waiter(&self) -> Option<BriefWaiter> {
+        self.projection.waiter()
     }
 
     /// The store, for reading.
@@ -192,12 +321,17 @@ impl Engine {
         notify: &mut dyn FnMut(IngestNotice<'_>),
     ) -> Result<IngestReport> {
         let inputs = paths.iter().map(|p| Input::Path(p)).collect();
-        self.ingest_inputs(inputs, notify)
+        let report = self.ingest_inputs(inputs, notify)?;
+        // A run ends with every brief exact.
+        self.sync_briefs()?;
+        Ok(report)
     }
 
     /// Ingests Article JSONL from a byte stream (a request body), naming it
     /// `name` in origins and reports; otherwise exactly as [`Self::ingest`]
-    /// (same validation, same idempotency, same batches).
+    /// (same validation, same idempotency, same batches), except that it
+    /// returns once the articles are stored, without waiting for their
+    /// briefs (see [`Self::sync_briefs`]).
     pub fn ingest_jsonl(
         &mut self,
         input: &mut dyn std::io::Read,
@@ -213,6 +347,7 @@ impl Engine {
         notify: &mut dyn FnMut(IngestNotice<'_>),
     ) -> Result<IngestReport> {
         let mut report = IngestReport::default();
+        self.touched.clear();
         let mut pending: Vec<Pending> = Vec::new();
         let mut failure: Option<EngineError> = None;
         let mut reader = Reader::new(self.config.ingest.clone());
@@ -301,20 +436,28 @@ impl Engine {
             return Ok(());
         }
         let mut events = Placements::new(self.store.events_after(self.seen)?);
+        let mut placed = Vec::with_capacity(articles.len());
         for s in articles {
             let (story, absorbed) = events.of(&s);
             self.clusterer
                 .replay(&doc_for(&s.article), &story, &absorbed);
-            self.briefer.observe(&s.article);
             // The pairs this finds were stored by the writer of `s`.
-            self.detector.add(&s.article);
+            let links = self.detector.add(&s.article);
             self.seen = s.seq;
+            placed.push(Placed {
+                seq: s.seq,
+                article: Arc::new(s.article),
+                story,
+                absorbed,
+                links,
+            });
         }
-        Ok(())
+        // Their writer briefs their stories; this projection only follows.
+        self.projection.follow(placed, false, self.store.as_mut())
     }
 
-    /// Places the pending articles and stores them with their copy pairs
-    /// and the new briefs of the stories they touched, in one transaction.
+    /// Places the pending articles and stores them with their copy pairs in
+    /// one transaction, then hands them to the brief projection.
     fn commit(
         &mut self,
         pending: &mut Vec<Pending>,
@@ -331,8 +474,8 @@ impl Engine {
         let placed = self
             .catch_up()
             .and_then(|()| self.place(std::mem::take(pending), report, notify));
-        let batch = match placed {
-            Ok(batch) => batch,
+        let (batch, links) = match placed {
+            Ok(placed) => placed,
             Err(e) => {
                 self.store.abandon_placement();
                 return Err(e);
@@ -342,29 +485,44 @@ impl Engine {
         debug!(
             articles = batch.articles.len(),
             copies = batch.copies.len(),
-            stories = batch.briefs.len(),
             stored_so_far = report.stored,
             "batch committed"
         );
-        Ok(())
+        // The batch's articles hold consecutive `seq`s up to the last one
+        // (inserted in order, under the placement).
+        let first = self.seen - batch.articles.len() as i64 + 1;
+        let placed = batch
+            .articles
+            .into_iter()
+            .zip(links)
+            .enumerate()
+            .map(|(i, (new, links))| Placed {
+                seq: first + i as i64,
+                article: Arc::new(new.article),
+                story: new.story,
+                absorbed: new.absorbed,
+                links,
+            })
+            .collect();
+        self.projection.follow(placed, true, self.store.as_mut())
     }
 
     /// Under the store's placement lock, once caught up (others' articles
     /// are in the clustering state before ours, as a later replay would
-    /// see them): finds each pending article's copy pairs, assigns it a
-    /// story and briefs the stories they touched.
+    /// see them): finds each pending article's copy pairs and assigns it a
+    /// story. Returns the batch to store and each article's pairs.
     fn place(
         &mut self,
         pending: Vec<Pending>,
         report: &mut IngestReport,
         notify: &mut dyn FnMut(IngestNotice<'_>),
-    ) -> Result<Batch> {
+    ) -> Result<(Batch, Vec<Vec<CopyLink>>)> {
         // Another writer may have stored some of ours since `accept` looked;
         // an id may also come twice in one batch.
         let ids: Vec<&ArticleId> = pending.iter().map(|p| &p.article.id).collect();
         let mut known = self.store.content_hashes(&ids)?;
         let mut articles = Vec::with_capacity(pending.len());
-        let mut touched: BTreeSet<StoryId> = BTreeSet::new();
+        let mut links_of = Vec::with_capacity(pending.len());
         let mut copies: Vec<CopyLink> = Vec::new();
         // Merges this batch makes: absorbed story -> survivor.
         let mut merged: HashMap<StoryId, StoryId> = HashMap::new();
@@ -376,9 +534,9 @@ impl Engine {
             known.insert(article.id.clone(), hash.clone());
             let links = self.detector.add(&article);
             report.copies += links.len();
-            copies.extend(links);
+            copies.extend(links.iter().cloned());
+            links_of.push(links);
             let assignment = self.clusterer.assign(&doc);
-            self.briefer.observe(&article);
             if assignment.founded {
                 report.founded += 1;
             }
@@ -387,10 +545,9 @@ impl Engine {
                 merged.insert(from.clone(), assignment.story.clone());
                 report.merged.push((from.clone(), assignment.story.clone()));
             }
-            if !report.touched.contains(&assignment.story) {
+            if self.touched.insert(assignment.story.clone()) {
                 report.touched.push(assignment.story.clone());
             }
-            touched.insert(assignment.story.clone());
             report.stored += 1;
             report.stored_ids.push(article.id.clone());
             articles.push(NewArticle {
@@ -400,105 +557,28 @@ impl Engine {
                 absorbed: assignment.absorbed,
             });
         }
-        // A story merged away is briefed as part of its survivor; earlier
-        // reports of it name the survivor too.
-        let survivor = |story: &StoryId| -> StoryId {
-            let mut story = story;
-            while let Some(next) = merged.get(story) {
-                story = next;
-            }
-            story.clone()
-        };
+        // Earlier reports of a story merged away name its survivor.
         if !merged.is_empty() {
-            let mut seen = BTreeSet::new();
+            let survivor = |story: &StoryId| -> StoryId {
+                let mut story = story;
+                while let Some(next) = merged.get(story) {
+                    story = next;
+                }
+                story.clone()
+            };
+            self.touched.clear();
             report.touched = std::mem::take(&mut report.touched)
                 .iter()
-                .map(&survivor)
-                .filter(|s| seen.insert(s.clone()))
+                .map(survivor)
+                .filter(|s| self.touched.insert(s.clone()))
                 .collect();
         }
-        // Each final story and the stories of this batch merged into it.
-        let mut parts: BTreeMap<StoryId, Vec<StoryId>> = BTreeMap::new();
-        for story in touched.iter().chain(merged.keys()) {
-            parts
-                .entry(survivor(story))
-                .or_default()
-                .push(story.clone());
-        }
-        for group in parts.values_mut() {
-            group.sort();
-            group.dedup();
-        }
-        let mut fresh: HashMap<StoryId, Vec<&Article>> = HashMap::new();
-        let mut story_of: HashMap<&ArticleId, StoryId> = HashMap::new();
-        for n in &articles {
-            let story = survivor(&n.story);
-            fresh.entry(story.clone()).or_default().push(&n.article);
-            story_of.insert(&n.article.id, story);
-        }
-        // Each new pair names a new article; file it under that article's
-        // story (the briefer ignores pairs that leave the story).
-        let mut fresh_copies: HashMap<&StoryId, Vec<&CopyLink>> = HashMap::new();
-        for link in &copies {
-            if let Some(story) = story_of
-                .get(&link.copy)
-                .or_else(|| story_of.get(&link.original))
-            {
-                fresh_copies.entry(story).or_default().push(link);
-            }
-        }
-        let mut briefs: Vec<Brief> = Vec::with_capacity(parts.len());
-        for (story, group) in &parts {
-            let (stored, mut links) = self.stored_members(group)?;
-            let mut members: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
-            members.extend(fresh.get(story).into_iter().flatten().copied());
-            links.extend(
-                fresh_copies
-                    .get(story)
-                    .into_iter()
-                    .flatten()
-                    .map(|&l| l.clone()),
-            );
-            briefs.push(self.briefer.brief_with_copies(story, &members, &links));
-        }
-        Ok(Batch {
+        let batch = Batch {
             articles,
             copies,
-            briefs,
-        })
-    }
-
-    /// The stored articles of the stories `group` (one story, or a survivor
-    /// and the stories this batch merges into it: the store has not moved
-    /// their articles yet), in arrival order, and the stored copy pairs
-    /// among them.
-    fn stored_members(&self, group: &[StoryId]) -> Result<(Vec<StoredArticle>, Vec<CopyLink>)> {
-        if let [story] = group {
-            return Ok((
-                self.store.story_articles(story)?,
-                self.store.story_copies(story)?,
-            ));
-        }
-        let mut stored = Vec::new();
-        for story in group {
-            stored.extend(self.store.story_articles(story)?);
-        }
-        stored.sort_by_key(|s| s.seq);
-        // Pairs across the merged stories are not any one story's pairs:
-        // take every pair of a member whose other end is a member too.
-        let members: BTreeSet<&ArticleId> = stored.iter().map(|s| &s.article.id).collect();
-        let seq: HashMap<&ArticleId, i64> = stored.iter().map(|s| (&s.article.id, s.seq)).collect();
-        let mut links = Vec::new();
-        for s in &stored {
-            for link in self.store.article_copies(&s.article.id)? {
-                // Each pair once, from its copy's side.
-                if link.copy == s.article.id && members.contains(&link.original) {
-                    links.push(link);
-                }
-            }
-        }
-        links.sort_by_key(|l| (seq[&l.copy], seq[&l.original]));
-        Ok((stored, links))
+            briefs: Vec::new(),
+        };
+        Ok((batch, links_of))
     }
 
     /// The copy pairs `article` is part of, as copy or as original.
@@ -513,37 +593,93 @@ impl Engine {
 
     /// The brief of the story whose id is or starts with `id`.
     pub fn brief(&self, id: &str) -> Result<Brief> {
-        let story = self.resolve(id)?;
-        self.store
-            .brief(&story)?
-            .ok_or_else(|| EngineError::NoSuchStory(id.to_owned()))
+        brief(self.store.as_ref(), id)
     }
 
     /// The events of the story `id` names (see [`Self::resolve`]) and of
     /// the stories merged into it, in order.
     pub fn story_events(&self, id: &str) -> Result<Vec<StoryEvent>> {
-        let story = self.resolve(id)?;
-        Ok(self.store.story_events(&story)?)
+        Ok(self
+            .store
+            .story_events(&resolve(self.store.as_ref(), id)?)?)
     }
 
     /// The one story id that is or starts with `id`; a story merged into
     /// another (named in full) resolves to the story it is part of now.
     pub fn resolve(&self, id: &str) -> Result<StoryId> {
-        let matches = self.store.stories_with_prefix(id)?;
-        if let Some(exact) = matches.iter().find(|s| s.as_str() == id) {
-            return Ok(exact.clone());
-        }
-        if let Some(survivor) = self.store.merged_into(&StoryId(id.to_owned()))? {
-            return Ok(survivor);
-        }
-        match matches.len() {
-            0 => Err(EngineError::NoSuchStory(id.to_owned())),
-            1 => Ok(matches.into_iter().next().expect("one match")),
-            _ => Err(EngineError::AmbiguousStory {
-                prefix: id.to_owned(),
-                matches: matches.into_iter().map(|s| s.0).collect(),
-            }),
-        }
+        resolve(self.store.as_ref(), id)
+    }
+}
+
+/// A store opened for reading what the engine wrote: stories, briefs,
+/// events. Opening it builds no engine state, so it takes as long on a
+/// store of a million articles as on an empty one (`parallax stories`,
+/// `parallax show`).
+pub struct Catalog {
+    store: Box<dyn Backend>,
+}
+
+impl Catalog {
+    /// Opens the store `db` (an SQLite file or a PostgreSQL URL) for
+    /// reading; a store written by an older build is migrated first.
+    pub fn open(db: &Path) -> Result<Self> {
+        Ok(Self {
+            store: parallax_store::open(db)?,
+        })
+    }
+
+    /// The store, for reading.
+    pub fn store(&self) -> &dyn Backend {
+        self.store.as_ref()
+    }
+
+    /// Every story, oldest first.
+    pub fn stories(&self) -> Result<Vec<StoryRow>> {
+        Ok(self.store.stories()?)
+    }
+
+    /// The brief of the story whose id is or starts with `id`.
+    pub fn brief(&self, id: &str) -> Result<Brief> {
+        brief(self.store.as_ref(), id)
+    }
+
+    /// The events of the story `id` names and of the stories merged into
+    /// it, in order.
+    pub fn story_events(&self, id: &str) -> Result<Vec<StoryEvent>> {
+        Ok(self
+            .store
+            .story_events(&resolve(self.store.as_ref(), id)?)?)
+    }
+
+    /// The one story id that is or starts with `id` (see
+    /// [`Engine::resolve`]).
+    pub fn resolve(&self, id: &str) -> Result<StoryId> {
+        resolve(self.store.as_ref(), id)
+    }
+}
+
+fn brief(store: &dyn Backend, id: &str) -> Result<Brief> {
+    let story = resolve(store, id)?;
+    store
+        .brief(&story)?
+        .ok_or_else(|| EngineError::NoSuchStory(id.to_owned()))
+}
+
+fn resolve(store: &dyn Backend, id: &str) -> Result<StoryId> {
+    let matches = store.stories_with_prefix(id)?;
+    if let Some(exact) = matches.iter().find(|s| s.as_str() == id) {
+        return Ok(exact.clone());
+    }
+    if let Some(survivor) = store.merged_into(&StoryId(id.to_owned()))? {
+        return Ok(survivor);
+    }
+    match matches.len() {
+        0 => Err(EngineError::NoSuchStory(id.to_owned())),
+        1 => Ok(matches.into_iter().next().expect("one match")),
+        _ => Err(EngineError::AmbiguousStory {
+            prefix: id.to_owned(),
+            matches: matches.into_iter().map(|s| s.0).collect(),
+        }),
     }
 }
 

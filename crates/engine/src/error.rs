@@ -5,6 +5,9 @@ pub enum EngineError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] parallax_store::StoreError),
+    /// The brief projection failed (its thread says why).
+    #[error("building briefs: {0}")]
+    Projection(String),
     /// A story id matched nothing.
     #[error("no story with id {0:?} (list them with `parallax stories`)")]
     NoSuchStory(String),

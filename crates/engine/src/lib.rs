@@ -3,7 +3,8 @@
 //! ```text
 //! ingest (read + clean) -> prepare (language, content hash)
 //!        -> dedup (copy pairs) -> stories (online clustering)
-//!        -> brief -> store (one transaction per batch)
+//!        -> store (one transaction per batch)
+//!        -> briefs (a projection of the stored stream, after the commit)
 //! ```
 //!
 //! The stages never import each other; this crate is where their outputs
@@ -15,14 +16,16 @@
 //! * [`pipeline`]: stateless runs over an in-memory list of articles, behind
 //!   the contract commands `parallax cluster` and `parallax brief`.
 
+mod briefs;
 mod copies;
 mod engine;
 mod error;
 pub mod pipeline;
 mod prepare;
 
+pub use briefs::{BriefWaiter, ProjectorConfig};
 pub use copies::copies;
-pub use engine::{Engine, EngineConfig, IngestNotice, IngestReport};
+pub use engine::{Catalog, Engine, EngineConfig, IngestNotice, IngestReport};
 pub use error::EngineError;
 pub use parallax_store::{display as display_db, is_postgres_url};
 pub use prepare::{analyzer_for, content_hash, prepare};

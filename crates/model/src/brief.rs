@@ -38,6 +38,11 @@ pub struct Brief {
     /// own. Largest group first.
     #[serde(default)]
     pub copies: Vec<CopyGroup>,
+    /// The stream position (the store's `seq` of the story's latest
+    /// article) this brief reflects, when it was built from a store; a
+    /// reader can tell from it whether a brief is behind its story.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i64>,
 }
 
 /// One text carried by several articles of a story: the original and

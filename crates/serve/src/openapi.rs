@@ -332,6 +332,7 @@ pub const SCHEMAS: &[(&str, Props)] = &[
             ("timeline", "array:object", true),
             ("unique", "array:object", true),
             ("copies", "array:object", true),
+            ("seq", "integer", false),
             ("merged_from", "string", false),
         ],
     ),
@@ -426,7 +427,7 @@ const SCHEMA_DOCS: &[(&str, &str)] = &[
     ),
     (
         "Brief",
-        "A story's brief; `merged_from` appears only when the id asked for named a story since merged into this one",
+        "A story's brief; `seq` is the arrival number of the story's latest article when the brief was built (briefs are built a moment after their articles are stored: a story's articles with a higher `seq` are not in it yet); `merged_from` appears only when the id asked for named a story since merged into this one",
     ),
 ];
 

@@ -40,6 +40,31 @@ async fn start(inputs: &[PathBuf], max_body: Option<usize>) -> Running {
     serve(dir, config).await
 }
 
+/// GETs `path` until `done` holds for its JSON answer: briefs (and so the
+/// story list and story search) are built a moment after a POST is
+/// acknowledged. Fails after 20 s.
+async fn eventually(
+    addr: std::net::SocketAddr,
+    path: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let started = std::time::Instant::now();
+    loop {
+        let reply = get(addr, path).await;
+        if reply.status == 200 {
+            let value = reply.json();
+            if done(&value) {
+                return value;
+            }
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{path} never got there"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// Every property the schema requires is there, and nothing else.
 fn conforms(value: &Value, schema: &str) {
     let props = schema_props(schema).expect("known schema");
@@ -201,9 +226,14 @@ async fn posted_articles_are_validated_stored_and_served_as_text() {
     assert!(rejected[0].starts_with("request body:2"), "{rejected:?}");
     assert!(rejected[1].starts_with("request body:3"), "{rejected:?}");
 
-    // Visible at once (the cache was dropped), text kept as given.
-    let stories = get(addr, "/api/stories").await.json();
-    assert_eq!(stories.as_array().unwrap().len(), 1);
+    // The article is visible at once, its story once briefed (the cache is
+    // dropped when the brief lands); text kept as given.
+    let stored = get(addr, "/api/articles/h1").await;
+    assert_eq!(stored.status, 200);
+    let stories = eventually(addr, "/api/stories", |v| {
+        v.as_array().is_some_and(|a| a.len() == 1)
+    })
+    .await;
     let story = stories[0]["story"].as_str().unwrap();
     let articles = get(addr, &format!("/api/stories/{story}/articles"))
         .await
@@ -214,8 +244,10 @@ async fn posted_articles_are_validated_stored_and_served_as_text() {
             .unwrap()
             .contains("<script>alert(1)</script>")
     );
-    let found = get(addr, "/api/stories?q=zorblax").await.json();
-    assert_eq!(found.as_array().unwrap().len(), 1);
+    eventually(addr, "/api/stories?q=zorblax", |v| {
+        v.as_array().is_some_and(|a| a.len() == 1)
+    })
+    .await;
 
     // Idempotent; nothing readable is 422.
     let again = request(addr, "POST", "/api/articles", &[], HOSTILE.as_bytes())
@@ -350,7 +382,12 @@ async fn posted_reposts_are_served_as_stored_copy_pairs() {
         .expect("the stored pair");
     conforms(found, "CopyPair");
     assert_eq!(found["copy_outlet"], "Daily Repost");
-    let brief = get(addr, &format!("/api/stories/{story}")).await.json();
+    let brief = eventually(addr, &format!("/api/stories/{story}"), |b| {
+        b["sources"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|s| s["article"] == "repost"))
+    })
+    .await;
     let group = brief["copies"]
         .as_array()
         .unwrap()

@@ -12,9 +12,11 @@
 //! the batch is written or abandoned, no other writer of the same database
 //! can place or write), read what others stored since
 //! ([`Backend::articles_after`]), place the batch, then
-//! [`Backend::commit_batch`]. SQLite has one writer per file, so its
-//! placement step is a no-op; PostgreSQL takes a transaction-scoped advisory
-//! lock (see `postgres/mod.rs`).
+//! [`Backend::commit_batch`]. SQLite takes the file's write lock
+//! (`BEGIN IMMEDIATE`); PostgreSQL takes a transaction-scoped advisory lock
+//! (see `postgres/mod.rs`). SQLite's placement holds the file's write
+//! lock (`BEGIN IMMEDIATE`), so two processes writing one file take turns
+//! the same way.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -107,6 +109,22 @@ pub trait Backend: Send {
     /// The story whose articles a merged (absorbed) story's are now,
     /// following every merge; `None` when `story` was never merged away.
     fn merged_into(&self, story: &StoryId) -> Result<Option<StoryId>>;
+
+    /// Stores `briefs` (insert or replace), in one transaction, outside any
+    /// placement: briefs are a projection of the stored stream, written
+    /// after the articles they describe. A brief of a story that has no
+    /// articles any more (merged away since) is left out, and so is one
+    /// older ([`Brief::seq`]) than the story's stored brief (two writers'
+    /// projections may finish in either order).
+    fn write_briefs(&mut self, briefs: &[Brief]) -> Result<()>;
+
+    /// Brings the article search index up to `seq` (a projection of the
+    /// stored articles, like briefs); returns the `seq` it reaches. A
+    /// store that indexes as it writes answers at once.
+    fn index_articles(&mut self, seq: i64) -> Result<i64>;
+
+    /// The `seq` each stored brief reflects ([`Brief::seq`]), by story.
+    fn brief_seqs(&self) -> Result<HashMap<StoryId, i64>>;
 
     /// Starts a placement: until [`Self::commit_batch`] or
     /// [`Self::abandon_placement`], no other writer of this database places
@@ -239,13 +257,28 @@ impl Backend for Store {
         Store::merged_into(self, story)
     }
 
-    // One writer per SQLite file (the engine that opened it), so nothing
-    // else can place or write in between.
-    fn begin_placement(&mut self) -> Result<()> {
-        Ok(())
+    fn write_briefs(&mut self, briefs: &[Brief]) -> Result<()> {
+        Store::write_briefs(self, briefs)
     }
 
-    fn abandon_placement(&mut self) {}
+    fn brief_seqs(&self) -> Result<HashMap<StoryId, i64>> {
+        Store::brief_seqs(self)
+    }
+
+    fn index_articles(&mut self, seq: i64) -> Result<i64> {
+        Store::index_articles(self, seq)
+    }
+
+    // The file's write lock (`BEGIN IMMEDIATE`): another process's writer
+    // waits here, then catches up on what this one stored, as PostgreSQL's
+    // writers do under their advisory lock.
+    fn begin_placement(&mut self) -> Result<()> {
+        Store::begin_placement(self)
+    }
+
+    fn abandon_placement(&mut self) {
+        Store::abandon_placement(self)
+    }
 
     fn commit_batch(&mut self, batch: &Batch) -> Result<i64> {
         self.write(batch)?;

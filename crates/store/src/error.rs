@@ -61,6 +61,16 @@ pub enum StoreError {
         /// The PostgreSQL client error.
         source: postgres::Error,
     },
+    /// Another process kept the store's write lock for longer than a
+    /// writer waits.
+    #[error(
+        "the store is in use by another writer (waited {} s for its batch to commit); try again when it is done",
+        .waited.as_secs()
+    )]
+    Busy {
+        /// How long this writer waited.
+        waited: std::time::Duration,
+    },
     /// A stored value could not be decoded.
     #[error("corrupt stored value for {what}: {detail}")]
     Corrupt {

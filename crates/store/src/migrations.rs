@@ -131,6 +131,21 @@ pub const MIGRATIONS: &[&str] = &[
                     THEN 'founded' ELSE 'joined' END,
                a.id, a.ingested_at
           FROM articles a;",
+    // 5: which point of the stream each stored brief reflects (the `seq`
+    // of the story's latest article when it was built). Briefs are a
+    // projection built after the articles commit; a story whose latest
+    // article is newer than its brief is due for one (after a crash too).
+    // Briefs written before were built with every member: they are current.
+    "ALTER TABLE stories ADD COLUMN brief_seq INTEGER NOT NULL DEFAULT 0;
+     UPDATE stories SET brief_seq =
+        COALESCE((SELECT MAX(seq) FROM articles WHERE story_id = stories.id), 0);",
+    // 6: article search is a projection too: articles are indexed after
+    // they commit, outside the write path (`Store::index_articles`), up to
+    // the `seq` kept in `search_position`; a crash between the two leaves
+    // the index behind, never wrong, and the next run catches it up.
+    "DROP TRIGGER articles_fts_insert;
+     CREATE TABLE search_position (seq INTEGER NOT NULL);
+     INSERT INTO search_position (seq) SELECT COALESCE(MAX(seq), 0) FROM articles;",
 ];
 
 /// The schema version this build writes.
@@ -139,24 +154,33 @@ pub fn latest() -> i64 {
 }
 
 /// Brings `conn` up to [`latest`], refusing files from a newer build.
+///
+/// Each step takes the file's write lock before reading the version, so two
+/// processes opening a new file at once migrate it once: the second waits,
+/// then finds the version already moved on.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let found: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|source| StoreError::Migration { version: 0, source })?;
-    if found > latest() {
-        return Err(StoreError::TooNew {
-            found,
-            supported: latest(),
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let version = i as i64 + 1;
+    loop {
+        let wrap0 = |source| StoreError::Migration { version: 0, source };
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(wrap0)?;
+        let found: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(wrap0)?;
+        if found > latest() {
+            return Err(StoreError::TooNew {
+                found,
+                supported: latest(),
+            });
+        }
+        if found == latest() {
+            return Ok(());
+        }
+        let version = found + 1;
         let wrap = |source| StoreError::Migration { version, source };
-        let tx = conn.transaction().map_err(wrap)?;
-        tx.execute_batch(sql).map_err(wrap)?;
+        tx.execute_batch(MIGRATIONS[found as usize]).map_err(wrap)?;
         tx.pragma_update(None, "user_version", version)
             .map_err(wrap)?;
         tx.commit().map_err(wrap)?;
     }
-    Ok(())
 }

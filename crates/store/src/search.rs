@@ -363,7 +363,10 @@ impl Store {
                 ),
             });
         }
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            placing: false,
+        })
     }
 
     /// Number of stored stories.

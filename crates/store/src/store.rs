@@ -72,7 +72,14 @@ pub struct StoryRow {
 /// A handle on one store file.
 pub struct Store {
     pub(crate) conn: Connection,
+    /// A placement is open: this connection holds the file's write lock
+    /// (`BEGIN IMMEDIATE`) until the batch commits or is abandoned.
+    pub(crate) placing: bool,
 }
+
+/// How long a writer waits for another process's batch before giving up
+/// with [`StoreError::Busy`]: far longer than any batch takes.
+pub(crate) const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl Store {
     /// Opens (creating if needed) the store at `path` and migrates it.
@@ -87,14 +94,15 @@ impl Store {
             source,
         };
         let conn = Connection::open(path).map_err(open_err)?;
+        // Another process may be creating or writing the file: wait for it
+        // (set first, so that switching to WAL waits too).
+        conn.busy_timeout(WRITE_WAIT).map_err(open_err)?;
         // WAL: readers never block the writer and a crash mid-write leaves
         // the last committed batch intact. NORMAL sync is durable in WAL
         // mode against process crashes.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(open_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(open_err)?;
         Self::init(conn)
     }
@@ -110,7 +118,10 @@ impl Store {
 
     fn init(mut conn: Connection) -> Result<Self> {
         migrations::migrate(&mut conn)?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            placing: false,
+        })
     }
 
     /// The content hash stored for `id`, or `None` when it is not stored.
@@ -133,130 +144,121 @@ impl Store {
             .map(|n| n as u64)
     }
 
-    /// Writes `batch` in one transaction: all of it is stored, or none.
+    /// Writes `batch` in one transaction: all of it is stored, or none. In
+    /// an open placement ([`crate::Backend::begin_placement`]) the batch is
+    /// written in its transaction, which then commits.
     pub fn write(&mut self, batch: &Batch) -> Result<()> {
-        let now = Utc::now().to_rfc3339();
+        if self.placing {
+            self.placing = false;
+            let written = write_batch(&self.conn, batch);
+            let done = written.and_then(|()| {
+                self.conn
+                    .execute_batch("COMMIT")
+                    .context("committing a batch")
+            });
+            if done.is_err() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+            }
+            return done;
+        }
         let tx = self
             .conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .context("starting a write transaction")?;
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO articles (id, content_hash, story_id, title, url, source,
-                        published, lang, body, removed, origin, ingested_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                )
-                .context("preparing the article insert")?;
-            let mut merged = tx
-                .prepare_cached(
-                    "INSERT INTO story_events (seq, ord, story_id, kind, article_id, from_story, at)
-                     VALUES (?1, ?2, ?3, 'merged', ?4, ?5, ?6)",
-                )
-                .context("preparing the event insert")?;
-            let mut repoint = tx
-                .prepare_cached("UPDATE articles SET story_id = ?1 WHERE story_id = ?2")
-                .context("preparing a merge")?;
-            let mut drop_story = tx
-                .prepare_cached("DELETE FROM stories WHERE id = ?1")
-                .context("preparing a merge")?;
-            // Founded when the story has no event yet: ids are never
-            // reused, not even an absorbed story's.
-            let mut placed = tx
-                .prepare_cached(
-                    "INSERT INTO story_events (seq, ord, story_id, kind, article_id, at)
-                     VALUES (?1, ?2, ?3,
-                             CASE WHEN EXISTS (SELECT 1 FROM story_events WHERE story_id = ?3)
-                                  THEN 'joined' ELSE 'founded' END,
-                             ?4, ?5)",
-                )
-                .context("preparing the event insert")?;
-            for new in &batch.articles {
-                let a = &new.article;
-                insert
-                    .execute(params![
-                        a.id.as_str(),
-                        new.content_hash,
-                        new.story.as_str(),
-                        a.title,
-                        a.url,
-                        a.source.as_ref().map(|s| s.0.as_str()),
-                        a.published.map(|d| d.to_rfc3339()),
-                        a.lang,
-                        a.body,
-                        to_json(&a.removed),
-                        to_json(&a.origin),
-                        now,
-                    ])
-                    .context("inserting an article")?;
-                let seq = tx.last_insert_rowid();
-                for (ord, from) in new.absorbed.iter().enumerate() {
-                    merged
-                        .execute(params![
-                            seq,
-                            ord as i64,
-                            new.story.as_str(),
-                            a.id.as_str(),
-                            from.as_str(),
-                            now
-                        ])
-                        .context("recording a merge")?;
-                    repoint
-                        .execute(params![new.story.as_str(), from.as_str()])
-                        .context("moving a merged story's articles")?;
-                    drop_story
-                        .execute([from.as_str()])
-                        .context("dropping a merged story")?;
-                }
-                placed
-                    .execute(params![
-                        seq,
-                        new.absorbed.len() as i64,
-                        new.story.as_str(),
-                        a.id.as_str(),
-                        now
-                    ])
-                    .context("recording a placement")?;
-            }
-            // A pair already stored is left as it is: the detector finds a
-            // pair once, when the later article arrives, so a repeat can
-            // only come from a replayed backfill.
-            let mut copy = tx
-                .prepare_cached(
-                    "INSERT INTO copies (copy_id, original_id, relation, score, evidence)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (copy_id, original_id) DO NOTHING",
-                )
-                .context("preparing the copy insert")?;
-            for link in &batch.copies {
-                copy.execute(params![
-                    link.copy.as_str(),
-                    link.original.as_str(),
-                    link.relation.as_str(),
-                    link.score,
-                    link.evidence,
-                ])
-                .context("inserting a copy pair")?;
-            }
-            let mut upsert = tx
-                .prepare_cached(
-                    "INSERT INTO stories (id, first_seq, title, brief, updated_at)
-                     VALUES (?1, (SELECT MIN(seq) FROM articles WHERE story_id = ?1), ?2, ?3, ?4)
-                     ON CONFLICT (id) DO UPDATE SET title = ?2, brief = ?3, updated_at = ?4",
-                )
-                .context("preparing the story upsert")?;
-            for brief in &batch.briefs {
-                upsert
-                    .execute(params![
-                        brief.story.as_str(),
-                        brief.title,
-                        to_json(brief),
-                        now
-                    ])
-                    .context("storing a brief")?;
-            }
-        }
+        write_batch(&tx, batch)?;
         tx.commit().context("committing a batch")
+    }
+
+    /// Takes the file's write lock for a placement, waiting (up to
+    /// [`WRITE_WAIT`]) for another process's batch to commit.
+    pub fn begin_placement(&mut self) -> Result<()> {
+        if self.placing {
+            return Ok(());
+        }
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    StoreError::Busy { waited: WRITE_WAIT }
+                }
+                _ => StoreError::Query {
+                    context: "taking the store's write lock",
+                    source: e,
+                },
+            })?;
+        self.placing = true;
+        Ok(())
+    }
+
+    /// Ends a placement without writing.
+    pub fn abandon_placement(&mut self) {
+        if std::mem::take(&mut self.placing) {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+
+    /// Stores `briefs` (insert or replace) in one transaction. A brief of a
+    /// story that has no articles any more (merged into another since it
+    /// was built) is left out.
+    pub fn write_briefs(&mut self, briefs: &[Brief]) -> Result<()> {
+        let now = Utc::now().to_rfc3339();
+        // Immediate: a transaction that reads first and writes later fails
+        // at once (no waiting) when another connection wrote in between.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .context("starting a brief transaction")?;
+        write_briefs(&tx, briefs, &now)?;
+        tx.commit().context("committing briefs")
+    }
+
+    /// Adds the articles stored up to `seq` to the article search index
+    /// (those not in it yet), a few thousand per transaction so that a
+    /// writer waiting for the file's lock never waits long. Returns the
+    /// `seq` the index now reaches.
+    pub fn index_articles(&mut self, seq: i64) -> Result<i64> {
+        const CHUNK: i64 = 2000;
+        loop {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .context("starting a search index transaction")?;
+            let from: i64 = tx
+                .query_row("SELECT seq FROM search_position", [], |r| r.get(0))
+                .context("reading the search position")?;
+            let stored: i64 = tx
+                .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
+                    r.get(0)
+                })
+                .context("reading the last sequence number")?;
+            let seq = seq.min(stored);
+            if from >= seq {
+                return Ok(from);
+            }
+            let to = seq.min(from + CHUNK);
+            tx.execute(
+                "INSERT INTO articles_fts (rowid, title, body)
+                 SELECT seq, title, body FROM articles WHERE seq > ?1 AND seq <= ?2",
+                params![from, to],
+            )
+            .context("indexing articles for search")?;
+            tx.execute("UPDATE search_position SET seq = ?1", [to])
+                .context("moving the search position")?;
+            tx.commit().context("committing the search index")?;
+        }
+    }
+
+    /// The `seq` each stored brief reflects, by story.
+    pub fn brief_seqs(&self) -> Result<std::collections::HashMap<StoryId, i64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, brief_seq FROM stories")
+            .context("reading brief positions")?;
+        let rows = stmt
+            .query_map([], |r| Ok((StoryId(r.get(0)?), r.get(1)?)))
+            .context("reading brief positions")?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading brief positions")
     }
 
     /// Every stored article in arrival order.
@@ -481,6 +483,139 @@ pub(crate) const MERGED_INTO: &str =
 /// it, in order; the same SQL serves both backends.
 /// (`collate` is appended to the seed id, for PostgreSQL's byte-wise
 /// columns).
+/// Inserts `batch` through `tx` (an open transaction).
+fn write_batch(tx: &Connection, batch: &Batch) -> Result<()> {
+    let now = Utc::now().to_rfc3339();
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO articles (id, content_hash, story_id, title, url, source,
+                    published, lang, body, removed, origin, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )
+        .context("preparing the article insert")?;
+    let mut merged = tx
+        .prepare_cached(
+            "INSERT INTO story_events (seq, ord, story_id, kind, article_id, from_story, at)
+                 VALUES (?1, ?2, ?3, 'merged', ?4, ?5, ?6)",
+        )
+        .context("preparing the event insert")?;
+    let mut repoint = tx
+        .prepare_cached("UPDATE articles SET story_id = ?1 WHERE story_id = ?2")
+        .context("preparing a merge")?;
+    let mut drop_story = tx
+        .prepare_cached("DELETE FROM stories WHERE id = ?1")
+        .context("preparing a merge")?;
+    // Founded when the story has no event yet: ids are never
+    // reused, not even an absorbed story's.
+    let mut placed = tx
+        .prepare_cached(
+            "INSERT INTO story_events (seq, ord, story_id, kind, article_id, at)
+                 VALUES (?1, ?2, ?3,
+                         CASE WHEN EXISTS (SELECT 1 FROM story_events WHERE story_id = ?3)
+                              THEN 'joined' ELSE 'founded' END,
+                         ?4, ?5)",
+        )
+        .context("preparing the event insert")?;
+    for new in &batch.articles {
+        let a = &new.article;
+        insert
+            .execute(params![
+                a.id.as_str(),
+                new.content_hash,
+                new.story.as_str(),
+                a.title,
+                a.url,
+                a.source.as_ref().map(|s| s.0.as_str()),
+                a.published.map(|d| d.to_rfc3339()),
+                a.lang,
+                a.body,
+                to_json(&a.removed),
+                to_json(&a.origin),
+                now,
+            ])
+            .context("inserting an article")?;
+        let seq = tx.last_insert_rowid();
+        for (ord, from) in new.absorbed.iter().enumerate() {
+            merged
+                .execute(params![
+                    seq,
+                    ord as i64,
+                    new.story.as_str(),
+                    a.id.as_str(),
+                    from.as_str(),
+                    now
+                ])
+                .context("recording a merge")?;
+            repoint
+                .execute(params![new.story.as_str(), from.as_str()])
+                .context("moving a merged story's articles")?;
+            drop_story
+                .execute([from.as_str()])
+                .context("dropping a merged story")?;
+        }
+        placed
+            .execute(params![
+                seq,
+                new.absorbed.len() as i64,
+                new.story.as_str(),
+                a.id.as_str(),
+                now
+            ])
+            .context("recording a placement")?;
+    }
+    // A pair already stored is left as it is: the detector finds a
+    // pair once, when the later article arrives, so a repeat can
+    // only come from a replayed backfill.
+    let mut copy = tx
+        .prepare_cached(
+            "INSERT INTO copies (copy_id, original_id, relation, score, evidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (copy_id, original_id) DO NOTHING",
+        )
+        .context("preparing the copy insert")?;
+    for link in &batch.copies {
+        copy.execute(params![
+            link.copy.as_str(),
+            link.original.as_str(),
+            link.relation.as_str(),
+            link.score,
+            link.evidence,
+        ])
+        .context("inserting a copy pair")?;
+    }
+    write_briefs(&tx, &batch.briefs, &now)?;
+    Ok(())
+}
+
+/// Inserts or replaces `briefs` inside `tx`; a story without articles
+/// (merged away after the brief was built) gets no row.
+fn write_briefs(tx: &Connection, briefs: &[Brief], now: &str) -> Result<()> {
+    // The SELECT yields no row when the story has no articles; its WHERE
+    // also keeps SQLite's upsert grammar unambiguous.
+    let mut upsert = tx
+        .prepare_cached(
+            "INSERT INTO stories (id, first_seq, title, brief, updated_at, brief_seq)
+             SELECT ?1, MIN(seq), ?2, ?3, ?4, COALESCE(?5, MAX(seq))
+               FROM articles WHERE story_id = ?1 GROUP BY story_id
+             ON CONFLICT (id) DO UPDATE SET title = excluded.title, brief = excluded.brief,
+                updated_at = excluded.updated_at, brief_seq = excluded.brief_seq
+             WHERE excluded.brief_seq >= stories.brief_seq",
+        )
+        .context("preparing the story upsert")?;
+    for brief in briefs {
+        upsert
+            .execute(params![
+                brief.story.as_str(),
+                brief.title,
+                to_json(brief),
+                now,
+                brief.seq
+            ])
+            .context("storing a brief")?;
+    }
+    Ok(())
+}
+
 pub(crate) fn story_events_sql(param: &str, collate: &str) -> String {
     format!(
         "WITH RECURSIVE members (id) AS (

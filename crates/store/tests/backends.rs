@@ -193,6 +193,7 @@ fn brief(story: &str, title: &str, members: &[&Article]) -> Brief {
             .collect(),
         timeline: vec![],
         unique: vec![],
+        seq: None,
     }
 }
 
@@ -241,6 +242,8 @@ fn newsroom(store: &mut dyn Backend) {
         ],
     };
     store.commit_batch(&batch).unwrap();
+    // Article search is a projection, brought up to date after the commit.
+    assert_eq!(store.index_articles(i64::MAX).unwrap(), 4);
 }
 
 fn story_ids(page: &parallax_store::Page<parallax_store::StorySummary>) -> Vec<&str> {

@@ -44,6 +44,7 @@ fn brief(story: &str, title: &str, sources: &[&str]) -> Brief {
         timeline: vec![],
         unique: vec![],
         copies: vec![],
+        seq: None,
     }
 }
 

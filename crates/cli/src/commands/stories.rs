@@ -5,14 +5,15 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use parallax_engine::{Engine, EngineConfig, is_postgres_url};
+use parallax_engine::{Catalog, is_postgres_url};
 use serde_json::json;
 
 use crate::output;
 
-/// Opens an existing store for reading; a missing file is an error rather
+/// Opens an existing store for reading, without building an engine; a
+/// missing file is an error rather
 /// than a silently created empty store (a PostgreSQL URL is opened as is).
-pub fn open_existing(db: &Path) -> Result<Engine> {
+pub fn open_existing(db: &Path) -> Result<Catalog> {
     let postgres = db.to_str().is_some_and(is_postgres_url);
     if !postgres && !db.exists() {
         bail!(
@@ -20,7 +21,7 @@ pub fn open_existing(db: &Path) -> Result<Engine> {
             db.display()
         );
     }
-    Ok(Engine::open(db, EngineConfig::default())?)
+    Ok(Catalog::open(db)?)
 }
 
 /// Lists stories, as text or as one JSON object per line.

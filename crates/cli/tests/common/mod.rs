@@ -93,3 +93,66 @@ pub fn bcubed_f1(gold: &HashMap<String, String>, pred: &HashMap<String, String>)
     let (precision, recall) = (precision / n, recall / n);
     2.0 * precision * recall / (precision + recall)
 }
+
+/// `events` made-up events of `per_event` articles each; the words of an
+/// event are its own, so its articles belong together.
+pub fn articles(events: usize, per_event: usize) -> Vec<serde_json::Value> {
+    const SYLLABLES: [&str; 16] = [
+        "var", "nol", "quen", "bri", "tas", "mor", "lek", "dun", "sif", "pra", "gol", "hek", "zum",
+        "rav", "tio", "bel",
+    ];
+    let word = |e: usize, i: usize| {
+        let n = e * 7 + i * 3;
+        format!(
+            "{}{}{}",
+            SYLLABLES[n % 16],
+            SYLLABLES[(n / 16 + i) % 16],
+            SYLLABLES[(e + 5 * i) % 16]
+        )
+    };
+    let mut out = Vec::new();
+    for j in 0..per_event {
+        for e in 0..events {
+            let w: Vec<String> = (0..6).map(|i| word(e, i)).collect();
+            let body = format!(
+                "Officials in {} said on day {j} that the {} project would go ahead. \
+                 The {} council met {} representatives about the {} plan. \
+                 Residents of {} asked for more time before the vote on {}.",
+                w[0], w[1], w[2], w[3], w[4], w[0], w[5]
+            );
+            out.push(serde_json::json!({
+                "id": format!("e{e:02}-{j:02}"),
+                "title": format!("{} {} plan: update {j}", w[0], w[1]),
+                "text": body,
+                "source": format!("outlet{}.example", j % 5),
+                "published": format!("2024-03-{:02}", 1 + j % 28),
+            }));
+        }
+    }
+    out
+}
+
+pub fn write_jsonl(path: &Path, records: &[serde_json::Value]) {
+    let text: String = records.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(path, text).unwrap();
+}
+
+/// "N new articles stored, M already stored" from `parallax run`'s summary.
+pub fn counts(stderr: &str) -> (usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("new articles stored"))
+        .unwrap_or_else(|| panic!("no summary in {stderr}"));
+    let number_before = |marker: &str| -> usize {
+        let head = &line[..line.find(marker).unwrap()];
+        head.rsplit([' ', ':'])
+            .find(|w| !w.is_empty())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (
+        number_before(" new articles"),
+        number_before(" already stored"),
+    )
+}

@@ -439,6 +439,16 @@ pub async fn post_articles(State(state): Shared, request: Request) -> Result<Res
         // Whatever was committed before a failure is visible: drop the cache
         // either way.
         done.cache.invalidate();
+        // The briefs of the stories touched are built a moment later, off
+        // the writer: drop the cache again once they are stored.
+        if let Some(waiter) = engine.brief_waiter() {
+            let state = done.clone();
+            std::thread::spawn(move || {
+                if waiter.wait().is_ok() {
+                    state.cache.invalidate();
+                }
+            });
+        }
         let report = report?;
         Ok::<_, ApiError>(json!({
             "stored": report.stored_ids,

@@ -84,6 +84,10 @@ pub const MIGRATIONS: &[&str] = &[
                     THEN 'founded' ELSE 'joined' END,
                a.id, a.ingested_at
           FROM articles a;"#,
+    // 4: the `seq` each brief reflects, as the SQLite store's migration 5.
+    r#"ALTER TABLE stories ADD COLUMN brief_seq BIGINT NOT NULL DEFAULT 0;
+     UPDATE stories SET brief_seq =
+        COALESCE((SELECT MAX(seq) FROM articles WHERE story_id = stories.id), 0);"#,
 ];
 
 /// The schema version this build writes.

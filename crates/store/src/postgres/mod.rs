@@ -148,6 +148,39 @@ impl PgStore {
         Ok(())
     }
 
+    /// Inserts or replaces `briefs` in the open transaction; a story without
+    /// articles (merged away after the brief was built) gets no row.
+    fn write_briefs_in(client: &mut Client, briefs: &[Brief], now: &str) -> Result<()> {
+        let upsert = client
+            .prepare(
+                "INSERT INTO stories (id, first_seq, title, brief, updated_at, search, brief_seq)
+                 SELECT $1, MIN(seq), $2, $3, $4, to_tsvector('english', $5),
+                        COALESCE($6, MAX(seq))
+                   FROM articles WHERE story_id = $1 GROUP BY story_id
+                 ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, brief = EXCLUDED.brief,
+                    updated_at = EXCLUDED.updated_at, search = EXCLUDED.search,
+                    brief_seq = EXCLUDED.brief_seq
+                 WHERE EXCLUDED.brief_seq >= stories.brief_seq",
+            )
+            .context("preparing the story upsert")?;
+        for brief in briefs {
+            client
+                .execute(
+                    &upsert,
+                    &[
+                        &brief.story.as_str(),
+                        &brief.title,
+                        &to_json(brief),
+                        &now,
+                        &search::story_text(brief),
+                        &brief.seq,
+                    ],
+                )
+                .context("storing a brief")?;
+        }
+        Ok(())
+    }
+
     fn write_in_transaction(client: &mut Client, batch: &Batch) -> Result<i64> {
         let now = Utc::now().to_rfc3339();
         let insert = client
@@ -255,29 +288,7 @@ impl PgStore {
                 )
                 .context("inserting a copy pair")?;
         }
-        let upsert = client
-            .prepare(
-                "INSERT INTO stories (id, first_seq, title, brief, updated_at, search)
-                 VALUES ($1, (SELECT MIN(seq) FROM articles WHERE story_id = $1), $2, $3, $4,
-                         to_tsvector('english', $5))
-                 ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, brief = EXCLUDED.brief,
-                    updated_at = EXCLUDED.updated_at, search = EXCLUDED.search",
-            )
-            .context("preparing the story upsert")?;
-        for brief in &batch.briefs {
-            client
-                .execute(
-                    &upsert,
-                    &[
-                        &brief.story.as_str(),
-                        &brief.title,
-                        &to_json(brief),
-                        &now,
-                        &search::story_text(brief),
-                    ],
-                )
-                .context("storing a brief")?;
-        }
+        Self::write_briefs_in(client, &batch.briefs, &now)?;
         let last: i64 = client
             .query_one("SELECT COALESCE(MAX(seq), 0) FROM articles", &[])
             .context("reading the last sequence number")?
@@ -519,6 +530,37 @@ impl Backend for PgStore {
             // the server has rolled back already.
             let _ = client.batch_execute("ROLLBACK");
         }
+    }
+
+    fn write_briefs(&mut self, briefs: &[Brief]) -> Result<()> {
+        let now = Utc::now().to_rfc3339();
+        let client = self.client_mut();
+        client
+            .batch_execute("BEGIN")
+            .context("starting a brief transaction")?;
+        let written = Self::write_briefs_in(client, briefs, &now);
+        if written.is_err() {
+            let _ = client.batch_execute("ROLLBACK");
+            return written;
+        }
+        client.batch_execute("COMMIT").context("committing briefs")
+    }
+
+    // Each article's `tsvector` is computed as it is inserted.
+    fn index_articles(&mut self, seq: i64) -> Result<i64> {
+        Ok(seq)
+    }
+
+    fn brief_seqs(&self) -> Result<HashMap<StoryId, i64>> {
+        Ok(self
+            .query(
+                "SELECT id, brief_seq FROM stories",
+                &[],
+                "reading brief positions",
+            )?
+            .iter()
+            .map(|row| (StoryId(row.get(0)), row.get(1)))
+            .collect())
     }
 
     fn commit_batch(&mut self, batch: &Batch) -> Result<i64> {

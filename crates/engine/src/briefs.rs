@@ -1,0 +1,587 @@
+//! Briefs as a projection of the stored stream.
+//!
+//! The write path ([`crate::Engine`]) commits only what must be decided in
+//! order: the articles, their placement and their copy pairs. Briefs are
+//! built afterwards from what was committed, outside the placement lock,
+//! by a [`Projector`]: it follows the committed stream in `seq` order,
+//! keeps each story's members, marks the stories a batch touched as due,
+//! and briefs the due stories together, in parallel, when it flushes. A
+//! story touched by fifty batches between two flushes is briefed once.
+//!
+//! **Why the result does not depend on timing.** A brief weighs words by
+//! how common they are in the stream, which grows. The projector builds
+//! each brief *as of its story's latest article* ([`Briefer::as_of`]), so
+//! a story's final brief is the same whether it was built at once, seconds
+//! later, or after a crash and a restart: the restart finds the stories
+//! whose stored brief is older than their latest article
+//! ([`parallax_store::Backend::brief_seqs`]) and briefs them again, as of
+//! the same point.
+//!
+//! **Why big stories stay cheap.** A brief reads at most
+//! [`ProjectorConfig::max_articles`] of its story's articles: the earliest
+//! half (the first reports) and the latest half (what is new); every
+//! article is still listed among its sources. A story of 3,000 articles
+//! costs what one of 64 does.
+//!
+//! The article search index is the same kind of projection: each flush
+//! first brings it up to the articles followed
+//! ([`parallax_store::Backend::index_articles`]).
+//!
+//! Two ways to run it: [`Projection::threaded`] (its own thread, threads
+//! and store connection: `run`, `watch`, `serve`), flushing
+//! [`ProjectorConfig::interval`] after a story became due (or twice as long
+//! as the last flush took, if longer) and whenever asked
+//! ([`Projection::sync`]); and [`Projection::inline`] (an in-memory
+//! store, which has no second connection), flushing after every batch.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use parallax_brief::{BriefConfig, Briefer, source_of};
+use parallax_model::{Article, ArticleId, Brief, CopyLink, SourceRef, StoryId};
+use parallax_store::Backend;
+use rayon::prelude::*;
+use tracing::{debug, error};
+
+use crate::{EngineError, Result};
+
+/// How briefs are projected.
+#[derive(Debug, Clone)]
+pub struct ProjectorConfig {
+    /// Brief shape.
+    pub brief: BriefConfig,
+    /// Most articles a brief reads (half the earliest, half the latest);
+    /// every article is listed among its sources all the same.
+    pub max_articles: usize,
+    /// Longest a due story waits for its brief while ingesting.
+    pub interval: Duration,
+    /// Recent articles kept in memory for briefs; older ones are read back
+    /// from the store when a brief needs them.
+    pub cached_articles: usize,
+}
+
+impl Default for ProjectorConfig {
+    fn default() -> Self {
+        Self {
+            brief: BriefConfig::default(),
+            max_articles: 64,
+            interval: Duration::from_secs(1),
+            cached_articles: 50_000,
+        }
+    }
+}
+
+/// Briefs stored per transaction.
+const WRITE_CHUNK: usize = 64;
+
+/// One committed article, as the projector follows the stream.
+pub(crate) struct Placed {
+    /// Its `seq` in the store.
+    pub seq: i64,
+    /// The article.
+    pub article: Arc<Article>,
+    /// The story it was placed in.
+    pub story: StoryId,
+    /// Stories merged into `story` as it was placed, in order.
+    pub absorbed: Vec<StoryId>,
+    /// Copy pairs found as it arrived.
+    pub links: Vec<CopyLink>,
+}
+
+/// A story's members as the projector knows them.
+#[derive(Default)]
+struct Members {
+    /// `seq` of each member, ascending.
+    seqs: Vec<i64>,
+    /// How each member is listed among the sources, in the same order.
+    sources: Vec<SourceRef>,
+    /// Copy pairs found as members arrived (some may name an article of
+    /// another story: the briefer leaves those out).
+    links: Vec<CopyLink>,
+}
+
+impl Members {
+    fn absorb(&mut self, other: Members) {
+        let mut merged: Vec<(i64, SourceRef)> = self
+            .seqs
+            .drain(..)
+            .zip(self.sources.drain(..))
+            .chain(other.seqs.into_iter().zip(other.sources))
+            .collect();
+        merged.sort_by_key(|(seq, _)| *seq);
+        (self.seqs, self.sources) = merged.into_iter().unzip();
+        self.links.extend(other.links);
+    }
+
+    /// Indexes of the members a brief reads: all of them, or the earliest
+    /// and the latest halves of `max`.
+    fn sample(&self, max: usize) -> Vec<usize> {
+        let n = self.seqs.len();
+        if n <= max {
+            return (0..n).collect();
+        }
+        let head = max / 2;
+        (0..head).chain(n - (max - head)..n).collect()
+    }
+}
+
+/// Recent articles by `seq`, oldest dropped first.
+struct ArticleCache {
+    by_seq: HashMap<i64, Arc<Article>>,
+    order: VecDeque<i64>,
+    capacity: usize,
+}
+
+impl ArticleCache {
+    fn new(capacity: usize) -> Self {
+        Self {
+            by_seq: HashMap::new(),
+            order: VecDeque::new(),
+            capacity,
+        }
+    }
+
+    fn put(&mut self, seq: i64, article: Arc<Article>) {
+        if self.by_seq.insert(seq, article).is_none() {
+            self.order.push_back(seq);
+        }
+        while self.order.len() > self.capacity {
+            if let Some(old) = self.order.pop_front() {
+                self.by_seq.remove(&old);
+            }
+        }
+    }
+}
+
+/// The projection's state: the briefer's term statistics, every story's
+/// members, the stories due for a brief.
+pub(crate) struct Projector {
+    config: ProjectorConfig,
+    briefer: Briefer,
+    stories: HashMap<StoryId, Members>,
+    due: BTreeSet<StoryId>,
+    cache: ArticleCache,
+    /// `seq` of the latest article followed.
+    position: i64,
+    /// `seq` the store's article search index reaches.
+    indexed: i64,
+    /// Threads of its own: the write path's parallel work (cleaning,
+    /// analysis) must never queue behind a flush on the shared pool.
+    pool: rayon::ThreadPool,
+}
+
+impl Projector {
+    pub(crate) fn new(config: ProjectorConfig) -> Self {
+        Self {
+            briefer: Briefer::new(config.brief.clone()),
+            cache: ArticleCache::new(config.cached_articles.max(1)),
+            config,
+            stories: HashMap::new(),
+            due: BTreeSet::new(),
+            position: 0,
+            indexed: 0,
+            pool: rayon::ThreadPoolBuilder::new()
+                .num_threads(rayon::current_num_threads())
+                .thread_name(|i| format!("parallax-briefs-{i}"))
+                .build()
+                .expect("building the brief threads"),
+        }
+    }
+
+    /// Follows committed articles, in `seq` order. Marks their stories due
+    /// unless `due` is false (a replay of what is briefed already).
+    fn follow(&mut self, placed: Vec<Placed>, due: bool) {
+        // The term sets are a pure function of each article: computed on
+        // all cores, counted in order.
+        let terms: Vec<Vec<String>> = self.pool.install(|| {
+            placed
+                .par_iter()
+                .map(|p| Briefer::article_terms(&p.article))
+                .collect()
+        });
+        for (p, terms) in placed.into_iter().zip(terms) {
+            if due && self.due.is_empty() {
+                // Briefs are built as of their story's latest article, so
+                // from here on the briefer must be able to look back.
+                self.briefer.remember_from();
+            }
+            self.briefer.observe_terms_at(p.seq as u64, &terms);
+            self.position = self.position.max(p.seq);
+            let mut members = self.stories.remove(&p.story).unwrap_or_default();
+            for from in &p.absorbed {
+                if let Some(absorbed) = self.stories.remove(from) {
+                    members.absorb(absorbed);
+                }
+                self.due.remove(from);
+            }
+            members.seqs.push(p.seq);
+            members.sources.push(source_of(&p.article));
+            members.links.extend(p.links);
+            self.stories.insert(p.story.clone(), members);
+            if due {
+                self.due.insert(p.story);
+            }
+            self.cache.put(p.seq, p.article);
+        }
+    }
+
+    /// Marks `story` due (its stored brief is behind it). Its latest
+    /// article may be among those still to follow; the briefer looks back
+    /// from here on.
+    fn mark_due(&mut self, story: StoryId) {
+        if self.due.is_empty() {
+            self.briefer.remember_from();
+        }
+        self.due.insert(story);
+    }
+
+    /// Briefs every due story, as of its latest article, and stores the
+    /// briefs in one transaction. Returns how many were written.
+    fn flush(&mut self, store: &mut dyn Backend) -> Result<usize> {
+        if self.indexed < self.position {
+            self.indexed = store.index_articles(self.position)?;
+        }
+        if self.due.is_empty() {
+            return Ok(0);
+        }
+        let started = Instant::now();
+        let due: Vec<StoryId> = std::mem::take(&mut self.due).into_iter().collect();
+        // Gather what each brief reads (the store is one connection: read
+        // in turn), then brief in parallel.
+        let mut jobs = Vec::with_capacity(due.len());
+        for story in due {
+            let Some(members) = self.stories.get(&story) else {
+                continue;
+            };
+            let sample = members.sample(self.config.max_articles);
+            let mut articles = Vec::with_capacity(sample.len());
+            for &i in &sample {
+                let seq = members.seqs[i];
+                let article = match self.cache.by_seq.get(&seq) {
+                    Some(a) => a.clone(),
+                    None => Arc::new(
+                        store
+                            .article(&members.sources[i].article)?
+                            .ok_or_else(|| {
+                                EngineError::Projection(format!(
+                                    "article {} of story {story} is not in the store",
+                                    members.sources[i].article
+                                ))
+                            })?
+                            .article,
+                    ),
+                };
+                articles.push(article);
+            }
+            jobs.push((story, articles));
+        }
+        let gathered = started.elapsed();
+        let stories = &self.stories;
+        let briefer = &self.briefer;
+        let briefs: Vec<Brief> = self.pool.install(|| {
+            jobs.par_iter()
+                .map(|(story, articles)| {
+                    let members = &stories[story];
+                    let point = *members.seqs.last().expect("a story has members");
+                    let refs: Vec<&Article> = articles.iter().map(|a| a.as_ref()).collect();
+                    let links = links_among(&members.links, &members.seqs, &members.sources);
+                    let mut brief = briefer
+                        .as_of(point as u64)
+                        .brief_with_copies(story, &refs, &links);
+                    if refs.len() < members.seqs.len() {
+                        brief.sources = members.sources.clone();
+                    }
+                    brief.seq = Some(point);
+                    brief
+                })
+                .collect()
+        });
+        let built = started.elapsed();
+        // Short transactions: the write path waits for each one.
+        for chunk in briefs.chunks(WRITE_CHUNK) {
+            store.write_briefs(chunk)?;
+        }
+        debug!(
+            stories = briefs.len(),
+            gathered = gathered.as_secs_f32(),
+            built = built.as_secs_f32(),
+            seconds = started.elapsed().as_secs_f32(),
+            position = self.position,
+            "briefs projected"
+        );
+        Ok(briefs.len())
+    }
+}
+
+/// The copy pairs between two members, each once, ordered by the arrival
+/// of the copy, then of the original (as the store lists a story's pairs).
+fn links_among(links: &[CopyLink], seqs: &[i64], sources: &[SourceRef]) -> Vec<CopyLink> {
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let seq_of: HashMap<&ArticleId, i64> = sources
+        .iter()
+        .zip(seqs)
+        .map(|(s, &seq)| (&s.article, seq))
+        .collect();
+    let mut out: Vec<(i64, i64, &CopyLink)> = links
+        .iter()
+        .filter_map(|l| Some((*seq_of.get(&l.copy)?, *seq_of.get(&l.original)?, l)))
+        .collect();
+    out.sort_by_key(|(c, o, _)| (*c, *o));
+    out.dedup_by_key(|(c, o, _)| (*c, *o));
+    out.into_iter().map(|(_, _, l)| l.clone()).collect()
+}
+
+/// What the engine tells the projection thread.
+pub(crate) enum Message {
+    Follow(Vec<Placed>, bool),
+    MarkDue(Vec<StoryId>),
+    Sync(Sender<Result<usize>>),
+}
+
+/// The brief projection an engine feeds after each commit.
+pub(crate) enum Projection {
+    /// Built on the committing thread, right after each batch.
+    Inline(Box<Projector>),
+    /// Built on a thread of its own, with its own store connection.
+    Threaded {
+        sender: Option<Sender<Message>>,
+        worker: Option<JoinHandle<()>>,
+        failure: Arc<Mutex<Option<String>>>,
+    },
+}
+
+impl Projection {
+    /// A projection run by the committing thread itself.
+    pub(crate) fn inline(config: ProjectorConfig) -> Self {
+        Self::Inline(Box::new(Projector::new(config)))
+    }
+
+    /// A projection on its own thread, writing through `store` (a second
+    /// connection to the engine's store).
+    pub(crate) fn threaded(config: ProjectorConfig, store: Box<dyn Backend>) -> Self {
+        let (sender, receiver) = mpsc::channel();
+        let failure = Arc::new(Mutex::new(None));
+        let failed = failure.clone();
+        let worker = std::thread::Builder::new()
+            .name("parallax-briefs".into())
+            .spawn(move || {
+                if let Err(e) = project(Projector::new(config), store, receiver) {
+                    error!(error = %e, "brief projection stopped");
+                    *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.to_string());
+                }
+            })
+            .expect("spawning the brief projection thread");
+        Self::Threaded {
+            sender: Some(sender),
+            worker: Some(worker),
+            failure,
+        }
+    }
+
+    /// Follows committed articles (`due`: their stories need new briefs).
+    /// An inline projection briefs them at once through `store`.
+    pub(crate) fn follow(
+        &mut self,
+        placed: Vec<Placed>,
+        due: bool,
+        store: &mut dyn Backend,
+    ) -> Result<()> {
+        match self {
+            Self::Inline(projector) => {
+                projector.follow(placed, due);
+                projector.flush(store).map(drop)
+            }
+            Self::Threaded { .. } => self.send(Message::Follow(placed, due)),
+        }
+    }
+
+    /// Marks stories due whose stored brief is behind them.
+    pub(crate) fn mark_due(
+        &mut self,
+        stories: Vec<StoryId>,
+        store: &mut dyn Backend,
+    ) -> Result<()> {
+        match self {
+            Self::Inline(projector) => {
+                for story in stories {
+                    projector.mark_due(story);
+                }
+                projector.flush(store).map(drop)
+            }
+            Self::Threaded { .. } => self.send(Message::MarkDue(stories)),
+        }
+    }
+
+    /// Waits until every story followed so far has its brief stored.
+    pub(crate) fn sync(&mut self) -> Result<usize> {
+        match self {
+            Self::Inline(_) => Ok(0),
+            Self::Threaded { .. } => {
+                let (reply, answer) = mpsc::channel();
+                self.send(Message::Sync(reply))?;
+                answer.recv().map_err(|_| self.stopped())?
+            }
+        }
+    }
+
+    /// A handle that waits for the briefs of everything followed so far
+    /// without holding the engine (`None` for an inline projection, whose
+    /// briefs are stored with each commit).
+    pub(crate) fn waiter(&self) -> Option<BriefWaiter> {
+        match self {
+            Self::Threaded {
+                sender: Some(sender),
+                ..
+            } => Some(BriefWaiter {
+                sender: sender.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    fn send(&mut self, message: Message) -> Result<()> {
+        let sent = match self {
+            Self::Threaded {
+                sender: Some(sender),
+                ..
+            } => sender.send(message).is_ok(),
+            _ => false,
+        };
+        if sent { Ok(()) } else { Err(self.stopped()) }
+    }
+
+    fn stopped(&self) -> EngineError {
+        let why = match self {
+            Self::Threaded { failure, .. } => {
+                failure.lock().unwrap_or_else(|e| e.into_inner()).clone()
+            }
+            Self::Inline(_) => None,
+        };
+        EngineError::Projection(why.unwrap_or_else(|| "the brief projection stopped".into()))
+    }
+}
+
+/// Waits for the briefs of what an engine had committed when the handle was
+/// taken ([`crate::Engine::brief_waiter`]).
+pub struct BriefWaiter {
+    sender: Sender<Message>,
+}
+
+impl BriefWaiter {
+    /// Blocks until those briefs are stored.
+    pub fn wait(&self) -> Result<()> {
+        let stopped = || EngineError::Projection("the brief projection stopped".into());
+        let (reply, answer) = mpsc::channel();
+        self.sender
+            .send(Message::Sync(reply))
+            .map_err(|_| stopped())?;
+        answer.recv().map_err(|_| stopped())?.map(drop)
+    }
+}
+
+impl Drop for Projection {
+    fn drop(&mut self) {
+        // Closing the channel lets the thread brief what is due and end;
+        // waiting for it means a finished engine leaves no brief behind.
+        if let Self::Threaded { sender, worker, .. } = self {
+            sender.take();
+            if let Some(worker) = worker.take() {
+                let _ = worker.join();
+            }
+        }
+    }
+}
+
+/// The projection thread: follow, and flush `interval` after a story fell
+/// due (or twice as long as the last flush took, when that is longer: a
+/// big store's flush must not take the cores from the write path), when
+/// asked, and before ending.
+fn project(
+    mut projector: Projector,
+    mut store: Box<dyn Backend>,
+    receiver: Receiver<Message>,
+) -> Result<()> {
+    let mut wait = projector.config.interval;
+    let mut due_since: Option<Instant> = None;
+    let mut flush = |projector: &mut Projector, wait: &mut Duration| -> Result<usize> {
+        let started = Instant::now();
+        let written = projector.flush(store.as_mut())?;
+        *wait = projector.config.interval.max(started.elapsed() * 2);
+        Ok(written)
+    };
+    loop {
+        let message = match due_since {
+            None => receiver.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(since) => receiver.recv_timeout(wait.saturating_sub(since.elapsed())),
+        };
+        match message {
+            Ok(Message::Follow(placed, due)) => projector.follow(placed, due),
+            Ok(Message::MarkDue(stories)) => {
+                for story in stories {
+                    projector.mark_due(story);
+                }
+            }
+            Ok(Message::Sync(reply)) => {
+                let flushed = flush(&mut projector, &mut wait);
+                let failed = flushed.as_ref().err().map(|e| e.to_string());
+                let _ = reply.send(flushed);
+                if let Some(why) = failed {
+                    return Err(EngineError::Projection(why));
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                flush(&mut projector, &mut wait)?;
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                flush(&mut projector, &mut wait)?;
+                return Ok(());
+            }
+        }
+        due_since = match (projector.due.is_empty(), due_since) {
+            (true, _) => None,
+            (false, Some(since)) if since.elapsed() >= wait => {
+                flush(&mut projector, &mut wait)?;
+                None
+            }
+            (false, since) => Some(since.unwrap_or_else(Instant::now)),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn members(seqs: &[i64]) -> Members {
+        Members {
+            seqs: seqs.to_vec(),
+            sources: seqs
+                .iter()
+                .map(|s| source_of(&Article::new(format!("a{s}").as_str(), "text")))
+                .collect(),
+            links: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_big_story_is_read_from_its_first_and_latest_articles() {
+        let m = members(&(1..=10).collect::<Vec<_>>());
+        assert_eq!(m.sample(20), (0..10).collect::<Vec<_>>());
+        assert_eq!(m.sample(4), vec![0, 1, 8, 9]);
+        assert_eq!(m.sample(5), vec![0, 1, 7, 8, 9]);
+    }
+
+    #[test]
+    fn absorbing_a_story_keeps_members_in_arrival_order() {
+        let mut a = members(&[1, 4, 9]);
+        a.absorb(members(&[2, 3, 10]));
+        assert_eq!(a.seqs, vec![1, 2, 3, 4, 9, 10]);
+        let ids: Vec<&str> = a.sources.iter().map(|s| s.article.as_str()).collect();
+        assert_eq!(ids, ["a1", "a2", "a3", "a4", "a9", "a10"]);
+    }
+}
