@@ -36,9 +36,9 @@ pub fn stories(db: &Path, as_json: bool) -> Result<ExitCode> {
             writeln!(
                 out,
                 "{}  {:>3} articles  {}",
-                s.id,
+                output::term(s.id.as_str()),
                 s.articles.len(),
-                s.title
+                output::term(&s.title)
             )?;
         }
     }
