@@ -120,7 +120,10 @@ pub fn write_brief(out: &mut impl Write, brief: &Brief) -> io::Result<()> {
         }
         if let Some(d) = &s.published {
             // The day of an RFC 3339 time (char-safe on any string).
-            let day = d.char_indices().nth(10).map_or(d.as_str(), |(i, _)| &d[..i]);
+            let day = d
+                .char_indices()
+                .nth(10)
+                .map_or(d.as_str(), |(i, _)| &d[..i]);
             line.push_str(&format!(", {day}"));
         }
         if let Some(t) = &s.title {
@@ -369,7 +372,10 @@ mod tests {
 
     #[test]
     fn control_characters_never_reach_the_terminal_raw() {
-        assert_eq!(term("Flood \u{1b}[2J\u{1b}]0;pwned\u{7}title"), r"Flood \u{1b}[2J\u{1b}]0;pwned\u{7}title");
+        assert_eq!(
+            term("Flood \u{1b}[2J\u{1b}]0;pwned\u{7}title"),
+            r"Flood \u{1b}[2J\u{1b}]0;pwned\u{7}title"
+        );
         assert_eq!(term("a\tb\nc\u{85}d\u{2028}"), r"a\tb\nc\u{85}d\u{2028}");
         assert!(matches!(term("Plain, ünïcode — text"), Cow::Borrowed(_)));
     }

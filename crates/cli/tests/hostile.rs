@@ -51,7 +51,10 @@ fn run_prints_only_the_stories_it_touched_and_says_how_many() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert_eq!(stdout, "");
-    assert!(stderr.contains("0 new articles stored, 3 already stored"), "{stderr}");
+    assert!(
+        stderr.contains("0 new articles stored, 3 already stored"),
+        "{stderr}"
+    );
 
     // One new article: its story alone.
     let one = dir.path().join("one.jsonl");
@@ -90,7 +93,10 @@ fn ids_with_control_characters_never_forge_a_tsv_line() {
         if command == "cluster" {
             let lines: Vec<&str> = written.lines().collect();
             assert_eq!(lines.len(), 3, "{written}");
-            assert!(lines.iter().all(|l| l.split('\t').count() == 2), "{written}");
+            assert!(
+                lines.iter().all(|l| l.split('\t').count() == 2),
+                "{written}"
+            );
         }
     }
 }
@@ -108,9 +114,18 @@ fn escape_sequences_in_titles_and_outlets_are_escaped_on_the_terminal() {
     let out = parallax(&["run", "--db", path(&db), path(&input)]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
-    assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{7}'), "{stdout:?}");
-    assert!(stdout.contains(r"Flood\u{1b}[2J\u{1b}[31m warning"), "{stdout}");
-    assert!(stdout.contains(r"Evil\u{1b}]0;owned\u{7} Times"), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+    assert!(
+        stdout.contains(r"Flood\u{1b}[2J\u{1b}[31m warning"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(r"Evil\u{1b}]0;owned\u{7} Times"),
+        "{stdout}"
+    );
 
     let out = parallax(&["stories", "--db", path(&db)]);
     let (stdout, _) = text(&out);

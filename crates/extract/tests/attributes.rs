@@ -31,10 +31,20 @@ fn a_tag_with_200000_attributes_extracts_in_seconds() {
     let page = many_attributes(200_000);
     let started = Instant::now();
     let got = within(Duration::from_secs(30), move || {
-        extract_bytes(page.as_bytes(), None, None, Mode::Best, DEFAULT_MAX_PAGE_BYTES)
+        extract_bytes(
+            page.as_bytes(),
+            None,
+            None,
+            Mode::Best,
+            DEFAULT_MAX_PAGE_BYTES,
+        )
     })
     .expect("a page");
-    assert!(got.body.contains("The river flooded the valley"), "{}", got.body);
+    assert!(
+        got.body.contains("The river flooded the valley"),
+        "{}",
+        got.body
+    );
     eprintln!("200,000 attributes: {:?}", started.elapsed());
 }
 

@@ -87,9 +87,16 @@ fn ids_with_control_characters_are_rejected_at_every_reader() {
     for (k, e) in errors.iter().enumerate() {
         assert!(e.starts_with(&format!("{file}:{}: bad id:", k + 1)), "{e}");
         assert!(e.contains("control character"), "{e}");
-        assert!(!e.chars().any(char::is_control), "the message is escaped: {e:?}");
+        assert!(
+            !e.chars().any(char::is_control),
+            "the message is escaped: {e:?}"
+        );
     }
-    assert!(errors[0].contains(r"evil\tid\nINJECTED\tsFAKE"), "{}", errors[0]);
+    assert!(
+        errors[0].contains(r"evil\tid\nINJECTED\tsFAKE"),
+        "{}",
+        errors[0]
+    );
 
     // A text file whose name (its id) holds a tab and an escape.
     let folder = dir.path().join("txt");
@@ -101,7 +108,11 @@ fn ids_with_control_characters_are_rejected_at_every_reader() {
     assert_eq!(batch.articles[0].id.as_str(), "good");
     let errors = messages(&batch);
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].contains("bad id") && errors[0].contains("U+0009"), "{}", errors[0]);
+    assert!(
+        errors[0].contains("bad id") && errors[0].contains("U+0009"),
+        "{}",
+        errors[0]
+    );
 
     // A JSON Feed item without a link, whose own id (then its article
     // id) holds a line break. (A link is parsed as a URL, which drops tabs
@@ -115,7 +126,11 @@ fn ids_with_control_characters_are_rejected_at_every_reader() {
     assert_eq!(batch.articles.len(), 1);
     assert_eq!(batch.articles[0].id.as_str(), "https://w.example/b");
     let errors = messages(&batch);
-    assert!(errors[0].starts_with("wire.json (item 1): bad id"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("wire.json (item 1): bad id"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]
@@ -133,7 +148,11 @@ fn ids_longer_than_the_cap_are_rejected() {
     assert_eq!(batch.articles[0].id.as_str(), fits);
     let errors = messages(&batch);
     assert_eq!(errors.len(), 2, "{errors:?}");
-    assert!(errors[0].starts_with("body:1: bad id: `id` is 513 bytes long"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("body:1: bad id: `id` is 513 bytes long"),
+        "{}",
+        errors[0]
+    );
     assert!(errors[1].starts_with("body:3: bad id: `id` is 8388608 bytes long"));
     // The message shows the start of the id, not all of it.
     assert!(errors[1].len() < 300, "{}", errors[1].len());
@@ -146,7 +165,10 @@ fn ids_longer_than_the_cap_are_rejected() {
     reader.read_feed(feed.as_bytes(), "f.json", None, &mut |e| batch.push(e));
     assert!(batch.articles.is_empty());
     let errors = messages(&batch);
-    assert!(errors[0].contains("over the limit of 512 bytes"), "{errors:?}");
+    assert!(
+        errors[0].contains("over the limit of 512 bytes"),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -169,7 +191,9 @@ fn numeric_ids_are_refused_with_a_clear_error() {
         errors[0],
         "n.jsonl:1: bad id: `id` must be a string, found the number 7 (write it as \"7\")"
     );
-    assert!(errors[1].starts_with("n.jsonl:2: bad id: `id` must be a string, found the number 7.5"));
+    assert!(
+        errors[1].starts_with("n.jsonl:2: bad id: `id` must be a string, found the number 7.5")
+    );
 }
 
 #[cfg(unix)]
@@ -190,7 +214,12 @@ fn fifos_devices_and_links_to_them_are_reported_never_read() {
     let mut skipped: Vec<(String, &str)> = batch
         .skipped
         .iter()
-        .map(|(p, why)| (p.file_name().unwrap().to_string_lossy().into_owned(), why.as_str()))
+        .map(|(p, why)| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                why.as_str(),
+            )
+        })
         .collect();
     skipped.sort();
     let names: Vec<&str> = skipped.iter().map(|(n, _)| n.as_str()).collect();

@@ -102,10 +102,7 @@ fn jsonl_mix_of_good_and_bad_lines() {
             "line of 20971543 bytes is longer than the limit of 1048576 bytes",
         ),
         (9, "duplicate id a, first seen at"),
-        (
-            10,
-            "bad id: `id` must be a string, found a boolean",
-        ),
+        (10, "bad id: `id` must be a string, found a boolean"),
         (11, "invalid JSON (article f): invalid type: integer `5`"),
         (
             12,

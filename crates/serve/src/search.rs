@@ -161,7 +161,13 @@ mod tests {
             ..Default::default()
         };
         assert!(p.story_filter().unwrap_err().message.contains("from"));
-        for bad in ["2018-13-45", "2018-00-10", "2018-04-31", "2019-02-29", "2018-05-00"] {
+        for bad in [
+            "2018-13-45",
+            "2018-00-10",
+            "2018-04-31",
+            "2019-02-29",
+            "2018-05-00",
+        ] {
             let p = ListParams {
                 to: Some(bad.into()),
                 ..Default::default()

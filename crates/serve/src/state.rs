@@ -61,11 +61,9 @@ impl AppState {
         // own connection later.
         drop(parallax_store::open(&config.db)?);
         let readers = Readers::open(&config.db, config.readers.max(1))?;
-        let budget = config.body_budget.unwrap_or_else(|| {
-            config
-                .max_body
-                .saturating_mul(crate::BODY_BUDGET_FACTOR)
-        });
+        let budget = config
+            .body_budget
+            .unwrap_or_else(|| config.max_body.saturating_mul(crate::BODY_BUDGET_FACTOR));
         Ok(Arc::new(Self {
             readers,
             writer: Writer::default(),

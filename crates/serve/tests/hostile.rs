@@ -33,9 +33,26 @@ async fn start(jsonl: &str, setup: impl FnOnce(&mut ServeConfig)) -> Running {
 /// `n` articles on `n` unrelated subjects: `n` stories.
 fn unrelated(n: usize) -> String {
     const WORDS: &[&str] = &[
-        "volcano", "tariff", "orchestra", "glacier", "satellite", "vaccine", "election", "harvest",
-        "railway", "museum", "earthquake", "telescope", "marathon", "pipeline", "submarine",
-        "festival", "drought", "airline", "reactor", "cathedral",
+        "volcano",
+        "tariff",
+        "orchestra",
+        "glacier",
+        "satellite",
+        "vaccine",
+        "election",
+        "harvest",
+        "railway",
+        "museum",
+        "earthquake",
+        "telescope",
+        "marathon",
+        "pipeline",
+        "submarine",
+        "festival",
+        "drought",
+        "airline",
+        "reactor",
+        "cathedral",
     ];
     let mut out = String::new();
     for i in 0..n {
@@ -82,7 +99,11 @@ async fn concurrent_bodies_are_bounded_in_total_with_503_and_retry_after() {
     let refused = request(addr, "POST", "/api/articles", &[], small).await;
     assert_eq!(refused.status, 503, "{}", refused.text());
     assert_eq!(refused.header("retry-after"), Some("1"));
-    assert!(refused.error().contains("other request bodies"), "{}", refused.text());
+    assert!(
+        refused.error().contains("other request bodies"),
+        "{}",
+        refused.text()
+    );
     // Reads go on.
     assert_eq!(get(addr, "/api/health").await.status, 200);
 
@@ -94,7 +115,12 @@ async fn concurrent_bodies_are_bounded_in_total_with_503_and_retry_after() {
             .await
             .expect("answered")
             .unwrap();
-        assert_eq!(parse(&answer).status, 200, "{}", String::from_utf8_lossy(&answer));
+        assert_eq!(
+            parse(&answer).status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&answer)
+        );
     }
     let ok = request(addr, "POST", "/api/articles", &[], small).await;
     assert_eq!(ok.status, 200, "{}", ok.text());
@@ -123,7 +149,11 @@ async fn posted_ids_with_control_characters_or_past_the_cap_are_rejected() {
         .map(|r| r.as_str().unwrap())
         .collect();
     assert_eq!(rejected.len(), 3, "{rejected:?}");
-    assert!(rejected[0].starts_with("request body:1: bad id"), "{}", rejected[0]);
+    assert!(
+        rejected[0].starts_with("request body:1: bad id"),
+        "{}",
+        rejected[0]
+    );
     assert!(rejected[0].contains("control character"));
     assert!(rejected[1].starts_with("request body:2: bad id: `id` is 8388608 bytes long"));
     assert!(rejected[1].len() < 400, "the answer does not echo the id");
@@ -158,12 +188,22 @@ async fn an_ambiguous_prefix_lists_a_few_ids_and_a_count() {
     let stories = get(addr, "/api/stories?limit=200").await.json();
     let n = stories.as_array().unwrap().len();
     assert!(n > 12, "the test needs more than 12 stories, got {n}");
-    for path in ["/api/stories/s", "/api/stories/s/articles", "/api/stories/s/events"] {
+    for path in [
+        "/api/stories/s",
+        "/api/stories/s/articles",
+        "/api/stories/s/events",
+    ] {
         let reply = get(addr, path).await;
         assert_eq!(reply.status, 409, "{path}");
         let message = reply.error();
-        assert!(message.contains(&format!("matches {n} stories")), "{message}");
-        assert!(message.contains(&format!("and {} more", n - 10)), "{message}");
+        assert!(
+            message.contains(&format!("matches {n} stories")),
+            "{message}"
+        );
+        assert!(
+            message.contains(&format!("and {} more", n - 10)),
+            "{message}"
+        );
         let listed = message.matches(", s").count() + 1;
         assert_eq!(listed, 10, "{message}");
         assert!(reply.body.len() < 600, "{} bytes", reply.body.len());
@@ -200,7 +240,11 @@ async fn a_damaged_store_answers_a_generic_500_and_the_cause_stays_in_the_log() 
     let mut engine = Engine::open(&db, EngineConfig::default()).expect("engine");
     engine.ingest(&[input], &mut |_| {}).expect("ingest");
     drop(engine);
-    let server = serve(dir, ServeConfig::new(db.clone(), "127.0.0.1:0".parse().unwrap())).await;
+    let server = serve(
+        dir,
+        ServeConfig::new(db.clone(), "127.0.0.1:0".parse().unwrap()),
+    )
+    .await;
     let addr = server.addr;
     assert_eq!(get(addr, "/api/articles?q=volcano").await.status, 200);
     let conn = rusqlite::Connection::open(&db).unwrap();

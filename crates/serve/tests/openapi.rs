@@ -132,8 +132,12 @@ fn query_cases(schema: &Value) -> Vec<Case> {
     let mut cases = Vec::new();
     match schema["type"].as_str() {
         Some("integer") => {
-            let min = schema["minimum"].as_u64().expect("integers declare a minimum");
-            let max = schema["maximum"].as_u64().expect("integers declare a maximum");
+            let min = schema["minimum"]
+                .as_u64()
+                .expect("integers declare a minimum");
+            let max = schema["maximum"]
+                .as_u64()
+                .expect("integers declare a maximum");
             cases.push(case(min.to_string(), true));
             cases.push(case(max.to_string(), true));
             cases.push(case(((min + max) / 2).to_string(), true));
@@ -151,11 +155,24 @@ fn query_cases(schema: &Value) -> Vec<Case> {
                 for good in ["2018-05-14", "2020-02-29", "1999-12-31"] {
                     cases.push(case(good, true));
                 }
-                for bad in ["2018-13-45", "2019-02-29", "2018-04-31", "yesterday", "2018-5-14"] {
+                for bad in [
+                    "2018-13-45",
+                    "2019-02-29",
+                    "2018-04-31",
+                    "yesterday",
+                    "2018-5-14",
+                ] {
                     cases.push(case(bad, false));
                 }
             } else {
-                for good in ["flood", "river%20valley", "%22%3A-*", "%C3%A9t%C3%A9", "%1b%5B2J", "a+b"] {
+                for good in [
+                    "flood",
+                    "river%20valley",
+                    "%22%3A-*",
+                    "%C3%A9t%C3%A9",
+                    "%1b%5B2J",
+                    "a+b",
+                ] {
                     cases.push(case(good, true));
                 }
             }
@@ -205,7 +222,10 @@ fn problems(reply: &Reply, op: &Value, doc: &Value) -> Vec<String> {
         found.push(format!("status {} is not documented", reply.status));
         return found;
     };
-    let content = documented["content"].as_object().cloned().unwrap_or_default();
+    let content = documented["content"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     let media = reply
         .header("content-type")
         .unwrap_or("")
@@ -257,10 +277,16 @@ async fn every_documented_operation_answers_as_documented() {
     for (path, ops) in &paths {
         for (method, op) in ops.as_object().unwrap() {
             let params: Vec<&Value> = op["parameters"].as_array().unwrap().iter().collect();
-            let path_params: Vec<&Value> =
-                params.iter().copied().filter(|p| p["in"] == "path").collect();
-            let query_params: Vec<&Value> =
-                params.iter().copied().filter(|p| p["in"] == "query").collect();
+            let path_params: Vec<&Value> = params
+                .iter()
+                .copied()
+                .filter(|p| p["in"] == "path")
+                .collect();
+            let query_params: Vec<&Value> = params
+                .iter()
+                .copied()
+                .filter(|p| p["in"] == "query")
+                .collect();
             assert!(path_params.len() <= 1, "{path}: one path parameter at most");
 
             // The requests: (target, every parameter valid).
@@ -306,8 +332,7 @@ async fn every_documented_operation_answers_as_documented() {
             };
             for (target, valid) in &targets {
                 for body in &bodies {
-                    let reply =
-                        request(addr, &method.to_uppercase(), target, &[], body).await;
+                    let reply = request(addr, &method.to_uppercase(), target, &[], body).await;
                     sent += 1;
                     let mut wrong = problems(&reply, op, &doc);
                     if *valid && reply.status == 400 {
@@ -331,7 +356,10 @@ async fn every_documented_operation_answers_as_documented() {
             }
         }
     }
-    assert!(failures.is_empty(), "answers that break the document:\n{failures}");
+    assert!(
+        failures.is_empty(),
+        "answers that break the document:\n{failures}"
+    );
     // 13 operations, each parameter's bounds and refusals, six bodies.
     assert!(sent > 150, "only {sent} requests");
     server.stop().await;
@@ -362,17 +390,34 @@ async fn refusals_from_outside_the_handlers_are_json_and_documented() {
     assert_eq!(problems(&reply, op, &doc), Vec::<String>::new());
 
     // A method a path lacks: 405 with `Allow`, as JSON.
-    for (method, path) in [("DELETE", "/api/stories"), ("PUT", "/api/articles"), ("POST", "/api/health")] {
+    for (method, path) in [
+        ("DELETE", "/api/stories"),
+        ("PUT", "/api/articles"),
+        ("POST", "/api/health"),
+    ] {
         let reply = request(addr, method, path, &[], b"").await;
         assert_eq!(reply.status, 405, "{method} {path}");
         assert!(reply.header("allow").is_some(), "{method} {path}");
-        assert!(reply.error().contains("method not allowed"), "{}", reply.text());
+        assert!(
+            reply.error().contains("method not allowed"),
+            "{}",
+            reply.text()
+        );
     }
 
     // An unknown path and a path that is not UTF-8: JSON.
-    for path in ["/api/nothing", "/api/stories/%ff", "/assets/%ff", "/api/articles/%ff%fe"] {
+    for path in [
+        "/api/nothing",
+        "/api/stories/%ff",
+        "/assets/%ff",
+        "/api/articles/%ff%fe",
+    ] {
         let reply = get(addr, path).await;
-        assert!(reply.status == 404 || reply.status == 400, "{path}: {}", reply.status);
+        assert!(
+            reply.status == 404 || reply.status == 400,
+            "{path}: {}",
+            reply.status
+        );
         assert!(!reply.error().is_empty(), "{path}");
     }
     server.stop().await;

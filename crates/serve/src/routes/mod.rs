@@ -154,10 +154,7 @@ async fn json_errors(response: Response) -> Response {
             format!("method not allowed on this path (allowed: {allowed})")
         }
         (_, Some(text)) => text,
-        (_, None) => status
-            .canonical_reason()
-            .unwrap_or("error")
-            .to_lowercase(),
+        (_, None) => status.canonical_reason().unwrap_or("error").to_lowercase(),
     };
     let mut json = ApiError::new(status, message).into_response();
     for (name, value) in &parts.headers {
@@ -291,13 +288,16 @@ pub fn ambiguous(prefix: &str, matches: &[&str]) -> ApiError {
     };
     ApiError::new(
         StatusCode::CONFLICT,
-        format!("story id {prefix:?} is ambiguous: it matches {n} stories ({shown}{more}); give more of the id"),
+        format!(
+            "story id {prefix:?} is ambiguous: it matches {n} stories ({shown}{more}); give more of the id"
+        ),
     )
 }
 
 /// What a client is told when the server fails: the cause (a store
 /// message naming tables, a path, a query) goes to the log only.
-pub const INTERNAL: &str = "internal error: the server could not answer this request; the cause is in the server's log";
+pub const INTERNAL: &str =
+    "internal error: the server could not answer this request; the cause is in the server's log";
 
 impl From<parallax_store::StoreError> for ApiError {
     fn from(e: parallax_store::StoreError) -> Self {
