@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let tag = TAGS[usize::from(*tag) % TAGS.len()];
-    let count = (usize::from(*hi) << 8 | usize::from(*lo)) % 4097;
+    let count = ((usize::from(*hi) << 8) | usize::from(*lo)) % 4097;
     // One attribute's bytes (at most 48), numbered so each name differs;
     // the rest of the input follows the tag as page text.
     let (unit, tail) = rest.split_at(rest.len().min(48));
