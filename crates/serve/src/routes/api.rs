@@ -397,8 +397,10 @@ pub async fn post_articles(State(state): Shared, request: Request) -> Result<Res
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     let need = announced.unwrap_or(state.max_body).min(state.max_body);
-    let permits = crate::state::body_permits(need) as u32;
-    let _body_permit = state
+    // A budget set below one body's limit still admits one at a time.
+    let permits =
+        crate::state::body_permits(need).min(crate::state::body_permits(state.body_budget)) as u32;
+    let body_permit = state
         .bodies
         .clone()
         .try_acquire_many_owned(permits)
@@ -430,6 +432,9 @@ pub async fn post_articles(State(state): Shared, request: Request) -> Result<Res
         })??;
     let done = state.clone();
     let result = tokio::task::spawn_blocking(move || {
+        // Held as long as the body is: until the ingest ends, even when the
+        // client has gone.
+        let _body_permit = body_permit;
         let engine = guard
             .as_mut()
             .ok_or_else(|| ApiError::unavailable("the engine is not loaded"))?;
