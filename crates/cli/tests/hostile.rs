@@ -192,3 +192,51 @@ fn a_closed_stdout_ends_every_command_quietly() {
         assert_eq!(stderr, "", "{args:?}");
     }
 }
+
+#[test]
+fn an_ambiguous_prefix_names_a_few_stories_and_a_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let input = dir.path().join("many.jsonl");
+    let subjects = [
+        "volcano",
+        "tariff",
+        "orchestra",
+        "glacier",
+        "satellite",
+        "vaccine",
+        "election",
+        "harvest",
+        "railway",
+        "museum",
+        "earthquake",
+        "telescope",
+        "marathon",
+        "pipeline",
+    ];
+    let lines: String = subjects
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            format!(
+                "{{\"id\": \"m{i}\", \"text\": \"The {w} report{i} zq{i}x says the {w} board{i} met on day{i}.\"}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(&input, lines).unwrap();
+    assert!(
+        parallax(&["run", "-q", "--db", path(&db), path(&input)])
+            .status
+            .success()
+    );
+    let n = text(&parallax(&["stories", "--db", path(&db), "--json"]))
+        .0
+        .lines()
+        .count();
+    assert!(n > 10, "{n} stories");
+    let out = parallax(&["show", "--db", path(&db), "s"]);
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains(&format!("matches {n} stories")), "{stderr}");
+    assert!(stderr.contains(&format!("and {} more", n - 10)), "{stderr}");
+}

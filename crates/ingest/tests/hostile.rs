@@ -236,3 +236,27 @@ fn fifos_devices_and_links_to_them_are_reported_never_read() {
         assert!(batch.skipped[0].1.starts_with("not a regular file"));
     }
 }
+
+#[test]
+fn an_html_field_with_a_tag_of_many_attributes_is_read_in_time() {
+    // The page of issue 18 as a JSONL `html` field (as a POST carries it):
+    // html5ever's cost grows with the square of one tag's attributes.
+    let attrs: Vec<String> = (0..100_000).map(|i| format!("a{i}=x")).collect();
+    let page = format!(
+        "<html><body><div {}><p>The river flooded the valley on Monday, officials said.</p></div></body></html>",
+        attrs.join(" ")
+    );
+    let line = serde_json::json!({"id": "attrs", "html": page}).to_string() + "\n";
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut batch = Batch::default();
+        Reader::new(IngestOptions::default())
+            .read_jsonl(line.as_bytes(), "body", &mut |e| batch.push(e));
+        let _ = tx.send(batch);
+    });
+    let batch = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("read within 30 s");
+    assert_eq!(batch.articles.len(), 1, "{:?}", messages(&batch));
+    assert!(batch.articles[0].body.contains("The river flooded"));
+}
