@@ -67,6 +67,7 @@ def main():
         put("html", f"page{i}.html", cut)
         if i == 0:
             put("html", "page0.html.gz", gzip.compress(cut))
+            cut_first = cut
         http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + cut[:3000]
         head = (
             "WARC/1.0\r\nWARC-Type: response\r\n"
@@ -99,6 +100,25 @@ def main():
             "version": "https://jsonfeed.org/version/1.1", "title": "News",
             "items": [{"id": str(i), "url": f"https://n.example/{i}", "title": title,
                        "content_text": r["text"][:800]}]}))
+    # A file named without a known extension: any of the above, and text
+    # in other scripts, prologs and binary bytes.
+    for target in ["jsonl", "text", "feed"]:
+        d = os.path.join(CORPUS, target)
+        for name in sorted(os.listdir(d))[:4]:
+            with open(os.path.join(d, name), "rb") as f:
+                put("sniff", f"{target}-{name}", f.read())
+    put("sniff", "page0", cut_first)
+    put("sniff", "ru_notes", "Привет мир. Наводнение в долине.\n")
+    put("sniff", "prolog", '\ufeff<?xml version="1.0"?><!-- é --><!DOCTYPE x><rdf:RDF/>')
+    put("sniff", "cjk", "洪水が谷を襲った。<feed>")
+    put("sniff", "binary", bytes(range(256)))
+
+    # Many attributes: [tag, count high, count low, attribute bytes...].
+    put("html_attrs", "div200", b"\x00\x00\xc8" + b'data-x#="v" class=c#')
+    put("html_attrs", "meta4096", b"\x02\x10\x00" + b"name=description content='x'")
+    put("html_attrs", "link", b"\x03\x01\x00" + b"rel=canonical href=/a#")
+    put("html_attrs", "endtag", b"\x0b\x0f\xff" + b"x=\"\xc3\xa9\"")
+    put("html_attrs", "svg", b"\x08\x01\x01" + b"viewBox='0 0 #' /")
     print(f"seed corpora written under {CORPUS}")
 
 

@@ -47,7 +47,7 @@ struct DbArg {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Ingest files or folders (JSONL, .txt, .html, feeds, WARC) into the store and
-    /// print the stories they joined.
+    /// print the stories this run touched (never the whole store).
     Run {
         #[command(flatten)]
         db: DbArg,
@@ -305,11 +305,28 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader of stdout went away (`parallax show ID | head`): what
+        // it wanted was written, so end quietly, as `rg ... | head` does.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether `e` comes from writing to a pipe whose reader has closed it
+/// (directly, or through `serde_json` writing to it).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let kind = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => Some(io.kind()),
+            None => cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind),
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn init_logging(format: LogFormat, verbose: u8) {

@@ -1,8 +1,53 @@
 //! Human-readable rendering of briefs.
+//!
+//! Everything here is printed for a terminal, and every string in it came
+//! from someone else's input (titles, outlets, sentences, ids), so each is
+//! passed through [`term`] first: a control character (an escape sequence
+//! that would recolour, retitle or clear the terminal, a line break that
+//! would fake a line) is shown escaped, never sent raw.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use parallax_model::{Brief, StoryEvent, StoryEventKind};
+
+/// `text` with every control character (and the Unicode line and paragraph
+/// separators) written as an escape (`\u{1b}`, `\n`, `\t`), borrowed when
+/// there is none.
+pub fn term(text: &str) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    if !text.chars().any(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `brief` with every string in it passed through [`term`].
+fn for_terminal(brief: &Brief) -> io::Result<Brief> {
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => {
+                if let Cow::Owned(escaped) = term(s) {
+                    *s = escaped;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(fields) => fields.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(brief).map_err(io::Error::other)?;
+    walk(&mut value);
+    serde_json::from_value(value).map_err(io::Error::other)
+}
 
 /// Writes `brief` for a terminal reader: headline, cited summary, where the
 /// sources disagree (each source's figure), agreed figures, quotes with
@@ -10,6 +55,7 @@ use parallax_model::{Brief, StoryEvent, StoryEventKind};
 /// carried by several outlets, sources.
 /// Citations are numbers into the source list printed below.
 pub fn write_brief(out: &mut impl Write, brief: &Brief) -> io::Result<()> {
+    let brief = &for_terminal(brief)?;
     let outlets: std::collections::BTreeSet<&str> =
         brief.sources.iter().map(|s| s.outlet.as_str()).collect();
     writeln!(out, "Story {}", brief.story)?;
@@ -73,7 +119,12 @@ pub fn write_brief(out: &mut impl Write, brief: &Brief) -> io::Result<()> {
             line.push_str(&format!(" ({})", s.article));
         }
         if let Some(d) = &s.published {
-            line.push_str(&format!(", {}", &d[..d.len().min(10)]));
+            // The day of an RFC 3339 time (char-safe on any string).
+            let day = d
+                .char_indices()
+                .nth(10)
+                .map_or(d.as_str(), |(i, _)| &d[..i]);
+            line.push_str(&format!(", {day}"));
         }
         if let Some(t) = &s.title {
             line.push_str(&format!(": {t}"));
@@ -145,8 +196,11 @@ pub fn write_merges(out: &mut impl Write, events: &[StoryEvent]) -> io::Result<(
             }
             writeln!(
                 out,
-                "  {from} -> {} when article {} arrived (#{})",
-                e.story, e.article, e.seq
+                "  {} -> {} when article {} arrived (#{})",
+                term(from.as_str()),
+                term(e.story.as_str()),
+                term(e.article.as_str()),
+                e.seq
             )?;
         }
     }
@@ -172,9 +226,9 @@ pub fn write_removals<'a>(
             writeln!(
                 out,
                 "  {} [{}] {}",
-                a.id,
+                term(a.id.as_str()),
                 r.reason.as_str(),
-                shown.replace('\n', " ")
+                term(&shown.replace('\n', " "))
             )?;
         }
     }
@@ -310,4 +364,35 @@ fn write_entities(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal_raw() {
+        assert_eq!(
+            term("Flood \u{1b}[2J\u{1b}]0;pwned\u{7}title"),
+            r"Flood \u{1b}[2J\u{1b}]0;pwned\u{7}title"
+        );
+        assert_eq!(term("a\tb\nc\u{85}d\u{2028}"), r"a\tb\nc\u{85}d\u{2028}");
+        assert!(matches!(term("Plain, ünïcode — text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_brief_is_printed_with_its_strings_escaped() {
+        let mut brief: Brief = serde_json::from_value(serde_json::json!({
+            "story": "s1", "title": "Flood\u{1b}[31m red", "summary": "", "sentences": [],
+            "facts": [], "quotes": [], "entities": [], "sources": [], "timeline": [],
+            "unique": [], "copies": []
+        }))
+        .expect("a brief");
+        brief.title.push_str("\r\nFAKE LINE");
+        let mut out = Vec::new();
+        write_brief(&mut out, &brief).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains(r"Flood\u{1b}[31m red\r\nFAKE LINE"), "{out}");
+        assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+    }
 }

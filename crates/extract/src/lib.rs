@@ -65,6 +65,7 @@ pub use decode::{
 };
 pub use depth::{MAX_HTML_DEPTH, check_depth, nesting_depth};
 pub use meta::parse_date;
+pub use strip::{MAX_ATTRIBUTES, MAX_TAG_BYTES};
 
 /// Fewest words of cleaned Readability text taken as the article without
 /// asking rs-trafilatura.

@@ -364,6 +364,14 @@ impl<'a> Stripper<'a> {
         }
     }
 
+    /// Cut a tag's attributes past [`MAX_ATTRIBUTES`] / [`MAX_TAG_BYTES`]
+    /// (they come after every other cut made in the tag).
+    fn cut_excess(&mut self, tag: TagEnd) {
+        if let Some((from, to)) = tag.excess {
+            self.cut(from, to);
+        }
+    }
+
     fn run(&mut self) {
         let bytes = self.bytes;
         let mut at = 0;
@@ -407,11 +415,13 @@ impl<'a> Stripper<'a> {
                     let name_end = name_end(bytes, lt + 2);
                     self.end_tag(&bytes[lt + 2..name_end], kind, lt);
                     // An end tag's attributes are read and ignored.
-                    let end = attributes(bytes, name_end, |_, _, _| {});
+                    let tag = attributes(bytes, name_end, |_, _, _| {});
                     if std::mem::take(&mut self.drop_end_tag) {
-                        self.cut(lt, end);
+                        self.cut(lt, tag.end);
+                    } else {
+                        self.cut_excess(tag);
                     }
-                    end
+                    tag.end
                 }
                 Some(c) if c.is_ascii_alphabetic() => self.element(lt + 1, kind),
                 // A `<` that opens no tag is text (uncounted).
@@ -587,17 +597,19 @@ impl<'a> Stripper<'a> {
     /// the author are kept.
     fn link(&mut self, lt: usize, name_end: usize) -> usize {
         let mut keep = false;
-        let end = attributes(self.bytes, name_end, |_, name, value| {
+        let tag = attributes(self.bytes, name_end, |_, name, value| {
             if name.eq_ignore_ascii_case(b"rel") {
                 keep |= value.split(|&b| is_space(b)).any(|w| {
                     w.eq_ignore_ascii_case(b"canonical") || w.eq_ignore_ascii_case(b"author")
                 });
             }
         });
-        if !keep && end < self.bytes.len() {
-            self.cut(lt, end);
+        if !keep && tag.end < self.bytes.len() {
+            self.cut(lt, tag.end);
+        } else {
+            self.cut_excess(tag);
         }
-        end
+        tag.end
     }
 
     /// A `<meta>` (a void element) starting at `lt`. In
@@ -609,7 +621,7 @@ impl<'a> Stripper<'a> {
     fn meta(&mut self, lt: usize, name_end: usize) -> usize {
         let mut read = false;
         let first_attempt = self.first_attempt;
-        let end = attributes(self.bytes, name_end, |_, name, value| {
+        let tag = attributes(self.bytes, name_end, |_, name, value| {
             if first_attempt
                 && (name.eq_ignore_ascii_case(b"name")
                     || name.eq_ignore_ascii_case(b"property")
@@ -618,15 +630,16 @@ impl<'a> Stripper<'a> {
                 read |= META_WORDS.is_match(value);
             }
         });
-        if !first_attempt {
+        let end = tag.end;
+        if first_attempt && !read && end < self.bytes.len() {
+            self.cut(lt, end);
             return end;
         }
-        if read {
+        self.cut_excess(tag);
+        if first_attempt && read {
             for b in &mut self.open {
                 b.keep = true;
             }
-        } else if end < self.bytes.len() {
-            self.cut(lt, end);
         }
         end
     }
@@ -639,7 +652,7 @@ impl<'a> Stripper<'a> {
         let bytes = self.bytes;
         let first_attempt = self.first_attempt;
         let cuts = &mut self.cuts;
-        let end = attributes(bytes, from, |_, name, value| {
+        let tag = attributes(bytes, from, |_, name, value| {
             if !(read || first_attempt) {
                 return;
             }
@@ -660,7 +673,8 @@ impl<'a> Stripper<'a> {
                 cuts.push((at + comma, at + value.len()));
             }
         });
-        (end, marks)
+        self.cut_excess(tag);
+        (tag.end, marks)
     }
 
     /// [`Self::start_tag`], cutting the attributes [`dropped_attribute`]
@@ -670,7 +684,7 @@ impl<'a> Stripper<'a> {
         let bytes = self.bytes;
         let first_attempt = self.first_attempt;
         let cuts = &mut self.cuts;
-        let end = attributes(bytes, from, |span, name, value| {
+        let tag = attributes(bytes, from, |span, name, value| {
             let mut lower = [0u8; 32];
             if let Some(lower) = lowercase(name, &mut lower) {
                 // Readers find JSON-LD by `<script type=...>`.
@@ -694,7 +708,8 @@ impl<'a> Stripper<'a> {
                 }
             }
         });
-        (end, marks)
+        self.cut_excess(tag);
+        (tag.end, marks)
     }
 }
 
@@ -969,25 +984,68 @@ fn name_end(bytes: &[u8], at: usize) -> usize {
         .map_or(bytes.len(), |p| at + p)
 }
 
+/// Most attributes of one tag that are kept: html5ever checks each new
+/// attribute against every earlier one of its tag (HTML drops repeated
+/// names), so a tag with 200,000 attributes took minutes to parse. Real
+/// pages stay far below (the 181 ScrapingHub pages: at most 64 on one tag,
+/// a `<meta>`).
+pub const MAX_ATTRIBUTES: usize = 256;
+
+/// Longest run of attributes kept in one tag, in bytes from the end of its
+/// name: attributes that end past it are cut with the rest of the tag's
+/// attributes. (A `data:` image in a `src` may be long; a tag of
+/// megabytes is no page's: the longest start tag of the 181 ScrapingHub
+/// pages is 27 KB.)
+pub const MAX_TAG_BYTES: usize = 256 * 1024;
+
+/// Where a tag ends, from [`attributes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TagEnd {
+    /// The index after the tag's `>` (the input's end when it has none).
+    end: usize,
+    /// The attributes past [`MAX_ATTRIBUTES`] or [`MAX_TAG_BYTES`]: from
+    /// the first one's name to the last one's end (both on character
+    /// boundaries), never handed to `seen`. To be cut, so that no parser
+    /// sees them.
+    excess: Option<(usize, usize)>,
+}
+
 /// Walk the attributes of a tag from `at` (just after its name) as HTML's
 /// tokenizer reads them, calling `seen(span, name, value)` for each, where
-/// `span` runs from the name to the end of the value; returns the index
-/// after the tag's `>` (the input's end when it has none).
+/// `span` runs from the name to the end of the value, up to
+/// [`MAX_ATTRIBUTES`] of them within [`MAX_TAG_BYTES`]; the others are
+/// only measured ([`TagEnd::excess`]).
 fn attributes<'b>(
     bytes: &'b [u8],
     mut at: usize,
     mut seen: impl FnMut((usize, usize), &'b [u8], &'b [u8]),
-) -> usize {
+) -> TagEnd {
     let n = bytes.len();
+    let start = at;
+    let mut count = 0;
+    let mut excess: Option<(usize, usize)> = None;
+    let mut attribute = |span: (usize, usize), name: &'b [u8], value: &'b [u8]| {
+        count += 1;
+        match &mut excess {
+            Some((_, to)) => *to = span.1,
+            None if count > MAX_ATTRIBUTES || span.1 - start > MAX_TAG_BYTES => {
+                excess = Some(span);
+            }
+            None => seen(span, name, value),
+        }
+    };
     loop {
         while at < n && (is_space(bytes[at]) || bytes[at] == b'/') {
             at += 1;
         }
         if at >= n {
-            return n;
+            return TagEnd { end: n, excess };
         }
         if bytes[at] == b'>' {
-            return at + 1;
+            return TagEnd {
+                end: at + 1,
+                excess,
+            };
         }
         // The name: a leading `=` belongs to it; it ends at whitespace,
         // `/`, `>` or `=`.
@@ -1003,7 +1061,7 @@ fn attributes<'b>(
         }
         if after_name >= n || bytes[after_name] != b'=' {
             // No value.
-            seen((name_at, at), name, b"");
+            attribute((name_at, at), name, b"");
             at = after_name;
             continue;
         }
@@ -1012,12 +1070,12 @@ fn attributes<'b>(
             at += 1;
         }
         if at >= n {
-            return n;
+            return TagEnd { end: n, excess };
         }
         let (value, end) = match bytes[at] {
             q @ (b'"' | b'\'') => {
                 let Some(close) = memchr(q, &bytes[at + 1..]) else {
-                    return n;
+                    return TagEnd { end: n, excess };
                 };
                 (&bytes[at + 1..at + 1 + close], at + 1 + close + 1)
             }
@@ -1031,7 +1089,7 @@ fn attributes<'b>(
                 (&bytes[at..at + len], at + len)
             }
         };
-        seen((name_at, end), name, value);
+        attribute((name_at, end), name, value);
         at = end;
     }
 }
@@ -1160,6 +1218,45 @@ mod tests {
             strip("<p hidden data-x data-y = \"1\" =x title=>t</p>"),
             "<p hidden   =x >t</p>"
         );
+    }
+
+    #[test]
+    fn keeps_the_first_attributes_of_a_tag_and_cuts_the_rest() {
+        let attrs = |n: usize, from: usize| {
+            (from..from + n)
+                .map(|i| format!("a{i}=\"{i}\""))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        // Kept: exactly the limit, on a kept element and on a start tag
+        // whose attributes are read.
+        for tag in ["div", "img", "meta"] {
+            let html = format!("<{tag} {}>", attrs(MAX_ATTRIBUTES, 0));
+            assert_eq!(strip(&html), html.as_str(), "{tag}");
+        }
+        // Past it: the rest of the tag's attributes go, up to the last one
+        // (the `/>` and `>` stay), in start and end tags alike.
+        let html = format!(
+            "<div {} />x</div {}>é<p {}>",
+            attrs(MAX_ATTRIBUTES + 3, 0),
+            attrs(MAX_ATTRIBUTES + 1, 0),
+            attrs(2, 0)
+        );
+        let want = format!(
+            "<div {}  />x</div {} >é<p {}>",
+            attrs(MAX_ATTRIBUTES, 0),
+            attrs(MAX_ATTRIBUTES, 0),
+            attrs(2, 0)
+        );
+        assert_eq!(strip(&html), want.as_str());
+        // Past the byte limit: a huge value ends the kept run; the tag
+        // after is whole.
+        let big = "v".repeat(MAX_TAG_BYTES);
+        let html = format!("<div class=a data-x=1 id={big} c=d>t</div><b class=b>u</b>");
+        assert_eq!(strip(&html), "<div class=a  >t</div><b class=b>u</b>");
+        // A tag without its `>`: the excess goes to the last attribute.
+        let html = format!("<div {}", attrs(MAX_ATTRIBUTES + 2, 0));
+        assert_eq!(strip(&html), format!("<div {} ", attrs(MAX_ATTRIBUTES, 0)));
     }
 
     #[test]

@@ -38,6 +38,7 @@ mod date;
 mod error;
 mod event;
 mod html;
+mod id;
 mod options;
 pub mod sources;
 
@@ -46,6 +47,7 @@ pub use date::parse_date;
 pub use error::{IngestError, IngestWarning};
 pub use event::{Batch, Event, Summary};
 pub use html::{html_title, html_to_text};
+pub use id::{MAX_ID_BYTES, check_id};
 pub use options::{DEFAULT_MAX_RECORD_BYTES, IngestOptions};
 pub use sources::Reader;
 

@@ -35,7 +35,14 @@
 //!   Every piece of article text reaches the page as JSON and is put in the
 //!   DOM as text (`textContent`), never parsed as HTML.
 //! * **Bounded bodies.** Request bodies above a limit (64 MiB by default)
-//!   are refused with `413` before they are read whole.
+//!   are refused with `413` before they are read whole, and the bodies of
+//!   all requests together are bounded too (4 times that by default): past
+//!   it a `POST` is answered `503` with `Retry-After` before its body is
+//!   read, so concurrent large posts cannot take the server's memory.
+//! * **Every error is JSON** (`{"error": ...}`), whoever made it: the
+//!   handlers, the guards, or axum's own refusals (`405`, a path that is
+//!   not UTF-8), and store failures are logged but answered with a generic
+//!   message.
 //! * **Guarded.** Writes need a bearer token when one is configured (only
 //!   clients on the server's machine may write without one), clients are
 //!   rate-limited per address, reads, bodies and request heads have time
@@ -72,6 +79,9 @@ pub use state::AppState;
 
 /// Default limit on a request body: 64 MiB.
 pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
+/// Request bodies that may be in flight at once, in multiples of the limit
+/// on one (see [`ServeConfig::body_budget`]).
+pub const BODY_BUDGET_FACTOR: usize = 4;
 /// Default request timeout (see [`ServeConfig::request_timeout`]).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default limit on receiving a request head (see
@@ -87,6 +97,11 @@ pub struct ServeConfig {
     pub addr: SocketAddr,
     /// Largest request body accepted, in bytes.
     pub max_body: usize,
+    /// Most request-body bytes held at once across all requests (being
+    /// received or ingested); a body that would go past it is refused with
+    /// `503` and `Retry-After` before a byte of it is read. `None`:
+    /// [`BODY_BUDGET_FACTOR`] times `max_body`.
+    pub body_budget: Option<usize>,
     /// Read-only store connections (and reads in flight).
     pub readers: usize,
     /// Cache list and search responses.
@@ -112,6 +127,7 @@ impl ServeConfig {
             db,
             addr,
             max_body: DEFAULT_MAX_BODY,
+            body_budget: None,
             readers: (cores * 2).clamp(4, 32),
             cache: true,
             access: Access::default(),
@@ -198,8 +214,13 @@ impl Server {
         info!(addr = %self.local_addr(), "serving");
         let app = routes::router(self.state.clone());
         let mut http = http1::Builder::new();
+        // hyper answers a head over its own limits with a bare status and
+        // no body; its limits are set above the server's own
+        // (`routes::check_head`), which answer `414`/`431` with a JSON error.
         http.timer(TokioTimer::new())
-            .header_read_timeout(self.header_timeout);
+            .header_read_timeout(self.header_timeout)
+            .max_headers(routes::HYPER_MAX_HEADERS)
+            .max_buf_size(routes::HYPER_MAX_HEAD_BYTES);
         let graceful = GracefulShutdown::new();
         let mut shutdown = std::pin::pin!(shutdown);
         loop {

@@ -28,6 +28,28 @@ pub struct Param {
     pub kind: &'static str,
     /// What it does.
     pub doc: &'static str,
+    /// For an integer: the smallest and largest values accepted (anything
+    /// else is `400`) and the value when it is left out.
+    pub range: Option<(u64, u64, u64)>,
+    /// For a string: the longest accepted, in bytes.
+    pub max_length: Option<usize>,
+    /// For a string: the pattern it must match (`from`, `to`).
+    pub format: Option<&'static str>,
+}
+
+impl Param {
+    /// A string parameter `name` in `location`.
+    const fn string(name: &'static str, location: In, doc: &'static str) -> Self {
+        Self {
+            name,
+            location,
+            kind: "string",
+            doc,
+            range: None,
+            max_length: None,
+            format: None,
+        }
+    }
 }
 
 /// One endpoint.
@@ -45,62 +67,109 @@ pub struct Route {
     pub params: &'static [Param],
     /// Request body media type and description, when it takes one.
     pub body: Option<(&'static str, &'static str)>,
-    /// Success status, media type and schema name (in `components`), or
-    /// `None` for a body that is not JSON.
+    /// Success status, media type (several separated by commas) and schema
+    /// name (in `components`), or `None` for a body that is not JSON.
     pub ok: (u16, &'static str, Option<&'static str>),
-    /// Error statuses it can answer with.
+    /// Error statuses it can answer with (besides [`COMMON_ERRORS`]).
     pub errors: &'static [(u16, &'static str)],
+    /// Error statuses whose body is not `Error` but the named schema (a
+    /// `422` ingest result), or one of several (`Health|Error`).
+    pub error_bodies: &'static [(u16, &'static str)],
 }
 
-const ID: Param = Param {
-    name: "id",
-    location: In::Path,
-    kind: "string",
-    doc: "Story id, or a unique prefix of one",
-};
+/// Answers any operation may give: `(status, why, only for reads)`.
+pub const COMMON_ERRORS: &[(u16, &str, bool)] = &[
+    (
+        400,
+        "The request is malformed: a path that is not UTF-8 once percent-decoded, a bad parameter",
+        false,
+    ),
+    (
+        401,
+        "The server requires its token for reads too and the request did not carry it (Authorization: Bearer)",
+        true,
+    ),
+    (
+        414,
+        "The request target is longer than 8 KiB (past 64 KiB the answer has no body)",
+        false,
+    ),
+    (
+        429,
+        "Too many requests from this client address (see Retry-After)",
+        false,
+    ),
+    (
+        431,
+        "More than 100 header fields or 32 KiB of them (past 1,024 fields or 1 MiB the answer has no body)",
+        false,
+    ),
+    (
+        500,
+        "The server failed (the cause is logged; the message is generic)",
+        false,
+    ),
+    (
+        503,
+        "No answer within the request timeout: the server is busy (see Retry-After)",
+        true,
+    ),
+];
+
+const ID: Param = Param::string("id", In::Path, "Story id, or a unique prefix of one");
+
+/// `YYYY-MM-DD`, as a pattern (the day must also exist: `2018-02-30` is
+/// `400`).
+const DAY: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
 const FILTERS: [Param; 7] = [
     Param {
-        name: "q",
-        location: In::Query,
-        kind: "string",
-        doc: "Words to search for (all required, stemmed; the last may be a prefix)",
+        max_length: Some(crate::search::MAX_QUERY),
+        ..Param::string(
+            "q",
+            In::Query,
+            "Words to search for (all required, stemmed; the last may be a prefix)",
+        )
+    },
+    Param::string(
+        "source",
+        In::Query,
+        "Outlet: source name or URL host, case-insensitive",
+    ),
+    Param::string("lang", In::Query, "Language, ISO 639-1"),
+    Param {
+        format: Some(DAY),
+        ..Param::string(
+            "from",
+            In::Query,
+            "Published on or after this day, YYYY-MM-DD (a day of the calendar)",
+        )
     },
     Param {
-        name: "source",
-        location: In::Query,
-        kind: "string",
-        doc: "Outlet: source name or URL host, case-insensitive",
+        format: Some(DAY),
+        ..Param::string(
+            "to",
+            In::Query,
+            "Published on or before this day, YYYY-MM-DD (a day of the calendar)",
+        )
     },
     Param {
-        name: "lang",
-        location: In::Query,
-        kind: "string",
-        doc: "Language, ISO 639-1",
-    },
-    Param {
-        name: "from",
-        location: In::Query,
-        kind: "string",
-        doc: "Published on or after this day, YYYY-MM-DD",
-    },
-    Param {
-        name: "to",
-        location: In::Query,
-        kind: "string",
-        doc: "Published on or before this day, YYYY-MM-DD",
-    },
-    Param {
-        name: "limit",
-        location: In::Query,
         kind: "integer",
-        doc: "Page size, 1 to 200 (default 20)",
+        range: Some((
+            1,
+            crate::search::MAX_LIMIT as u64,
+            crate::search::DEFAULT_LIMIT as u64,
+        )),
+        ..Param::string("limit", In::Query, "Page size, 1 to 200 (default 20)")
     },
     Param {
-        name: "offset",
-        location: In::Query,
         kind: "integer",
-        doc: "Results to skip; the X-Has-More header and a Link rel=next say whether more follow",
+        range: Some((0, u32::MAX as u64, 0)),
+        ..Param::string(
+            "offset",
+            In::Query,
+            "Results to skip; the X-Has-More header and a Link rel=next say whether more follow",
+        )
     },
 ];
 
@@ -112,12 +181,7 @@ const ARTICLE_FILTERS: [Param; 8] = [
     FILTERS[4],
     FILTERS[5],
     FILTERS[6],
-    Param {
-        name: "story",
-        location: In::Query,
-        kind: "string",
-        doc: "Only this story's articles (full id)",
-    },
+    Param::string("story", In::Query, "Only this story's articles (full id)"),
 ];
 
 const NOT_FOUND: &[(u16, &str)] = &[
@@ -136,7 +200,13 @@ pub const ROUTES: &[Route] = &[
         params: &[],
         body: None,
         ok: (200, JSON, Some("Health")),
-        errors: &[(503, "Starting")],
+        errors: &[
+            (503, "Starting: the engine is still loading the store"),
+            (500, "Failed: the engine could not load the store"),
+        ],
+        // The health report says `starting` or `failed`; a read that failed
+        // or timed out answers an `Error`.
+        error_bodies: &[(503, "Health|Error"), (500, "Health|Error")],
     },
     Route {
         method: "get",
@@ -147,6 +217,7 @@ pub const ROUTES: &[Route] = &[
         body: None,
         ok: (200, JSON, Some("StoryList")),
         errors: &[(400, "Bad parameter")],
+        error_bodies: &[],
     },
     Route {
         method: "get",
@@ -157,6 +228,7 @@ pub const ROUTES: &[Route] = &[
         body: None,
         ok: (200, JSON, Some("Brief")),
         errors: NOT_FOUND,
+        error_bodies: &[],
     },
     Route {
         method: "get",
@@ -167,6 +239,7 @@ pub const ROUTES: &[Route] = &[
         body: None,
         ok: (200, JSON, Some("ArticleList")),
         errors: NOT_FOUND,
+        error_bodies: &[],
     },
     Route {
         method: "get",
@@ -177,6 +250,7 @@ pub const ROUTES: &[Route] = &[
         body: None,
         ok: (200, JSON, Some("EventList")),
         errors: NOT_FOUND,
+        error_bodies: &[],
     },
     Route {
         method: "get",
@@ -187,6 +261,7 @@ pub const ROUTES: &[Route] = &[
         body: None,
         ok: (200, JSON, Some("Syndication")),
         errors: NOT_FOUND,
+        error_bodies: &[],
     },
     Route {
         method: "get",
@@ -197,6 +272,7 @@ pub const ROUTES: &[Route] = &[
         body: None,
         ok: (200, JSON, Some("ArticleHitList")),
         errors: &[(400, "Bad parameter")],
+        error_bodies: &[],
     },
     Route {
         method: "post",
@@ -220,27 +296,27 @@ pub const ROUTES: &[Route] = &[
             ),
             (408, "The body did not arrive within the request timeout"),
             (413, "Body larger than the server's limit"),
-            (422, "No line could be read as an article"),
+            (
+                422,
+                "No line could be read as an article: the body is the ingest result, as for 200, with every line in `rejected`",
+            ),
             (
                 503,
-                "The engine is still loading, or other ingests held the writer for the whole request timeout (nothing stored; retry)",
+                "The engine is still loading, other ingests held the writer for the whole request timeout, or the request bodies in flight already fill the server's budget (4 times the limit on one); nothing stored, retry after Retry-After",
             ),
         ],
+        error_bodies: &[(422, "IngestResult")],
     },
     Route {
         method: "get",
         path: "/api/articles/{id}",
         id: "getArticle",
         summary: "One article with its full cleaned text, what cleaning removed, and the copy pairs it is part of",
-        params: &[Param {
-            name: "id",
-            location: In::Path,
-            kind: "string",
-            doc: "Article id",
-        }],
+        params: &[Param::string("id", In::Path, "Article id")],
         body: None,
         ok: (200, JSON, Some("Article")),
         errors: &[(404, "No such article")],
+        error_bodies: &[],
     },
     Route {
         method: "get",
@@ -251,6 +327,7 @@ pub const ROUTES: &[Route] = &[
         body: None,
         ok: (200, JSON, Some("SourceList")),
         errors: &[],
+        error_bodies: &[],
     },
     Route {
         method: "get",
@@ -261,6 +338,7 @@ pub const ROUTES: &[Route] = &[
         body: None,
         ok: (200, JSON, None),
         errors: &[],
+        error_bodies: &[],
     },
     Route {
         method: "get",
@@ -271,21 +349,18 @@ pub const ROUTES: &[Route] = &[
         body: None,
         ok: (200, "text/html", None),
         errors: &[],
+        error_bodies: &[],
     },
     Route {
         method: "get",
         path: "/assets/{file}",
         id: "asset",
         summary: "The web page's script and style sheet",
-        params: &[Param {
-            name: "file",
-            location: In::Path,
-            kind: "string",
-            doc: "app.js or style.css",
-        }],
+        params: &[Param::string("file", In::Path, "app.js or style.css")],
         body: None,
-        ok: (200, "text/plain", None),
+        ok: (200, "text/javascript,text/css", None),
         errors: &[(404, "No such asset")],
+        error_bodies: &[],
     },
 ];
 
@@ -479,6 +554,23 @@ fn components() -> Value {
     })
 }
 
+fn param_schema(p: &Param) -> Value {
+    let mut schema = json!({"type": p.kind});
+    if let Some((min, max, default)) = p.range {
+        schema["minimum"] = json!(min);
+        schema["maximum"] = json!(max);
+        schema["default"] = json!(default);
+    }
+    if let Some(n) = p.max_length {
+        schema["maxLength"] = json!(n);
+    }
+    if let Some(pattern) = p.format {
+        schema["pattern"] = json!(pattern);
+        schema["format"] = json!("date");
+    }
+    schema
+}
+
 fn operation(route: &Route) -> Value {
     let params: Vec<Value> = route
         .params
@@ -489,28 +581,50 @@ fn operation(route: &Route) -> Value {
                 "in": match p.location { In::Path => "path", In::Query => "query" },
                 "required": p.location == In::Path,
                 "description": p.doc,
-                "schema": {"type": p.kind},
+                "schema": param_schema(p),
             })
         })
         .collect();
     let mut responses = Map::new();
     let (status, media, schema) = route.ok;
-    let content = match schema {
-        Some(s) => json!({ media: {"schema": {"$ref": format!("#/components/schemas/{s}")}} }),
-        None => json!({ media: {} }),
-    };
+    let mut content = Map::new();
+    for media in media.split(',') {
+        let body = match schema {
+            Some(s) => json!({"schema": {"$ref": format!("#/components/schemas/{s}")}}),
+            None => json!({}),
+        };
+        content.insert(media.to_owned(), body);
+    }
     responses.insert(
         status.to_string(),
         json!({"description": "OK", "content": content}),
     );
-    let limited = (
-        429,
-        "Too many requests from this client address (see Retry-After)",
-    );
-    for (status, why) in route.errors.iter().chain(std::iter::once(&limited)) {
+    let read = route.method == "get";
+    let common = COMMON_ERRORS
+        .iter()
+        .filter(|(_, _, reads_only)| read || !reads_only)
+        .filter(|(status, _, _)| *status != 401 || route.id != "health")
+        .map(|(status, why, _)| (*status, *why));
+    for (status, why) in route.errors.iter().copied().chain(common) {
+        if responses.contains_key(&status.to_string()) {
+            continue;
+        }
+        let schema = route
+            .error_bodies
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or("Error", |(_, schema)| schema);
+        let refs: Vec<Value> = schema
+            .split('|')
+            .map(|s| json!({"$ref": format!("#/components/schemas/{s}")}))
+            .collect();
+        let schema = match <[Value; 1]>::try_from(refs) {
+            Ok([one]) => one,
+            Err(refs) => json!({ "oneOf": refs }),
+        };
         responses.insert(
             status.to_string(),
-            json!({"description": why, "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+            json!({"description": why, "content": {JSON: {"schema": schema}}}),
         );
     }
     let mut op = json!({

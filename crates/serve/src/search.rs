@@ -60,20 +60,39 @@ fn day(name: &str, value: &Option<String>) -> Result<Option<String>, ApiError> {
     let Some(v) = blank_to_none(value) else {
         return Ok(None);
     };
+    if is_day(&v) {
+        Ok(Some(v))
+    } else {
+        Err(ApiError::bad_request(format!(
+            "parameter {name}: expected a calendar day as YYYY-MM-DD, got {v:?}"
+        )))
+    }
+}
+
+/// Whether `v` is `YYYY-MM-DD` naming a day of the calendar (a month 1 to
+/// 12, a day that month has: `2018-13-45` and `2019-02-29` are not).
+fn is_day(v: &str) -> bool {
     let b = v.as_bytes();
-    let ok = b.len() == 10
+    let shaped = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if ok {
-        Ok(Some(v))
-    } else {
-        Err(ApiError::bad_request(format!(
-            "parameter {name}: expected a day as YYYY-MM-DD, got {v:?}"
-        )))
+    if !shaped {
+        return false;
     }
+    let number = |r: std::ops::Range<usize>| v[r].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 impl ListParams {
@@ -142,6 +161,23 @@ mod tests {
             ..Default::default()
         };
         assert!(p.story_filter().unwrap_err().message.contains("from"));
+        for bad in [
+            "2018-13-45",
+            "2018-00-10",
+            "2018-04-31",
+            "2019-02-29",
+            "2018-05-00",
+        ] {
+            let p = ListParams {
+                to: Some(bad.into()),
+                ..Default::default()
+            };
+            let e = p.article_filter().unwrap_err();
+            assert!(e.message.contains("parameter to"), "{bad}: {}", e.message);
+        }
+        for good in ["2020-02-29", "2000-02-29", "2018-12-31", "0001-01-01"] {
+            assert!(is_day(good), "{good}");
+        }
         let p = ListParams {
             limit: Some(0),
             ..Default::default()

@@ -227,6 +227,24 @@ impl Access {
                 )),
                 None if self.allow_anonymous_writes => None,
                 None if peer.is_some_and(|p| p.is_loopback()) && host_is_local(headers) => None,
+                None if peer.is_some_and(|p| p.is_loopback()) => Some(
+                    ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        format!(
+                            "this server has no token, so it accepts writes only from local \
+                             programs that name it by an IP address, `localhost` or a one-word \
+                             host name; this request came from this machine but named it {:?} \
+                             (as a web page on a public domain pointed at this machine would); \
+                             send Host: 127.0.0.1, or start the server with PARALLAX_TOKEN or \
+                             --token-file",
+                            headers
+                                .get(header::HOST)
+                                .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
+                                .unwrap_or_default()
+                        ),
+                    )
+                    .into_response(),
+                ),
                 None => Some(
                     ApiError::new(
                         StatusCode::FORBIDDEN,

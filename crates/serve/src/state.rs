@@ -27,6 +27,12 @@ pub struct AppState {
     pub cache: ResponseCache,
     /// Largest request body accepted.
     pub max_body: usize,
+    /// The budget of request-body bytes in flight across all requests
+    /// ([`crate::ServeConfig::body_budget`]), in permits of
+    /// [`BODY_PERMIT_BYTES`].
+    pub bodies: Arc<tokio::sync::Semaphore>,
+    /// The same budget in bytes, for messages.
+    pub body_budget: usize,
     /// Who may read and write.
     pub access: Access,
     /// Requests per client, when limited.
@@ -36,6 +42,18 @@ pub struct AppState {
     pub timeout: Duration,
 }
 
+/// Bytes per permit of [`AppState::bodies`] (a semaphore counts at most
+/// `u32::MAX` permits at once).
+pub const BODY_PERMIT_BYTES: usize = 1024;
+
+/// Permits for `bytes` of body, rounded up, at least one, within what a
+/// semaphore counts.
+pub fn body_permits(bytes: usize) -> usize {
+    bytes
+        .div_ceil(BODY_PERMIT_BYTES)
+        .clamp(1, u32::MAX as usize)
+}
+
 impl AppState {
     /// Opens (creating and migrating) the store so readers can open it.
     pub fn open(config: &ServeConfig) -> Result<Arc<Self>, parallax_store::StoreError> {
@@ -43,11 +61,16 @@ impl AppState {
         // own connection later.
         drop(parallax_store::open(&config.db)?);
         let readers = Readers::open(&config.db, config.readers.max(1))?;
+        let budget = config
+            .body_budget
+            .unwrap_or_else(|| config.max_body.saturating_mul(crate::BODY_BUDGET_FACTOR));
         Ok(Arc::new(Self {
             readers,
             writer: Writer::default(),
             cache: ResponseCache::new(config.cache),
             max_body: config.max_body,
+            bodies: Arc::new(tokio::sync::Semaphore::new(body_permits(budget))),
+            body_budget: budget,
             access: config.access.clone(),
             limiter: RateLimiter::new(config.rate_limit),
             timeout: config.request_timeout,
@@ -97,7 +120,10 @@ impl AppState {
             out
         })
         .await
-        .map_err(|e| ApiError::internal(format!("read task failed: {e}")))?
+        .map_err(|e| {
+            error!(error = %e, "read task failed");
+            ApiError::internal(crate::routes::INTERNAL)
+        })?
     }
 }
 
@@ -141,9 +167,10 @@ impl Writer {
             EngineStatus::Loading => Err(ApiError::unavailable(
                 "the engine is still loading the store; retry shortly",
             )),
-            EngineStatus::Failed(why) => Err(ApiError::internal(format!(
-                "the engine could not be loaded: {why}"
-            ))),
+            // Why is in the log (`start_engine`), not for clients.
+            EngineStatus::Failed(_) => Err(ApiError::internal(
+                "the engine could not be loaded; the cause is in the server's log",
+            )),
         }
     }
 

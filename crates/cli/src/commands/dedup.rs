@@ -541,6 +541,8 @@ fn parse_line(
         .id
         .filter(|id| !id.trim().is_empty())
         .ok_or_else(|| "record has no \"id\" string".to_string())?;
+    // The same rule as every reader's gate: an id goes into TSV lines.
+    parallax_ingest::check_id(&id).map_err(|problem| format!("bad id: {problem}"))?;
     let from_html;
     let text: &str = match (&rec.text, &rec.html) {
         (Some(t), _) if !t.trim().is_empty() => t,

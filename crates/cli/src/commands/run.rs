@@ -11,7 +11,8 @@ use parallax_engine::{Engine, EngineConfig, IngestNotice};
 use crate::output;
 
 /// Ingests `paths` into the store at `db` and prints the stories that
-/// gained articles (or, when nothing was new, every stored story).
+/// gained articles in this run (none when nothing was new), then says on
+/// stderr how many that was.
 pub fn run(
     db: &Path,
     paths: &[PathBuf],
@@ -61,13 +62,11 @@ pub fn run(
         report.merged.len(),
         report.copies
     );
+    // Only the stories this run touched: a run that stored nothing (a
+    // rerun, or input that was all rejected) prints none, whatever the store
+    // holds (`parallax stories` lists them all).
     let mut out = std::io::stdout().lock();
-    let shown = if report.touched.is_empty() {
-        engine.stories()?.into_iter().map(|s| s.id).collect()
-    } else {
-        report.touched.clone()
-    };
-    for id in &shown {
+    for id in &report.touched {
         let brief = engine.brief(id.as_str())?;
         if as_json {
             serde_json::to_writer(&mut out, &brief)?;
@@ -77,6 +76,17 @@ pub fn run(
             writeln!(out)?;
         }
     }
+    out.flush()?;
+    let n = report.touched.len();
+    eprintln!(
+        "{n} {} touched by this run{}",
+        if n == 1 { "story" } else { "stories" },
+        if n == 0 {
+            " (`parallax stories` lists the store)"
+        } else {
+            ""
+        }
+    );
     if report.stored + report.unchanged == 0 {
         eprintln!("error: no article could be read from the given paths");
         return Ok(ExitCode::FAILURE);

@@ -5,10 +5,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use parallax_engine::{Catalog, is_postgres_url};
+use parallax_engine::{Catalog, EngineError, is_postgres_url};
 use serde_json::json;
 
 use crate::output;
+
+/// Most story ids an ambiguous prefix's error names.
+const AMBIGUOUS_SHOWN: usize = 10;
 
 /// Opens an existing store for reading, without building an engine; a
 /// missing file is an error rather
@@ -37,9 +40,9 @@ pub fn stories(db: &Path, as_json: bool) -> Result<ExitCode> {
             writeln!(
                 out,
                 "{}  {:>3} articles  {}",
-                s.id,
+                output::term(s.id.as_str()),
                 s.articles.len(),
-                s.title
+                output::term(&s.title)
             )?;
         }
     }
@@ -53,7 +56,25 @@ pub fn stories(db: &Path, as_json: bool) -> Result<ExitCode> {
 /// of a story merged into another shows the survivor, with a note.
 pub fn show(db: &Path, story: &str, as_json: bool) -> Result<ExitCode> {
     let engine = open_existing(db)?;
-    let brief = engine.brief(story)?;
+    let brief = match engine.brief(story) {
+        Ok(brief) => brief,
+        // A short prefix of a big store matches thousands of stories:
+        // name a few.
+        Err(EngineError::AmbiguousStory { prefix, matches }) => {
+            let shown = matches[..matches.len().min(AMBIGUOUS_SHOWN)].join(", ");
+            let more = matches.len().saturating_sub(AMBIGUOUS_SHOWN);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            bail!(
+                "story id {prefix:?} is ambiguous: it matches {} stories ({shown}{more}); give more of the id",
+                matches.len()
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
     if !brief.story.as_str().starts_with(story) {
         eprintln!(
             "note: story {story} was merged into {}; showing that story",

@@ -3,7 +3,9 @@
 //! The walk is recursive and deterministic (entries sorted by name at each
 //! level, so files come in path order), skips hidden files and folders
 //! (names starting with `.`), follows links but never enters the same
-//! folder twice, and reports folders it cannot read without stopping.
+//! folder twice, reports folders it cannot read without stopping, and
+//! reports (never opens) entries that are not regular files once links are
+//! followed: FIFOs, sockets, devices.
 
 use std::collections::HashSet;
 use std::fs;
@@ -16,6 +18,10 @@ use crate::IngestError;
 pub enum Found {
     /// A file to consider.
     File(PathBuf),
+    /// An entry that is neither a folder nor a regular file (a FIFO, a
+    /// socket, a device, or a link to one): never opened, since reading it
+    /// could block for ever or never end.
+    Special(PathBuf),
     /// A folder or entry that could not be read.
     Error(IngestError),
 }
@@ -74,7 +80,7 @@ fn walk_dir(dir: &Path, visit: &mut dyn FnMut(Found), entered: &mut HashSet<Path
         match fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk_dir(&path, visit, entered),
             Ok(meta) if meta.is_file() => visit(Found::File(path)),
-            Ok(_) => {}
+            Ok(_) => visit(Found::Special(path)),
             Err(source) => visit(Found::Error(IngestError::Io {
                 path: path.display().to_string(),
                 source,

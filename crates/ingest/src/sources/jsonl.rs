@@ -1,8 +1,8 @@
 //! Article JSONL: one JSON article object per line.
 //!
-//! Fields (see the project contract): `id` (required; a string, or an
-//! integer, which is taken as its decimal string: other types are
-//! rejected), `text` or `html` (at least one; `text` wins when both are
+//! Fields (see the project contract): `id` (required; a string of at most
+//! [`crate::MAX_ID_BYTES`] bytes without control characters: a number or
+//! any other type is rejected with the record), `text` or `html` (at least one; `text` wins when both are
 //! given, `html` goes through the main-text extractor, [`parallax_extract`],
 //! whose headline and date fill `title` and `published` when the record
 //! has none), and optional
@@ -163,17 +163,22 @@ fn draft(line: &str, terminated: bool, origin: &Origin) -> Result<Draft, IngestE
     Ok(draft)
 }
 
-/// The id of a record: a non-empty string, or an integer as a string.
+/// The id of a record: a non-empty string that [`crate::check_id`]
+/// accepts. A number is refused rather than turned into a string: the
+/// contract says `id` is a string, and `7`, `7.0` and `07` would otherwise
+/// name one article or three depending on how they were written.
 fn read_id(id: Option<Value>) -> Result<ArticleId, String> {
     match id {
         None | Some(Value::Null) => Err("the record has no `id`".into()),
         Some(Value::String(s)) if s.trim().is_empty() => Err("`id` is empty".into()),
-        Some(Value::String(s)) => Ok(ArticleId(s)),
-        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(ArticleId(n.to_string())),
-        Some(other) => Err(format!(
-            "`id` must be a string (or an integer), found {}",
-            kind(&other)
+        Some(Value::String(s)) => {
+            crate::check_id(&s)?;
+            Ok(ArticleId(s))
+        }
+        Some(Value::Number(n)) => Err(format!(
+            "`id` must be a string, found the number {n} (write it as \"{n}\")"
         )),
+        Some(other) => Err(format!("`id` must be a string, found {}", kind(&other))),
     }
 }
 
@@ -182,7 +187,7 @@ fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a non-integer number",
+        Value::Number(_) => "a number",
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",

@@ -87,7 +87,8 @@ impl Reader {
     }
 
     /// Read a file or a folder (recursively, in path order), handing each
-    /// [`Event`] to `sink` as it happens. A path that yields no article and
+    /// [`Event`] to `sink` as it happens. Only regular files are read (links
+    /// followed); anything else is reported as a skipped file. A path that yields no article and
     /// no other error (an empty folder or file) ends with
     /// [`IngestError::NoArticles`].
     pub fn read_path(&mut self, path: &Path, sink: &mut dyn FnMut(Event)) -> Summary {
@@ -102,7 +103,15 @@ impl Reader {
                     Ok(format) => self.read_file(&file, format, &mut out),
                     Err(reason) => out.emit(Event::FileSkipped { path: file, reason }),
                 },
+                folder::Found::Special(file) => out.emit(Event::FileSkipped {
+                    path: file,
+                    reason: NOT_REGULAR.into(),
+                }),
                 folder::Found::Error(e) => out.error(e),
+            }),
+            Ok(meta) if !meta.is_file() => out.emit(Event::FileSkipped {
+                path: path.to_owned(),
+                reason: NOT_REGULAR.into(),
             }),
             Ok(_) => match Format::of_named_file(path) {
                 Ok(format) => self.read_file(path, format, &mut out),
@@ -271,12 +280,16 @@ impl Reader {
         out.window.push(event);
     }
 
-    /// The gate every article passes: reject a seen id, take the cleaned
+    /// The gate every article passes: reject an unusable id (control
+    /// characters, too long: [`crate::check_id`]) and a seen one, take the cleaned
     /// body, fall back to the title when no body is left (a headline-only
     /// record is still an article; a warning says so), reject the record
     /// when there is no title either, then hand the article and its
     /// warnings on.
     fn admit(&mut self, draft: Draft, cleaned: Cleaned, origin: Origin, out: &mut Emitter<'_>) {
+        if let Err(problem) = crate::check_id(draft.id.as_str()) {
+            return self.pass(Event::Error(IngestError::BadId { origin, problem }), out);
+        }
         if let Some(first) = self.seen.get(&draft.id) {
             let error = IngestError::DuplicateId {
                 origin,
@@ -364,6 +377,12 @@ impl Draft {
         }
     }
 }
+
+/// Why a FIFO, socket or device (or a link to one) is skipped: only
+/// regular files are read, since reading one of these could block for ever
+/// (a FIFO nobody writes to) or never end (`/dev/zero`).
+const NOT_REGULAR: &str =
+    "not a regular file (a FIFO, socket or device, or a link to one); only regular files are read";
 
 /// How many records are gated at a time: their bodies are cleaned in
 /// parallel. Enough work per batch to keep every core busy, little enough
@@ -532,9 +551,13 @@ pub(crate) fn looks_like_feed(head: &[u8]) -> bool {
             break;
         }
     }
-    ["<rss", "<feed", "<rdf:rdf", "<rdf "]
-        .iter()
-        .any(|tag| rest.len() >= tag.len() && rest[..tag.len()].eq_ignore_ascii_case(tag))
+    // Compared as bytes: the text may hold any character at any offset,
+    // and a string slice inside a multi-byte character would panic.
+    let rest = rest.as_bytes();
+    ["<rss", "<feed", "<rdf:rdf", "<rdf "].iter().any(|tag| {
+        rest.get(..tag.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(tag.as_bytes()))
+    })
 }
 
 /// `s` trimmed, or `None` when nothing is left.

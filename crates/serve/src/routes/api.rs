@@ -103,17 +103,10 @@ fn resolve_merged(store: &dyn Backend, id: &str) -> Result<(StoryId, bool), ApiE
     match matches.len() {
         0 => Err(ApiError::not_found(format!("no story with id {id:?}"))),
         1 => Ok((matches.into_iter().next().expect("one match"), false)),
-        _ => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            format!(
-                "story id {id:?} is ambiguous: it matches {}",
-                matches
-                    .iter()
-                    .map(StoryId::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
+        _ => {
+            let ids: Vec<&str> = matches.iter().map(StoryId::as_str).collect();
+            Err(super::ambiguous(id, &ids))
+        }
     }
 }
 
@@ -395,6 +388,29 @@ pub async fn list_sources(State(state): Shared) -> Result<Response, ApiError> {
 /// has the writer it runs to its end, however long, so the answer always
 /// says exactly what was stored.
 pub async fn post_articles(State(state): Shared, request: Request) -> Result<Response, ApiError> {
+    // The body's bytes come out of the budget shared by every request
+    // before any is read (as announced; the limit on one body when it is
+    // not), and go back when the ingest is done with them.
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let need = announced.unwrap_or(state.max_body).min(state.max_body);
+    // A budget set below one body's limit still admits one at a time.
+    let permits =
+        crate::state::body_permits(need).min(crate::state::body_permits(state.body_budget)) as u32;
+    let body_permit = state
+        .bodies
+        .clone()
+        .try_acquire_many_owned(permits)
+        .map_err(|_| {
+            ApiError::unavailable(format!(
+                "the server is receiving or ingesting other request bodies (at most {} bytes \
+                 at once); nothing was stored, retry shortly",
+                state.body_budget
+            ))
+        })?;
     let limit = state.timeout;
     let body = match tokio::time::timeout(limit, Bytes::from_request(request, &state)).await {
         Ok(Ok(body)) => body,
@@ -416,6 +432,9 @@ pub async fn post_articles(State(state): Shared, request: Request) -> Result<Res
         })??;
     let done = state.clone();
     let result = tokio::task::spawn_blocking(move || {
+        // Held as long as the body is: until the ingest ends, even when the
+        // client has gone.
+        let _body_permit = body_permit;
         let engine = guard
             .as_mut()
             .ok_or_else(|| ApiError::unavailable("the engine is not loaded"))?;
@@ -460,7 +479,10 @@ pub async fn post_articles(State(state): Shared, request: Request) -> Result<Res
         }))
     })
     .await
-    .map_err(|e| ApiError::internal(format!("ingest task failed: {e}")))??;
+    .map_err(|e| {
+        tracing::error!(error = %e, "ingest task failed");
+        ApiError::internal(crate::routes::INTERNAL)
+    })??;
     let readable = !result["stored"].as_array().is_some_and(Vec::is_empty)
         || result["unchanged"].as_u64().unwrap_or(0) > 0
         || !result["conflicts"].as_array().is_some_and(Vec::is_empty);

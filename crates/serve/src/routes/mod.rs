@@ -1,6 +1,7 @@
 //! The router: every entry of [`crate::openapi::ROUTES`] bound to its
-//! handler, the guards of [`crate::security`], the body limit, and the
-//! headers every response carries.
+//! handler, the guards of [`crate::security`], the limits on request heads
+//! and bodies, errors made JSON whoever made them, and the headers every
+//! response carries.
 
 pub mod api;
 
@@ -66,8 +67,102 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(from_fn_with_state(state.clone(), refuse_announced_oversize))
         .layer(from_fn_with_state(state.clone(), security::authorize))
         .layer(from_fn_with_state(state.clone(), security::rate_limit))
+        .layer(axum::middleware::from_fn(check_head))
+        .layer(axum::middleware::map_response(json_errors))
         .layer(axum::middleware::map_response(secure_headers))
         .with_state(state)
+}
+
+/// Longest request target (path and query) answered, in bytes; longer is
+/// `414`.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Most header fields in a request; more is `431`.
+pub const MAX_HEADERS: usize = 100;
+/// Most bytes of header fields (names and values) in a request; more is
+/// `431`.
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
+/// hyper's own limits, set above ours so that a request over ours reaches
+/// [`check_head`] and gets a JSON answer; past these hyper answers `431`
+/// (or `414` past its 64 KiB request target) with an empty body.
+pub const HYPER_MAX_HEADERS: usize = 1024;
+/// See [`HYPER_MAX_HEADERS`]: the most bytes hyper buffers for a head.
+pub const HYPER_MAX_HEAD_BYTES: usize = 1024 * 1024;
+
+/// Middleware: a request target or header section over this server's
+/// limits is refused with `414` or `431` (JSON, like every error).
+async fn check_head(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if target > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            format!("the request target is {target} bytes long; the limit is {MAX_URI_BYTES}"),
+        )
+        .into_response();
+    }
+    let headers = request.headers();
+    let bytes: usize = headers
+        .iter()
+        .map(|(n, v)| n.as_str().len() + v.len())
+        .sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEAD_BYTES {
+        return ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!(
+                "{} header fields of {bytes} bytes; the limits are {MAX_HEADERS} fields and {MAX_HEAD_BYTES} bytes",
+                headers.len()
+            ),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// Largest body of a non-JSON error answer read to turn it into JSON.
+const MAX_ERROR_TEXT: usize = 16 * 1024;
+
+/// Every error answer is `{"error": message}`: those axum makes itself
+/// (`405` for a method a route lacks, `400` for a path that is not UTF-8,
+/// `413` for a body over the limit, with a `text/plain` body or none) are
+/// rewritten, keeping their status and headers (`Allow`, ...) and their
+/// text as the message.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, MAX_ERROR_TEXT)
+        .await
+        .ok()
+        .and_then(|b| String::from_utf8(b.to_vec()).ok())
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    let message = match (status, text) {
+        (StatusCode::METHOD_NOT_ALLOWED, _) => {
+            let allowed = parts
+                .headers
+                .get(header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            format!("method not allowed on this path (allowed: {allowed})")
+        }
+        (_, Some(text)) => text,
+        (_, None) => status.canonical_reason().unwrap_or("error").to_lowercase(),
+    };
+    let mut json = ApiError::new(status, message).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            json.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    json
 }
 
 async fn not_found() -> ApiError {
@@ -177,10 +272,37 @@ impl ApiError {
     }
 }
 
+/// Most story ids a `409` for an ambiguous prefix lists.
+pub const AMBIGUOUS_SHOWN: usize = 10;
+
+/// `409` for a story id prefix that matches several stories: the first
+/// [`AMBIGUOUS_SHOWN`] of them and how many there are (a one-letter prefix
+/// matches every story of the store).
+pub fn ambiguous(prefix: &str, matches: &[&str]) -> ApiError {
+    let n = matches.len();
+    let shown = matches[..n.min(AMBIGUOUS_SHOWN)].join(", ");
+    let more = if n > AMBIGUOUS_SHOWN {
+        format!(" and {} more", n - AMBIGUOUS_SHOWN)
+    } else {
+        String::new()
+    };
+    ApiError::new(
+        StatusCode::CONFLICT,
+        format!(
+            "story id {prefix:?} is ambiguous: it matches {n} stories ({shown}{more}); give more of the id"
+        ),
+    )
+}
+
+/// What a client is told when the server fails: the cause (a store
+/// message naming tables, a path, a query) goes to the log only.
+pub const INTERNAL: &str =
+    "internal error: the server could not answer this request; the cause is in the server's log";
+
 impl From<parallax_store::StoreError> for ApiError {
     fn from(e: parallax_store::StoreError) -> Self {
         tracing::error!(error = %e, "store error");
-        Self::internal(e.to_string())
+        Self::internal(INTERNAL)
     }
 }
 
@@ -189,10 +311,16 @@ impl From<parallax_engine::EngineError> for ApiError {
         use parallax_engine::EngineError;
         match e {
             EngineError::NoSuchStory(_) => Self::not_found(e.to_string()),
-            EngineError::AmbiguousStory { .. } => Self::new(StatusCode::CONFLICT, e.to_string()),
+            EngineError::AmbiguousStory { prefix, matches } => {
+                let matches: Vec<&str> = matches.iter().map(String::as_str).collect();
+                ambiguous(&prefix, &matches)
+            }
             EngineError::Store(e) => e.into(),
             #[allow(unreachable_patterns)]
-            other => Self::internal(other.to_string()),
+            other => {
+                tracing::error!(error = %other, "engine error");
+                Self::internal(INTERNAL)
+            }
         }
     }
 }
