@@ -9,7 +9,6 @@ mod common;
 use common::{articles, counts, write_jsonl};
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::process::Command;
 
 use parallax_engine::pipeline;

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use common::{articles, counts, write_jsonl};
 use parallax_engine::pipeline;
-use parallax_store::{Backend, Store};
+use parallax_store::Store;
 use parallax_stories::ClusterConfig;
 
 #[test]
@@ -80,8 +80,8 @@ fn two_processes_on_one_file_take_turns() {
         assert_eq!(briefed[&story.into()], seq, "brief of {story} is behind");
     }
     assert!(
-        stories.len() <= 12,
-        "ten events should form about ten stories, got {}",
+        stories.len() < n / 4,
+        "the test stream should form multi-article stories, got {} stories",
         stories.len()
     );
 }

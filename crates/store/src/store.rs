@@ -99,9 +99,25 @@ impl Store {
         conn.busy_timeout(WRITE_WAIT).map_err(open_err)?;
         // WAL: readers never block the writer and a crash mid-write leaves
         // the last committed batch intact. NORMAL sync is durable in WAL
-        // mode against process crashes.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_err)?;
+        // mode against process crashes. Switching a new file to WAL while
+        // another process creates it can fail as busy without waiting:
+        // retry until it is the other's turn to be done.
+        let started = std::time::Instant::now();
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(e)
+                    if matches!(
+                        e.sqlite_error_code(),
+                        Some(
+                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                        )
+                    ) && started.elapsed() < WRITE_WAIT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other.map_err(open_err)?,
+            }
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(open_err)?;
         Self::init(conn)
