@@ -546,9 +546,18 @@ impl Backend for PgStore {
         client.batch_execute("COMMIT").context("committing briefs")
     }
 
-    // Each article's `tsvector` is computed as it is inserted.
+    // Each article's `tsvector` is computed as it is inserted: the index
+    // reaches every stored article.
     fn index_articles(&mut self, seq: i64) -> Result<i64> {
-        Ok(seq)
+        let stored: i64 = self
+            .query(
+                "SELECT COALESCE(MAX(seq), 0) FROM articles",
+                &[],
+                "reading the last sequence number",
+            )?
+            .first()
+            .map_or(0, |row| row.get(0));
+        Ok(seq.min(stored))
     }
 
     fn brief_seqs(&self) -> Result<HashMap<StoryId, i64>> {
