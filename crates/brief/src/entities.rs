@@ -717,7 +717,10 @@ fn classify(
     });
     let person = (GIVEN_NAMES.contains(&first) && words.len() >= 2)
         || (before.is_some_and(gazetteer::is_role) && words.len() <= 3)
-        || (says && words.len() <= 3);
+        || (says && words.len() <= 3)
+        // "..., said Jane Roe": the inverted subject of a verb of saying.
+        || (before.is_some_and(|b| matches!(b, "said" | "says" | "added" | "wrote" | "according"))
+            && (2..=3).contains(&words.len()));
     // People's names lose middle initials.
     if person {
         let kept: Vec<(String, String)> = words

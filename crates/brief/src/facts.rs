@@ -159,6 +159,20 @@ pub struct Mention {
     /// Rare-word context: stemmed terms of its sentence and the other
     /// figures in it.
     pub context: Vec<String>,
+    /// What part or rate of the thing it is (`cash`, `increment`,
+    /// `rate`, `per share`, `initial`, `total`), sorted.
+    pub scope: Vec<&'static str>,
+    /// Years named in its sentence (the time of the claim).
+    pub years: Vec<u32>,
+    /// Whether its sentence gives another figure of the same kind and
+    /// label (a part and its whole, two readings): which one a source
+    /// means is unsure.
+    pub ambiguous: bool,
+    /// Half a unit of its last written digit (`2.6 million`: 50,000):
+    /// what rounding allows.
+    pub rounding: f64,
+    /// Its whole sentence, to show.
+    pub sentence: String,
 }
 
 /// A figure read from a sentence: first and past-last token (hedge
@@ -218,7 +232,9 @@ fn qualifier(lower: &[String], i: usize) -> (Option<&'static str>, usize) {
 /// Parses a written number: value, high end of a range, currency, percent
 /// sign, and whether a scale suffix was applied.
 fn number(tok: &str) -> Option<(f64, Option<f64>, Option<char>, bool)> {
-    let mut s = tok;
+    // Tokenised copy: "230, 000", "$2. 6m" (the tokenizer joined them).
+    let joined: String = tok.chars().filter(|c| *c != ' ').collect();
+    let mut s = joined.as_str();
     let mut cur = None;
     if let Some(c) = s.chars().next()
         && matches!(c, '$' | '£' | '€' | '¥')
@@ -240,6 +256,13 @@ fn number(tok: &str) -> Option<(f64, Option<f64>, Option<char>, bool)> {
         if num.is_empty() || !num.starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
+        // "2½".
+        let (part, suffix) = match suffix.chars().next() {
+            Some('½') => (0.5, &suffix['½'.len_utf8()..]),
+            Some('¼') => (0.25, &suffix['¼'.len_utf8()..]),
+            Some('¾') => (0.75, &suffix['¾'.len_utf8()..]),
+            _ => (0.0, suffix),
+        };
         // "80,000" but not "2,5".
         if num.contains(',')
             && !num
@@ -249,7 +272,10 @@ fn number(tok: &str) -> Option<(f64, Option<f64>, Option<char>, bool)> {
         {
             return None;
         }
-        let v: f64 = num.replace(',', "").parse().ok()?;
+        if num.ends_with(['.', ',']) {
+            return None;
+        }
+        let v: f64 = num.replace(',', "").parse::<f64>().ok()? + part;
         match suffix.to_lowercase().as_str() {
             "" => Some(v),
             sfx => scale_word(sfx).map(|f| v * f),
@@ -303,6 +329,11 @@ const MODIFIERS: &[&str] = &[
     "different",
     "separate",
     "such",
+    "monthly",
+    "annual",
+    "yearly",
+    "weekly",
+    "daily",
 ];
 
 /// Nouns that count the same thing, and the label they share.
@@ -331,6 +362,19 @@ fn near(lower: &[String], i: usize, span: usize, words: &[&str]) -> Option<usize
         .min_by_key(|&j| j.abs_diff(i))
         .map(|j| j.abs_diff(i))
 }
+
+/// Cue words for a percentage that is not a share of something.
+const PERCENT_CUES: &[(&[&str], &str)] = &[
+    (&["tariff", "duty", "duties"], "tariff"),
+    (&["tax"], "tax rate"),
+    (&["interest"], "interest rate"),
+    (&["unemploy", "jobless"], "unemployment"),
+    (&["inflation"], "inflation"),
+    (&["turnout"], "turnout"),
+    (&["vote", "votes", "ballot"], "vote share"),
+    (&["approv", "poll"], "approval"),
+    (&["stake"], "stake"),
+];
 
 /// Cue words for money, nearest wins.
 const MONEY_CUES: &[(&[&str], &str)] = &[
@@ -406,6 +450,52 @@ fn figure(
     }
     let t = toks[i].text;
     let first = t.chars().next()?;
+    let prev = i.checked_sub(1).map_or("", |p| lower[p].as_str());
+    // Dimensions ("2880 by 1800 pixels", "10 x 12 feet") measure one thing
+    // each: never a figure to compare.
+    let is_num = |k: usize| toks.get(k).is_some_and(|t| number(t.text).is_some());
+    if (matches!(l(i + 1), "x" | "by" | "\u{d7}") && is_num(i + 2))
+        || (matches!(prev, "x" | "by" | "\u{d7}") && i >= 2 && is_num(i - 2))
+    {
+        return None;
+    }
+    // "12-year", "2½-year", "6.1-magnitude".
+    if let Some((a, b)) = l(i).split_once('-')
+        && a.starts_with(|c: char| c.is_ascii_digit())
+        && b.chars().all(char::is_alphabetic)
+    {
+        let (v, None, None, false) = number(a)? else {
+            return None;
+        };
+        if b == "magnitude" {
+            return Some((magnitude(v), i + 1, "magnitude".to_owned(), true));
+        }
+        let unit = DURATIONS
+            .iter()
+            .position(|d| b == *d || b.strip_suffix('s') == Some(d))?;
+        if l(i + 1) == "old" {
+            return None;
+        }
+        let q = Quantity {
+            lo: v,
+            hi: None,
+            unit: Unit::Duration(unit),
+        };
+        return Some((q, i + 1, duration_label(lower, i), false));
+    }
+    // "magnitude 6.1", "6.1 magnitude", "magnitude-6.1".
+    if (first.is_ascii_digit() || prev == "magnitude")
+        && let Some((v, None, None, false)) = number(t.trim_start_matches("magnitude-"))
+        && (prev == "magnitude" || l(i + 1) == "magnitude" || t.starts_with("magnitude-"))
+        && v < 10.0
+    {
+        let end = if l(i + 1) == "magnitude" {
+            i + 2
+        } else {
+            i + 1
+        };
+        return Some((magnitude(v), end, "magnitude".to_owned(), true));
+    }
     let mut j = i + 1;
     let mut scaled = false;
     let (mut lo, mut hi, mut cur, mut pct, word) =
@@ -441,7 +531,6 @@ fn figure(
             return None;
         };
     // Not figures: years, dates, ordinals, times, list numbers.
-    let prev = i.checked_sub(1).map_or("", |p| lower[p].as_str());
     if !word {
         let is_year = hi.is_none()
             && cur.is_none()
@@ -471,6 +560,13 @@ fn figure(
     {
         lo += d.parse::<f64>().unwrap_or(0.0) / 10f64.powi(d.len() as i32);
         j += 1;
+    }
+    if hi.is_none() && l(j) == "1/2" {
+        lo += 0.5;
+        j += 1;
+    } else if hi.is_none() && (l(j), l(j + 1), l(j + 2)) == ("and", "a", "half") {
+        lo += 0.5;
+        j += 3;
     }
     if let Some(f) = scale_word(l(j)).filter(|_| l(j).len() > 1) {
         lo *= f;
@@ -541,7 +637,7 @@ fn figure(
         {
             "change".to_owned()
         } else {
-            "percentage".to_owned()
+            cue(lower, i, PERCENT_CUES, "percentage")
         };
         return Some((q, j, label, false));
     }
@@ -611,6 +707,17 @@ fn figure(
         return None;
     }
     let mut label = noun_label(noun);
+    if LENGTHS.contains(&noun) {
+        let deep = near(lower, k, 4, &["deep", "depth", "below", "underground"]).is_some()
+            || near(lower, i, 6, &["depth"]).is_some();
+        label = if deep { "depth" } else { "distance" }.to_owned();
+        let q = Quantity {
+            lo,
+            hi,
+            unit: Unit::Count,
+        };
+        return Some((q, k + 1, label.clone(), label == "depth"));
+    }
     if label == "people" || label == "employees" {
         let killed = near(
             lower,
@@ -638,6 +745,33 @@ fn figure(
     let specific = matches!(label.as_str(), "employees" | "deaths" | "injured");
     Some((q, k + 1, label, specific))
 }
+
+/// A magnitude reading ("6.1-magnitude").
+fn magnitude(v: f64) -> Quantity {
+    Quantity {
+        lo: v,
+        hi: None,
+        unit: Unit::Count,
+    }
+}
+
+/// Units of length: what they measure is told by a cue ("deep" -> depth).
+const LENGTHS: &[&str] = &[
+    "miles",
+    "mile",
+    "kilometres",
+    "kilometers",
+    "kilometre",
+    "kilometer",
+    "km",
+    "feet",
+    "foot",
+    "metres",
+    "meters",
+    "metre",
+    "meter",
+    "yards",
+];
 
 /// Nouns that follow numbers without being counted things.
 const STOP_NOUNS: &[&str] = &[
@@ -712,8 +846,10 @@ pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Ve
                 continue;
             }
             let toks = tokens(&s.text);
+            let lower: Vec<String> = toks.iter().map(Tok::lower).collect();
             let people = names.find(&s.text, en);
             let words = en.terms(&normalize::match_key(&s.text));
+            let years = years_of(&toks);
             let values: Vec<String> = found.iter().map(|f| format!("#{}", trim(f.2.lo))).collect();
             for (n, (from, end, q, qual, label, specific)) in found.iter().enumerate() {
                 let start_byte = toks[*from].start;
@@ -739,16 +875,11 @@ pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Ve
                 );
                 context.sort();
                 context.dedup();
-                let kind = match q.unit {
-                    Unit::Count => "count",
-                    Unit::Percent => "percent",
-                    Unit::Money(_) => "money",
-                    Unit::Duration(_) => "duration",
-                };
-                let key = match q.unit {
-                    Unit::Percent => kind.to_owned(),
-                    _ => format!("{kind}:{label}"),
-                };
+                let kind = kind_of(q.unit);
+                let key = format!("{kind}:{label}");
+                let ambiguous = found.iter().enumerate().any(|(o, f)| {
+                    o != n && f.4 == *label && kind_of(f.2.unit) == kind && !f.2.same(q)
+                });
                 out.push(Mention {
                     article: a,
                     quantity: *q,
@@ -759,11 +890,132 @@ pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Ve
                     wording: wording(&s.text, &toks, start_byte, end_byte),
                     subject,
                     context,
+                    scope: scope(&lower, *from, *end),
+                    years: years.clone(),
+                    ambiguous,
+                    rounding: rounding(&toks[*from..*end], q),
+                    sentence: shown(&s.text),
                 });
             }
         }
     }
     out
+}
+
+fn kind_of(u: Unit) -> &'static str {
+    match u {
+        Unit::Count => "count",
+        Unit::Percent => "percent",
+        Unit::Money(_) => "money",
+        Unit::Duration(_) => "duration",
+    }
+}
+
+/// Years written in a sentence (`1997`, `2017`).
+fn years_of(toks: &[Tok]) -> Vec<u32> {
+    let mut out: Vec<u32> = toks
+        .iter()
+        .filter(|t| t.text.len() == 4 && t.text.chars().all(|c| c.is_ascii_digit()))
+        .filter_map(|t| t.text.parse().ok())
+        .filter(|y| (1900..=2100).contains(y))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// What part or rate of a thing a figure gives, from the words right
+/// around it: `$281 million in cash` (cash), `5 more people`
+/// (increment), `24 monthly payments` (rate), `$2 a share` (per share).
+fn scope(lower: &[String], from: usize, end: usize) -> Vec<&'static str> {
+    let l = |k: usize| lower.get(k).map_or("", String::as_str);
+    let mut out = Vec::new();
+    let increment = |w: &str| {
+        matches!(
+            w,
+            "another" | "additional" | "extra" | "further" | "more" | "new" | "other"
+        )
+    };
+    for k in from.saturating_sub(2)..from {
+        let w = l(k);
+        if increment(w) && l(k + 1) != "than" {
+            out.push("increment");
+        }
+        match w {
+            "initial" | "first" | "original" | "preliminary" | "earlier" => out.push("initial"),
+            "total" | "overall" | "combined" | "cumulative" => out.push("total"),
+            _ => {}
+        }
+    }
+    for k in from..end {
+        let w = l(k);
+        if k > from && increment(w) && l(k + 1) != "than" && l(k - 1) != "or" {
+            out.push("increment");
+        }
+        if matches!(w, "monthly" | "annual" | "yearly" | "weekly" | "daily") {
+            out.push("rate");
+        }
+    }
+    match (l(end), l(end + 1)) {
+        ("in", "cash") | ("cash", _) => out.push("cash"),
+        ("in", "stock" | "shares") => out.push("stock"),
+        ("a" | "per" | "each" | "every", "year" | "month" | "week" | "day" | "hour")
+        | ("annually" | "monthly", _) => out.push("rate"),
+        ("a" | "per", "share") => out.push("per share"),
+        ("each" | "apiece", _) => out.push("each"),
+        _ => {}
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Half a unit of the last digit a figure was written with: `2.6
+/// million` may be 2.55 to 2.65 million, `$2 billion` 1.5 to 2.5 billion;
+/// a plain whole number (`211`) is exact.
+fn rounding(toks: &[Tok], q: &Quantity) -> f64 {
+    let Some(t) = toks.iter().find(|t| {
+        t.text
+            .trim_start_matches(['$', '\u{a3}', '\u{20ac}', '\u{a5}'])
+            .starts_with(|c: char| c.is_ascii_digit())
+    }) else {
+        return 0.0;
+    };
+    let written: String = t
+        .text
+        .trim_start_matches(['$', '\u{a3}', '\u{20ac}', '\u{a5}'])
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' '))
+        .filter(|c| *c != ' ' && *c != ',')
+        .collect();
+    let Ok(raw) = written.parse::<f64>() else {
+        return 0.0;
+    };
+    if raw <= 0.0 || q.hi.is_some() {
+        return 0.0;
+    }
+    let scale = q.lo / raw;
+    let decimals = written.split_once('.').map_or(0, |(_, d)| d.len());
+    if scale > 1.5 || decimals > 0 {
+        0.5 * 10f64.powi(-(decimals as i32)) * scale.max(1.0)
+    } else {
+        0.0
+    }
+}
+
+/// A sentence to show beside its figure (long ones cut at a word).
+fn shown(text: &str) -> String {
+    const MAX: usize = 400;
+    let t = text.trim();
+    if t.len() <= MAX {
+        return t.to_owned();
+    }
+    let mut cut = MAX;
+    while !t.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let cut = t[..cut].rfind(' ').unwrap_or(cut);
+    format!("{}\u{2026}", &t[..cut])
 }
 
 /// The clause around a figure: a few words either side, within the
@@ -809,7 +1061,7 @@ pub(crate) fn overlap(briefer: &Briefer, a: &[String], b: &[String]) -> f32 {
 const CLASSES: &[&str] = &["companies", "employees", "countries", "deaths", "injured"];
 
 /// Labels that do not say what is measured.
-const GENERIC: &[&str] = &["percentage", "change", "amount", "duration"];
+const GENERIC: &[&str] = &["percentage", "change", "amount", "duration", "distance"];
 
 /// Whether the same label from two sources is itself evidence of one fact:
 /// a cue-word label of money, time or share (`fine`, `ban length`, `share
@@ -867,73 +1119,213 @@ pub fn facts(
             }
         }
     }
-    let mut facts: Vec<(usize, Fact)> = groups
-        .iter()
-        .map(|g| {
-            let mut values: Vec<(Quantity, FactValue)> = Vec::new();
-            let mut articles: Vec<usize> = Vec::new();
-            for &m in g {
-                let x = &ms[m];
-                let id: ArticleId = profiles[x.article].article.id.clone();
-                if !articles.contains(&x.article) {
-                    articles.push(x.article);
-                }
-                match values.iter_mut().find(|(q, _)| q.same(&x.quantity)) {
-                    Some((q, v)) => {
-                        if !v.sources.contains(&id) {
-                            v.sources.push(id);
-                        }
-                        // Prefer the form that knows its currency.
-                        if let (Unit::Money(None), Unit::Money(Some(_))) = (q.unit, x.quantity.unit)
-                        {
-                            *q = x.quantity;
-                            v.value = q.show();
-                        }
-                    }
-                    None => values.push((
-                        x.quantity,
-                        FactValue {
-                            value: x.quantity.show(),
-                            text: x.wording.clone(),
-                            sources: vec![id],
-                            qualifier: x.qualifier.map(str::to_owned),
-                        },
-                    )),
-                }
-            }
-            let about = majority(g.iter().map(|&m| ms[m].label.clone()))
-                .unwrap_or_else(|| "figure".to_owned());
-            // Whose figure: shown when at least half the mentions name it.
-            let subject = majority(
-                g.iter()
-                    .filter_map(|&m| ms[m].subject)
-                    .map(|e| names.get(e).name.clone()),
-            )
-            .filter(|s| {
-                let n = g
-                    .iter()
-                    .filter(|&&m| ms[m].subject.is_some_and(|e| names.get(e).name == *s))
-                    .count();
-                n * 2 >= g.len()
-            });
-            let agree = values.len() == 1;
-            (
-                articles.len(),
-                Fact {
-                    about,
-                    values: values.into_iter().map(|(_, v)| v).collect(),
-                    agree,
-                    subject,
-                },
-            )
-        })
-        .collect();
+    let mut facts: Vec<(usize, Fact)> = Vec::new();
+    for g in &groups {
+        for (part, flagged) in judge(briefer, &ms, g) {
+            facts.push(fact_of(profiles, names, &ms, &part, flagged));
+        }
+    }
     facts.sort_by(|a, b| {
         let rank = |(n, f): &(usize, Fact)| (f.agree || *n < 2, usize::MAX - n);
         rank(a).cmp(&rank(b))
     });
     facts.truncate(MAX_FACTS);
     facts.into_iter().map(|(_, f)| f).collect()
+}
+
+/// Least weighted share of rare words two sentences must share for their
+/// figures to be flagged as one claim in disagreement, unless the label
+/// says exactly what is measured and the subject is the same.
+pub const FLAG_CONTEXT: f32 = 0.3;
+
+/// Most distinct figures a disagreement may show; more means the
+/// grouping mixed claims.
+pub const MAX_FLAGGED_VALUES: usize = 4;
+
+/// Whether two figures are the same claim: the same thing measured
+/// (label, part or rate), of the same subject, at the same time, each
+/// unambiguous in its sentence, and sentences that say the same thing
+/// around them. When unsure, they are not.
+fn same_claim(briefer: &Briefer, x: &Mention, y: &Mention) -> bool {
+    if x.label != y.label
+        || GENERIC.contains(&x.label.as_str())
+        || x.ambiguous
+        || y.ambiguous
+        || x.scope != y.scope
+    {
+        return false;
+    }
+    if !x.years.is_empty() && !y.years.is_empty() && !x.years.iter().any(|v| y.years.contains(v)) {
+        return false;
+    }
+    if let (Unit::Money(Some(a)), Unit::Money(Some(b))) = (x.quantity.unit, y.quantity.unit)
+        && a != b
+    {
+        // A conversion, not a disagreement.
+        return false;
+    }
+    if matches!((x.subject, y.subject), (Some(a), Some(b)) if a != b) {
+        return false;
+    }
+    let sim = overlap(briefer, &x.context, &y.context);
+    let named_same = x.subject.is_some() && x.subject == y.subject;
+    if x.specific && y.specific && named_same {
+        return true;
+    }
+    let bare_noun =
+        x.key.starts_with("count:") && !CLASSES.contains(&x.label.as_str()) && !x.specific;
+    sim >= if bare_noun {
+        CONTEXT_THRESHOLD
+    } else {
+        FLAG_CONTEXT
+    }
+}
+
+/// The range of values a figure allows, hedge and rounding included:
+/// `about` 5% either way, `nearly` up to 10% under, `more than` / `at
+/// least` anything above, `less than` / `up to` anything below.
+fn interval(m: &Mention) -> (f64, f64) {
+    let q = &m.quantity;
+    let (lo, hi) = (q.lo, q.hi.unwrap_or(q.lo));
+    let eps = 1e-9 * hi.abs().max(1.0) + m.rounding;
+    match m.qualifier {
+        Some("about") => (lo * 0.95 - eps, hi * 1.05 + eps),
+        Some("nearly") => (lo * 0.9 - eps, hi + eps),
+        Some("more than") | Some("at least") => (lo - eps, f64::INFINITY),
+        Some("less than") | Some("up to") => (f64::NEG_INFINITY, hi + eps),
+        _ => (lo - eps, hi + eps),
+    }
+}
+
+/// Whether two figures can both be true of one claim.
+pub(crate) fn compatible(x: &Mention, y: &Mention) -> bool {
+    let (a, b) = (interval(x), interval(y));
+    a.0 <= b.1 && b.0 <= a.1
+}
+
+/// Splits a group of figures into facts and says which disagree: a
+/// disagreement needs two sources whose figures are incompatible for one
+/// claim; it then shows the figures of that claim (at most
+/// [`MAX_FLAGGED_VALUES`]). Anything else in the group is listed value by
+/// value, never as a disagreement.
+fn judge(briefer: &Briefer, ms: &[Mention], g: &[usize]) -> Vec<(Vec<usize>, bool)> {
+    let evidence = g.iter().enumerate().find_map(|(n, &x)| {
+        g[n + 1..]
+            .iter()
+            .find(|&&y| {
+                ms[x].article != ms[y].article
+                    && !compatible(&ms[x], &ms[y])
+                    && same_claim(briefer, &ms[x], &ms[y])
+            })
+            .map(|&y| (x, y))
+    });
+    let by_value = |members: &[usize]| -> Vec<(Vec<usize>, bool)> {
+        let mut parts: Vec<Vec<usize>> = Vec::new();
+        for &m in members {
+            match parts
+                .iter_mut()
+                .find(|p| p.iter().all(|&o| compatible(&ms[o], &ms[m])))
+            {
+                Some(p) => p.push(m),
+                None => parts.push(vec![m]),
+            }
+        }
+        parts.into_iter().map(|p| (p, false)).collect()
+    };
+    let Some((x, y)) = evidence else {
+        return by_value(g);
+    };
+    let core: Vec<usize> = g
+        .iter()
+        .copied()
+        .filter(|&m| {
+            m == x
+                || m == y
+                || (same_claim(briefer, &ms[x], &ms[m]) && same_claim(briefer, &ms[y], &ms[m]))
+        })
+        .collect();
+    let mut distinct: Vec<&Quantity> = Vec::new();
+    for &m in &core {
+        if !distinct.iter().any(|q| q.same(&ms[m].quantity)) {
+            distinct.push(&ms[m].quantity);
+        }
+    }
+    if distinct.len() > MAX_FLAGGED_VALUES {
+        return by_value(g);
+    }
+    let rest: Vec<usize> = g.iter().copied().filter(|m| !core.contains(m)).collect();
+    let mut out = vec![(core, true)];
+    out.extend(by_value(&rest));
+    out
+}
+
+/// One fact from its figures.
+fn fact_of(
+    profiles: &[ArticleProfile],
+    names: &Names,
+    ms: &[Mention],
+    g: &[usize],
+    flagged: bool,
+) -> (usize, Fact) {
+    let mut values: Vec<(Quantity, FactValue)> = Vec::new();
+    let mut articles: Vec<usize> = Vec::new();
+    for &m in g {
+        let x = &ms[m];
+        let id: ArticleId = profiles[x.article].article.id.clone();
+        if !articles.contains(&x.article) {
+            articles.push(x.article);
+        }
+        match values.iter_mut().find(|(q, _)| q.same(&x.quantity)) {
+            Some((q, v)) => {
+                if !v.sources.contains(&id) {
+                    v.sources.push(id);
+                }
+                // Prefer the form that knows its currency.
+                if let (Unit::Money(None), Unit::Money(Some(_))) = (q.unit, x.quantity.unit) {
+                    *q = x.quantity;
+                    v.value = q.show();
+                }
+            }
+            None => values.push((
+                x.quantity,
+                FactValue {
+                    value: x.quantity.show(),
+                    // A disagreement shows each side's sentence.
+                    text: if flagged {
+                        x.sentence.clone()
+                    } else {
+                        x.wording.clone()
+                    },
+                    sources: vec![id],
+                    qualifier: x.qualifier.map(str::to_owned),
+                },
+            )),
+        }
+    }
+    let about =
+        majority(g.iter().map(|&m| ms[m].label.clone())).unwrap_or_else(|| "figure".to_owned());
+    // Whose figure: shown when at least half the mentions name it.
+    let subject = majority(
+        g.iter()
+            .filter_map(|&m| ms[m].subject)
+            .map(|e| names.get(e).name.clone()),
+    )
+    .filter(|s| {
+        let n = g
+            .iter()
+            .filter(|&&m| ms[m].subject.is_some_and(|e| names.get(e).name == *s))
+            .count();
+        n * 2 >= g.len()
+    });
+    (
+        articles.len(),
+        Fact {
+            about,
+            values: values.into_iter().map(|(_, v)| v).collect(),
+            agree: !(flagged && articles.len() >= 2),
+            subject,
+        },
+    )
 }
 
 fn majority(items: impl Iterator<Item = String>) -> Option<String> {
@@ -995,5 +1387,135 @@ mod tests {
             [("7 years".into(), None, "ban length".into())]
         );
         assert!(figures("On May 13, 2018 he said the 5G rollout was No. 1.").is_empty());
+    }
+
+    fn flagged(texts: &[&str]) -> Vec<Vec<String>> {
+        let articles: Vec<parallax_model::Article> = texts
+            .iter()
+            .enumerate()
+            .map(|(n, t)| parallax_model::Article {
+                lang: Some("en".into()),
+                ..parallax_model::Article::new(format!("a{n}"), *t)
+            })
+            .collect();
+        let mut b = Briefer::new(crate::BriefConfig::default());
+        for a in &articles {
+            b.observe(a);
+        }
+        let refs: Vec<&parallax_model::Article> = articles.iter().collect();
+        b.brief(&"s".into(), &refs)
+            .facts
+            .into_iter()
+            .filter(|f| !f.agree)
+            .map(|f| f.values.into_iter().map(|v| v.value).collect())
+            .collect()
+    }
+
+    #[test]
+    fn tokenised_numbers_read_whole() {
+        assert_eq!(figures("About 230, 000 people fled.")[0].0, "230000");
+        assert_eq!(figures("It sells for $1, 199 in stores.")[0].0, "$1199");
+        assert_eq!(
+            figures("Jewels worth $2. 6 million were taken.")[0].0,
+            "$2.6 million"
+        );
+        let quake = figures("A 6. 1-magnitude quake struck the island.");
+        assert_eq!(quake[0].0, "6.1");
+        assert_eq!(quake[0].2, "magnitude");
+        // Not a number written apart: a list, a time.
+        assert!(
+            figures("In 2010, 300 people came.")
+                .iter()
+                .all(|f| f.0 != "2010300")
+        );
+        assert!(figures("It began at 9. 25 am on Monday.").is_empty());
+    }
+
+    #[test]
+    fn a_part_is_not_flagged_against_its_whole() {
+        let f = flagged(&[
+            "Acme agreed to buy Widget Corp in a $334 million deal, including $281 million in cash.",
+            "Acme will pay $334 million for Widget Corp in the deal announced on Monday.",
+            "Acme will pay $281 million in cash for Widget Corp in the deal, the company said.",
+        ]);
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn dimensions_are_not_flagged() {
+        let f = flagged(&[
+            "The new laptop has a screen of 2880 by 1800 pixels and a faster chip.",
+            "The new laptop screen shows 2880 x 1800 pixels, with a faster chip inside.",
+        ]);
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn claims_of_different_years_are_not_flagged() {
+        let f = flagged(&[
+            "The court sentenced the robber to 12 years in prison in 1997 for the bank raid.",
+            "The court sentenced the robber to 7 years in prison in 1959 for the bank raid.",
+        ]);
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn a_share_is_not_flagged_against_a_tariff() {
+        let f = flagged(&[
+            "Canada supplies 5% of steel imports into the country, officials said of the tariff plan.",
+            "The tariff plan puts a 25% tariff on steel imports into the country, officials said.",
+        ]);
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn hedges_and_ranges_are_compatible() {
+        let f = flagged(&[
+            "The camp lies 10 miles from the border, aid workers said on Sunday.",
+            "The camp lies less than 15 miles from the border, aid workers said on Sunday.",
+        ]);
+        assert!(f.is_empty(), "{f:?}");
+        let f = flagged(&[
+            "Local suppliers provide at least a quarter of the components used in its phones.",
+            "Local suppliers are estimated to provide 25 percent to 30 percent of components used in its phones.",
+        ]);
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn real_conflicts_are_flagged() {
+        let f = flagged(&[
+            "Acme, which employs about 80,000 people, said sales fell.",
+            "Acme employs 75,000 people and sells in 160 countries.",
+            "Acme, a company with more than 70,000 employees, sells phones.",
+        ]);
+        assert_eq!(f, [vec!["80000", "75000", "70000"]]);
+        let f = flagged(&[
+            "The judge sentenced Jones to a 2-year prison sentence for the fraud on Tuesday.",
+            "The judge sentenced Jones to a 2\u{bd}-year prison sentence for the fraud on Tuesday.",
+        ]);
+        assert_eq!(f, [vec!["2 years", "2.5 years"]]);
+        let f = flagged(&[
+            "Under the settlement Jones agreed to repay the loan in 24 monthly payments to the bank.",
+            "Under the settlement Jones agreed to repay the loan in 20 monthly payments to the bank.",
+        ]);
+        assert_eq!(f, [vec!["24", "20"]]);
+        let f = flagged(&[
+            "The earthquake struck 12 miles deep under the island, the survey said.",
+            "The earthquake struck 1.2 miles deep under the island, the survey said.",
+        ]);
+        assert_eq!(f, [vec!["12", "1.2"]]);
+    }
+
+    #[test]
+    fn unrelated_figures_are_not_one_flag() {
+        let f = flagged(&[
+            "Police said 3 people were arrested near the stadium after the match on Saturday.",
+            "Police said 14 people were arrested at a protest in the city centre last month.",
+            "Police said 40 people were arrested over the year in the district.",
+            "Police said 7 people were arrested in a raid on a warehouse.",
+            "Police said 22 people were arrested at the airport with forged passports.",
+        ]);
+        assert!(f.iter().all(|v| v.len() <= MAX_FLAGGED_VALUES), "{f:?}");
     }
 }

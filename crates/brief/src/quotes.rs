@@ -264,27 +264,146 @@ fn sentence_end(body: &str, from: usize) -> usize {
     from + line
 }
 
-/// Speaker of a quote from the text after it in its sentence:
-/// `," said NAME` or `," NAME said`.
-fn speaker_after(after: &str, names: &Names, en: &Analyzer) -> Option<usize> {
-    let words: Vec<&str> = after
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let head: Vec<String> = words.iter().take(3).map(|w| w.to_lowercase()).collect();
-    if !head.iter().any(|w| is_saying(w)) {
-        return None;
-    }
-    let limit: usize = after
+/// What the text after a quote says of its speaker.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum After {
+    /// No verb of saying: the attribution is elsewhere.
+    Nothing,
+    /// `," said NAME`, `," NAME said`, `," prosecutor NAME said`.
+    Named(usize),
+    /// `," he said`: the person last named before the quote.
+    Pronoun,
+    /// `," the judge said`: a speaker the article may name elsewhere by
+    /// that role.
+    Role(&'static str),
+    /// A verb of saying with no one we can name.
+    Unnamed,
+}
+
+/// Speaker of a quote from the text after it in its sentence (up to 12
+/// words, stopping at another quote).
+fn speaker_after(after: &str, names: &Names, en: &Analyzer) -> After {
+    let cut = after
         .char_indices()
-        .filter(|(_, c)| !c.is_whitespace())
-        .nth(120)
+        .skip(1)
+        .find(|&(_, c)| is_open(c) || c == '"')
         .map_or(after.len(), |(i, _)| i);
-    names
-        .find(&after[..limit], en)
+    let after = &after[..cut];
+    let toks = crate::words::tokens(after);
+    let words: Vec<(usize, String)> = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_word())
+        .map(|(n, t)| (n, t.lower()))
+        .take(12)
+        .collect();
+    let Some(v) = words
+        .iter()
+        .take(8)
+        .position(|(_, w)| is_saying(w) && w != "according")
+    else {
+        return After::Nothing;
+    };
+    let verb_at = toks[words[v].0].start;
+    let verb_end = toks[words[v].0].end;
+    let found: Vec<_> = names
+        .find(after, en)
         .into_iter()
-        .find(|f| is_person(names, f.entity))
+        .filter(|f| {
+            matches!(
+                names.get(f.entity).kind,
+                EntityKind::Person | EntityKind::Organisation
+            )
+        })
+        .collect();
+    // "NAME said" (the subject before the verb), else "said NAME".
+    if let Some(f) = found.iter().rev().find(|f| f.end <= verb_at) {
+        return After::Named(f.entity);
+    }
+    if v < 2 && matches!(words.first().map(|(_, w)| w.as_str()), Some("he" | "she")) {
+        return After::Pronoun;
+    }
+    // "said NAME": the name must follow the verb closely.
+    if let Some(f) = found
+        .iter()
+        .find(|f| f.start >= verb_end && f.start <= verb_end + 60)
+    {
+        return After::Named(f.entity);
+    }
+    let next = words.get(v + 1).map(|(_, w)| w.as_str());
+    if matches!(next, Some("he" | "she")) {
+        return After::Pronoun;
+    }
+    // "the judge said" / "said the judge".
+    let role = words[..v]
+        .iter()
+        .rev()
+        .chain(words[v + 1..].iter().take(3))
+        .find_map(|(_, w)| crate::gazetteer::role_word(w));
+    match role {
+        Some(r) => After::Role(r),
+        None => After::Unnamed,
+    }
+}
+
+/// The person named last in `text` (outside quote marks).
+fn last_person(text: &str, names: &Names, en: &Analyzer) -> Option<usize> {
+    let mut inside = false;
+    let mut outside = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_open(c) || is_close(c) || c == '"' {
+            inside = if is_open(c) {
+                true
+            } else if is_close(c) {
+                false
+            } else {
+                !inside
+            };
+            outside.push(' ');
+            continue;
+        }
+        // Keep byte offsets roughly aligned: blank quoted text.
+        if inside {
+            for _ in 0..c.len_utf8() {
+                outside.push(' ');
+            }
+        } else {
+            outside.push(c);
+        }
+    }
+    names
+        .find(&outside, en)
+        .into_iter()
+        .filter(|f| is_person(names, f.entity))
+        .max_by_key(|f| f.end)
+        .map(|f| f.entity)
+}
+
+/// The person an article names with `role` right before the name
+/// (`Judge Mary Smith`, `prosecutor Seth Goldman`).
+fn person_by_role(body: &str, role: &str, names: &Names, en: &Analyzer) -> Option<usize> {
+    let found = names.find(body, en);
+    found
+        .iter()
+        .filter(|f| is_person(names, f.entity))
+        .find(|f| {
+            let before = body[..f.start].trim_end();
+            let word: String = before
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphabetic())
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect::<String>()
+                .to_lowercase();
+            word == role
+                || names
+                    .get(f.entity)
+                    .name
+                    .to_lowercase()
+                    .starts_with(&format!("{role} "))
+        })
         .map(|f| f.entity)
 }
 
@@ -379,8 +498,28 @@ fn written(a: usize, body: &str, names: &Names, en: &Analyzer) -> Vec<Found> {
             .unwrap_or(body.len());
         let s1 = sentence_end(body, close_at.min(body.len()));
         let after = &body[sp.end.min(s1)..s1];
-        let mut speaker = speaker_after(after, names, en);
-        if speaker.is_none() {
+        let recent = || {
+            let from = mark.saturating_sub(600);
+            let from = (from..mark)
+                .find(|&i| body.is_char_boundary(i))
+                .unwrap_or(mark);
+            last_person(&body[from..mark], names, en).or(last)
+        };
+        // A quote that ends its sentence ("... one.") is attributed before
+        // it, never by the next sentence.
+        let ends_sentence = body[sp.start..sp.end].trim_end().ends_with('.');
+        let attributed = if ends_sentence {
+            After::Nothing
+        } else {
+            speaker_after(after, names, en)
+        };
+        let mut speaker = match attributed {
+            After::Named(e) => Some(e),
+            After::Pronoun => recent(),
+            After::Role(r) => person_by_role(body, r, names, en),
+            After::Nothing | After::Unnamed => None,
+        };
+        if attributed == After::Nothing {
             // Only the text before this quote and after any earlier one.
             let before = before
                 .char_indices()
