@@ -483,16 +483,23 @@ fn figure(
         };
         return Some((q, i + 1, duration_label(lower, i), false));
     }
-    // "magnitude 6.1", "6.1 magnitude", "magnitude-6.1".
-    if (first.is_ascii_digit() || prev == "magnitude")
+    // "magnitude 6.1", "6.1 magnitude", "magnitude-6.1", "magnitude of
+    // at least 5.9", "5.9 - magnitude".
+    let named_before = (1..=4).any(|k| {
+        i >= k
+            && l(i - k) == "magnitude"
+            && (i - k + 1..i).all(|m| matches!(l(m), "of" | "-" | "at" | "least" | "about"))
+    });
+    let named_after = l(i + 1) == "magnitude" || (l(i + 1) == "-" && l(i + 2) == "magnitude");
+    if (first.is_ascii_digit() || t.starts_with("magnitude-"))
         && let Some((v, None, None, false)) = number(t.trim_start_matches("magnitude-"))
-        && (prev == "magnitude" || l(i + 1) == "magnitude" || t.starts_with("magnitude-"))
+        && (named_before || named_after || t.starts_with("magnitude-"))
         && v < 10.0
     {
-        let end = if l(i + 1) == "magnitude" {
-            i + 2
-        } else {
-            i + 1
+        let end = match (l(i + 1), l(i + 2)) {
+            ("magnitude", _) => i + 2,
+            ("-", "magnitude") => i + 3,
+            _ => i + 1,
         };
         return Some((magnitude(v), end, "magnitude".to_owned(), true));
     }
@@ -1418,6 +1425,11 @@ mod tests {
         assert_eq!(
             figures("Jewels worth $2. 6 million were taken.")[0].0,
             "$2.6 million"
+        );
+        assert_eq!(figures("The 5. 9 - magnitude quake hit.")[0].0, "5.9");
+        assert_eq!(
+            figures("It measured magnitude - 6. 1, the survey said.")[0].0,
+            "6.1"
         );
         let quake = figures("A 6. 1-magnitude quake struck the island.");
         assert_eq!(quake[0].0, "6.1");

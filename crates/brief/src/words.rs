@@ -186,8 +186,18 @@ fn spaced_number(chars: &[(usize, char)], start: usize, i: usize) -> Option<usiz
         .map(|&(_, c)| c)
         .collect::<String>()
         .to_lowercase();
+    // "magnitude of 5. 9", "magnitude - 5. 9": the unit was named before.
+    let before: String = chars[start.saturating_sub(24)..start]
+        .iter()
+        .map(|&(_, c)| c)
+        .collect::<String>()
+        .to_lowercase();
+    if before.contains("magnitude") {
+        return Some(2 + digits);
+    }
     let unit = match after {
         Some('%') => true,
+        Some(' ') if rest[1..].starts_with("- magnitude") => true,
         Some('-') => rest[1..].starts_with("magnitude"),
         Some(' ') => {
             let w = rest[1..]
