@@ -102,7 +102,48 @@ fn is_saying(w: &str) -> bool {
             | "writing"
             | "telling"
             | "according"
+            | "acknowledged"
+            | "admitted"
+            | "commented"
+            | "described"
+            | "describing"
+            | "called"
+            | "calling"
+            | "vowed"
+            | "urged"
+            | "demanded"
+            | "conceded"
+            | "recalled"
+            | "testified"
     )
+}
+
+/// Verbs of saying whose object is the listener, not the speaker ("told
+/// AFP").
+fn is_telling(w: &str) -> bool {
+    matches!(w, "told" | "tells" | "telling" | "asked" | "urged")
+}
+
+/// Whether a name at byte `start` of `text` follows a preposition or ends
+/// in a possessive: then it is not the subject of a verb ("a woman in
+/// Qeshm told", "Donald Trump's vice president").
+fn not_subject(text: &str, start: usize, end: usize) -> bool {
+    let prev: String = text[..start]
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    let possessive = text[end..].starts_with("'s") || text[end..].starts_with("\u{2019}s");
+    possessive
+        || matches!(
+            prev.as_str(),
+            "in" | "at" | "of" | "from" | "for" | "with" | "to" | "by" | "on" | "near" | "about"
+        )
 }
 
 fn is_participle(w: &str) -> bool {
@@ -317,16 +358,29 @@ fn speaker_after(after: &str, names: &Names, en: &Analyzer) -> After {
         })
         .collect();
     // "NAME said" (the subject before the verb), else "said NAME".
-    if let Some(f) = found.iter().rev().find(|f| f.end <= verb_at) {
+    if let Some(f) = found
+        .iter()
+        .rev()
+        .find(|f| f.end <= verb_at && !not_subject(after, f.start, f.end))
+    {
         return After::Named(f.entity);
+    }
+    if is_telling(&words[v].1) {
+        return After::Unnamed;
     }
     if v < 2 && matches!(words.first().map(|(_, w)| w.as_str()), Some("he" | "she")) {
         return After::Pronoun;
     }
     // "said NAME": the name must follow the verb closely.
-    if let Some(f) = found
+    let close: Vec<_> = found
         .iter()
-        .find(|f| f.start >= verb_end && f.start <= verb_end + 60)
+        .filter(|f| f.start >= verb_end && f.start <= verb_end + 80)
+        .collect();
+    // "said Acme lab director Jane Roe": the person, not the employer.
+    if let Some(f) = close
+        .iter()
+        .find(|f| is_person(names, f.entity))
+        .or(close.first())
     {
         return After::Named(f.entity);
     }
@@ -374,7 +428,7 @@ fn last_person(text: &str, names: &Names, en: &Analyzer) -> Option<usize> {
     names
         .find(&outside, en)
         .into_iter()
-        .filter(|f| is_person(names, f.entity))
+        .filter(|f| is_person(names, f.entity) && !not_subject(&outside, f.start, f.end))
         .max_by_key(|f| f.end)
         .map(|f| f.entity)
 }
@@ -431,7 +485,7 @@ fn speaker_before(
             matches!(
                 names.get(f.entity).kind,
                 EntityKind::Person | EntityKind::Organisation
-            )
+            ) && !not_subject(before, f.start, f.end)
         })
         .collect();
     let people: Vec<_> = found
@@ -526,9 +580,10 @@ fn written(a: usize, body: &str, names: &Names, en: &Analyzer) -> Vec<Found> {
                 .rfind(|&(_, c)| c == '\u{201d}' || c == '"')
                 .map_or(before, |(i, c)| &before[i + c.len_utf8()..]);
             let full_before = &body[s0..mark];
-            speaker = match speaker_before(before, names, en, last) {
+            let prior = recent();
+            speaker = match speaker_before(before, names, en, prior) {
                 Some(s) => s,
-                None => match speaker_before(full_before, names, en, last) {
+                None => match speaker_before(full_before, names, en, prior) {
                     Some(s) => s,
                     None => {
                         // No attribution: the paragraph's or the previous
