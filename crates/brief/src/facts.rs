@@ -161,7 +161,16 @@ pub struct Mention {
     pub context: Vec<String>,
     /// What part or rate of the thing it is (`cash`, `increment`,
     /// `rate`, `per share`, `initial`, `total`), sorted.
-    pub scope: Vec<&'static str>,
+    pub scope: Vec<String>,
+    /// Places its sentence names that most of the story's sources do not
+    /// (`Zarand` beside a quake on `Qeshm`): another event's figure.
+    pub places: Vec<usize>,
+    /// Whether its sentence is about another time than the story's:
+    /// it names months or years, none of them the ones most sources name.
+    pub background: bool,
+    /// Whether it is a forecast or expectation (`economists expected`):
+    /// forecasts differ by design and are never flagged.
+    pub forecast: bool,
     /// Years named in its sentence (the time of the claim).
     pub years: Vec<u32>,
     /// Whether its sentence gives another figure of the same kind and
@@ -737,6 +746,9 @@ fn figure(
         return None;
     }
     let mut label = noun_label(noun);
+    if PERSON_NOUNS.contains(&noun) {
+        label = "people".to_owned();
+    }
     if LENGTHS.contains(&noun) {
         let deep = near(lower, k, 4, &["deep", "depth", "below", "underground"]).is_some()
             || near(lower, i, 6, &["depth"]).is_some();
@@ -801,6 +813,27 @@ const LENGTHS: &[&str] = &[
     "metre",
     "meter",
     "yards",
+];
+
+/// Nouns for people, counted as people (then as deaths or injured by
+/// the words around them).
+const PERSON_NOUNS: &[&str] = &[
+    "villagers",
+    "residents",
+    "civilians",
+    "persons",
+    "individuals",
+    "pilgrims",
+    "tourists",
+    "passengers",
+    "miners",
+    "policemen",
+    "protesters",
+    "protestors",
+    "women",
+    "men",
+    "bystanders",
+    "inhabitants",
 ];
 
 /// Nouns that follow numbers without being counted things.
@@ -869,6 +902,41 @@ fn duration_label(lower: &[String], i: usize) -> String {
 /// Reads every figure of a story.
 pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Vec<Mention> {
     let mut out = Vec::new();
+    // Places most sources name are the story's own.
+    let english = profiles.iter().filter(|p| p.english).count();
+    let own_place = |e: usize| {
+        let n = names.get(e).counts.iter().filter(|&&c| c > 0).count();
+        n * 2 >= english
+    };
+    // The story's own times: the months and years most sources name.
+    let mut time_votes: HashMap<u32, usize> = HashMap::new();
+    for p in profiles.iter().filter(|p| p.english) {
+        let mut seen: Vec<u32> = Vec::new();
+        for s in &p.sentences {
+            let toks = tokens(&s.text);
+            seen.extend(times_of(&toks, &years_of(&toks)));
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        for t in seen {
+            *time_votes.entry(t).or_insert(0) += 1;
+        }
+    }
+    let top_month = time_votes
+        .iter()
+        .filter(|(t, _)| **t < 100)
+        .map(|(_, n)| *n)
+        .max();
+    let top_year = time_votes
+        .iter()
+        .filter(|(t, _)| **t >= 100)
+        .map(|(_, n)| *n)
+        .max();
+    let own_times: Vec<u32> = time_votes
+        .iter()
+        .filter(|(t, n)| Some(**n) == if **t < 100 { top_month } else { top_year })
+        .map(|(t, _)| *t)
+        .collect();
     for (a, p) in profiles.iter().enumerate().filter(|(_, p)| p.english) {
         for text in reading_sentences(p) {
             let s = Reading { text };
@@ -881,6 +949,22 @@ pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Ve
             let people = names.find(&s.text, en);
             let words = en.terms(&normalize::match_key(&s.text));
             let years = years_of(&toks);
+            let times = times_of(&toks, &years);
+            let mut places: Vec<usize> = people
+                .iter()
+                .filter(|f| names.get(f.entity).kind == EntityKind::Place && !own_place(f.entity))
+                .map(|f| f.entity)
+                .collect();
+            places.sort_unstable();
+            places.dedup();
+            let forecast = lower.iter().any(|w| {
+                w.starts_with("expect")
+                    || w.starts_with("forecast")
+                    || w.starts_with("predict")
+                    || w.starts_with("projected")
+                    || w == "polled"
+                    || w == "surveyed"
+            });
             let values: Vec<String> = found.iter().map(|f| format!("#{}", trim(f.2.lo))).collect();
             for (n, (from, end, q, qual, label, specific)) in found.iter().enumerate() {
                 let start_byte = toks[*from].start;
@@ -921,7 +1005,10 @@ pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Ve
                     wording: wording(&s.text, &toks, start_byte, end_byte),
                     subject,
                     context,
-                    scope: scope(&lower, *from, *end),
+                    scope: scope(&lower, *from, *end, q.unit == Unit::Percent),
+                    places: places.clone(),
+                    background: !times.is_empty() && !times.iter().any(|t| own_times.contains(t)),
+                    forecast,
                     years: years.clone(),
                     ambiguous,
                     rounding: rounding(&toks[*from..*end], q),
@@ -971,10 +1058,33 @@ fn is_source(text: &str, start: usize, end: usize) -> bool {
                 | "wrote"
         )
     };
+    // "with ZTE, which employs": the subject of its own clause.
+    let relative = matches!(
+        after.first().map(String::as_str),
+        Some("which" | "who" | "whose")
+    ) || text[end..].trim_start().starts_with(", which")
+        || text[end..].trim_start().starts_with(", who");
+    if relative {
+        return false;
+    }
     after.iter().take(2).any(|w| says(w))
         || matches!(
             before.first().map(String::as_str),
-            Some("by" | "per" | "to" | "from" | "told")
+            Some(
+                "by" | "per"
+                    | "to"
+                    | "from"
+                    | "told"
+                    | "at"
+                    | "against"
+                    | "with"
+                    | "on"
+                    | "for"
+                    | "of"
+                    | "in"
+                    | "about"
+                    | "over"
+            )
         )
         || before.iter().any(|w| w == "according" || w == "told")
 }
@@ -1052,6 +1162,20 @@ fn kind_of(u: Unit) -> &'static str {
     }
 }
 
+/// Months (1-12) and years named in a sentence.
+fn times_of(toks: &[Tok], years: &[u32]) -> Vec<u32> {
+    // Capitalised only: "may" is a verb.
+    let mut out: Vec<u32> = toks
+        .iter()
+        .filter(|t| t.is_capitalised())
+        .filter_map(|t| crate::gazetteer::month(&t.lower()))
+        .collect();
+    out.extend_from_slice(years);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Years written in a sentence (`1997`, `2017`).
 fn years_of(toks: &[Tok]) -> Vec<u32> {
     let mut out: Vec<u32> = toks
@@ -1068,7 +1192,7 @@ fn years_of(toks: &[Tok]) -> Vec<u32> {
 /// What part or rate of a thing a figure gives, from the words right
 /// around it: `$281 million in cash` (cash), `5 more people`
 /// (increment), `24 monthly payments` (rate), `$2 a share` (per share).
-fn scope(lower: &[String], from: usize, end: usize) -> Vec<&'static str> {
+fn scope(lower: &[String], from: usize, end: usize, percent: bool) -> Vec<String> {
     let l = |k: usize| lower.get(k).map_or("", String::as_str);
     let mut out = Vec::new();
     let increment = |w: &str| {
@@ -1105,6 +1229,21 @@ fn scope(lower: &[String], from: usize, end: usize) -> Vec<&'static str> {
         ("a" | "per", "share") => out.push("per share"),
         ("each" | "apiece", _) => out.push("each"),
         _ => {}
+    }
+    // "from 5.9%" is where a change started.
+    if percent && l(from.wrapping_sub(1)) == "from" {
+        out.push("from");
+    }
+    let mut out: Vec<String> = out.into_iter().map(str::to_owned).collect();
+    // Whose goods or people: "$60bn of American goods" against "$34bn in
+    // Chinese goods".
+    for k in end..(end + 4).min(lower.len()) {
+        let w = l(k).trim_end_matches('.');
+        if crate::gazetteer::ADJECTIVES.contains(&w) {
+            out.push(format!("of {w}"));
+        } else if let Some(p) = crate::gazetteer::place(w) {
+            out.push(format!("of {}", if p.is_empty() { w } else { p }));
+        }
     }
     out.sort_unstable();
     out.dedup();
@@ -1299,7 +1438,13 @@ fn same_claim(briefer: &Briefer, x: &Mention, y: &Mention) -> bool {
         || GENERIC.contains(&x.label.as_str())
         || x.ambiguous
         || y.ambiguous
+        || x.forecast
+        || y.forecast
         || x.scope != y.scope
+        || x.background != y.background
+        || (!x.places.is_empty()
+            && !y.places.is_empty()
+            && !x.places.iter().any(|p| y.places.contains(p)))
     {
         return false;
     }

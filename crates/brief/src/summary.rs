@@ -168,7 +168,7 @@ pub fn summarise(
             if !s.well_formed
                 || words < MIN_WORDS
                 || words > budget
-                || !stands_alone(&p.article.body, s.span.start, &text)
+                || !stands_alone(&p.article.body, s.span.start, text)
             {
                 continue;
             }
@@ -248,6 +248,68 @@ struct Candidate<'p> {
     overlap: f32,
 }
 
+/// Whether a sentence reads on its own: not part of a quotation or post
+/// that opened before it ("Too many jobs in China lost." from a tweet),
+/// its quote marks balanced, and not opening with a pronoun that points
+/// back to a sentence the reader will not see ("He said ...").
+pub fn stands_alone(body: &str, start: usize, text: &str) -> bool {
+    let first = text
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphabetic());
+    if matches!(
+        first,
+        "He" | "She"
+            | "They"
+            | "It"
+            | "This"
+            | "These"
+            | "Those"
+            | "His"
+            | "Her"
+            | "Their"
+            | "Its"
+            | "That"
+    ) {
+        return false;
+    }
+    let curly_open = text.matches('\u{201c}').count();
+    let curly_close = text.matches('\u{201d}').count();
+    if curly_open != curly_close || text.matches('"').count() % 2 == 1 {
+        return false;
+    }
+    // Inside a quotation opened earlier in its paragraph?
+    let start = (0..=start.min(body.len()))
+        .rev()
+        .find(|&i| body.is_char_boundary(i))
+        .unwrap_or(0);
+    let para = body[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &body[para..start];
+    let open = before.rfind('\u{201c}');
+    let close = before.rfind('\u{201d}');
+    let curly_inside = match (open, close) {
+        (Some(o), Some(c)) => o > c,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    if curly_inside || before.matches('"').count() % 2 == 1 {
+        return false;
+    }
+    // A line of an embedded post: the next line signs it, "— Name
+    // (@handle) date".
+    let next_line = body[start..]
+        .find('\n')
+        .and_then(|i| body[start + i + 1..].lines().next())
+        .unwrap_or("")
+        .trim_start();
+    let signed = (next_line.starts_with('\u{2014}')
+        || next_line.starts_with('\u{2013}')
+        || next_line.starts_with("- "))
+        && next_line.contains("(@");
+    !signed
+}
+
 #[cfg(test)]
 mod tests {
     use parallax_model::Article;
@@ -256,7 +318,7 @@ mod tests {
 
     #[test]
     fn summary_sentences_stand_alone() {
-        let body = "The mayor posted: \u{201c}We will rebuild. Too many homes lost. Help is coming!\u{201d}\nHe said more later.\nThe storm hit on Monday.";
+        let body = "The mayor posted: \u{201c}We will rebuild. Too many homes lost. Help is coming!\u{201d}\nHe said more later.\nThe storm hit on Monday.\nWe are with you. Roads reopen soon.\n\u{2014} Jane Roe (@janeroe) May 1, 2018";
         let at = |s: &str| body.find(s).unwrap();
         assert!(!stands_alone(body, at("Too many"), "Too many homes lost."));
         assert!(!stands_alone(body, at("He said"), "He said more later."));
@@ -265,6 +327,7 @@ mod tests {
             at("The storm"),
             "The storm hit on Monday."
         ));
+        assert!(!stands_alone(body, at("Roads"), "Roads reopen soon."));
     }
 
     fn article(id: &str, body: &str) -> Article {
@@ -323,52 +386,4 @@ mod tests {
         let first = summary.iter().find(|s| s.text.contains("68")).unwrap();
         assert!(first.sources.len() >= 2, "{first:?}");
     }
-}
-
-/// Whether a sentence reads on its own: not part of a quotation or post
-/// that opened before it ("Too many jobs in China lost." from a tweet),
-/// its quote marks balanced, and not opening with a pronoun that points
-/// back to a sentence the reader will not see ("He said ...").
-pub fn stands_alone(body: &str, start: usize, text: &str) -> bool {
-    let first = text
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .trim_matches(|c: char| !c.is_alphabetic());
-    if matches!(
-        first,
-        "He" | "She"
-            | "They"
-            | "It"
-            | "This"
-            | "These"
-            | "Those"
-            | "His"
-            | "Her"
-            | "Their"
-            | "Its"
-            | "That"
-    ) {
-        return false;
-    }
-    let curly_open = text.matches('\u{201c}').count();
-    let curly_close = text.matches('\u{201d}').count();
-    if curly_open != curly_close || text.matches('"').count() % 2 == 1 {
-        return false;
-    }
-    // Inside a quotation opened earlier in its paragraph?
-    let start = (0..=start.min(body.len()))
-        .rev()
-        .find(|&i| body.is_char_boundary(i))
-        .unwrap_or(0);
-    let para = body[..start].rfind('\n').map_or(0, |i| i + 1);
-    let before = &body[para..start];
-    let open = before.rfind('\u{201c}');
-    let close = before.rfind('\u{201d}');
-    let curly_inside = match (open, close) {
-        (Some(o), Some(c)) => o > c,
-        (Some(_), None) => true,
-        _ => false,
-    };
-    !(curly_inside || before.matches('"').count() % 2 == 1)
 }
