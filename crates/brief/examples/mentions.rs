@@ -4,9 +4,10 @@
 
 use std::io::BufRead;
 
-use parallax_brief::ArticleProfile;
 use parallax_brief::entities::Names;
-use parallax_brief::facts::mentions;
+use parallax_brief::facts::{mentions, overlap};
+use parallax_brief::{ArticleProfile, BriefConfig, Briefer};
+
 use parallax_model::Article;
 use parallax_text::Analyzer;
 
@@ -31,9 +32,30 @@ fn main() {
     let profiles: Vec<ArticleProfile> = articles.iter().map(ArticleProfile::new).collect();
     let names = Names::build(&profiles);
     let en = Analyzer::english();
-    for m in mentions(&profiles, &names, &en) {
+    let mut briefer = Briefer::new(BriefConfig::default());
+    for a in &articles {
+        briefer.observe(a);
+    }
+    let ms = mentions(&profiles, &names, &en);
+    let label = std::env::var("LABEL").unwrap_or_default();
+    for (i, x) in ms.iter().enumerate().filter(|(_, m)| m.label == label) {
+        for y in ms[i + 1..]
+            .iter()
+            .filter(|m| m.label == label && m.article != x.article)
+        {
+            println!(
+                "PAIR {}={} {}={} overlap {:.2}",
+                articles[x.article].id,
+                x.quantity.show(),
+                articles[y.article].id,
+                y.quantity.show(),
+                overlap(&briefer, &x.context, &y.context)
+            );
+        }
+    }
+    for m in ms {
         println!(
-            "{} {} {:?} [{}] scope={:?} years={:?} subj={:?} amb={} | {}",
+            "{} {} {:?} [{}] scope={:?} years={:?} subj={:?} amb={} bg={} fc={} pl={:?} | {}",
             articles[m.article].id,
             m.quantity.show(),
             m.qualifier,
@@ -42,6 +64,9 @@ fn main() {
             m.years,
             m.subject.map(|e| names.get(e).name.clone()),
             m.ambiguous,
+            m.background,
+            m.forecast,
+            m.places,
             m.wording
         );
     }

@@ -958,7 +958,9 @@ pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Ve
             places.sort_unstable();
             places.dedup();
             let forecast = lower.iter().any(|w| {
-                w.starts_with("expect")
+                // Hypotheticals too: "a magnitude 6 quake can cause damage".
+                matches!(w.as_str(), "can" | "could" | "would" | "might")
+                    || w.starts_with("expect")
                     || w.starts_with("forecast")
                     || w.starts_with("predict")
                     || w.starts_with("projected")
@@ -1237,8 +1239,8 @@ fn scope(lower: &[String], from: usize, end: usize, percent: bool) -> Vec<String
     let mut out: Vec<String> = out.into_iter().map(str::to_owned).collect();
     // Whose goods or people: "$60bn of American goods" against "$34bn in
     // Chinese goods".
-    for k in end..(end + 4).min(lower.len()) {
-        let w = l(k).trim_end_matches('.');
+    if matches!(l(end), "of" | "in" | "on" | "from") {
+        let w = l(end + 1).trim_end_matches('.');
         if crate::gazetteer::ADJECTIVES.contains(&w) {
             out.push(format!("of {w}"));
         } else if let Some(p) = crate::gazetteer::place(w) {
@@ -1320,7 +1322,7 @@ fn wording(text: &str, toks: &[Tok], start: usize, end: usize) -> String {
 }
 
 /// Weighted overlap of two sorted term lists, over the smaller.
-pub(crate) fn overlap(briefer: &Briefer, a: &[String], b: &[String]) -> f32 {
+pub fn overlap(briefer: &Briefer, a: &[String], b: &[String]) -> f32 {
     let w = |t: &String| {
         if t.starts_with('#') {
             3.0
@@ -1365,7 +1367,30 @@ pub fn facts(
     names: &Names,
     en: &Analyzer,
 ) -> Vec<Fact> {
-    let ms = mentions(profiles, names, en);
+    let mut ms = mentions(profiles, names, en);
+    // A source that gives two incompatible figures for one thing, at the
+    // story's own time and place ("5.2, says state TV; 5.4, says the
+    // survey; earlier a 5.6"), reports several readings or events: which
+    // one is its claim is unsure.
+    let mut torn: Vec<usize> = Vec::new();
+    for (i, x) in ms.iter().enumerate() {
+        if x.background || !x.places.is_empty() {
+            continue;
+        }
+        let clash = ms.iter().any(|y| {
+            y.article == x.article
+                && y.key == x.key
+                && !y.background
+                && y.places.is_empty()
+                && !compatible(x, y)
+        });
+        if clash {
+            torn.push(i);
+        }
+    }
+    for i in torn {
+        ms[i].ambiguous = true;
+    }
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
     for (m, mention) in ms.iter().enumerate() {
@@ -1460,11 +1485,13 @@ fn same_claim(briefer: &Briefer, x: &Mention, y: &Mention) -> bool {
     if matches!((x.subject, y.subject), (Some(a), Some(b)) if a != b) {
         return false;
     }
-    let sim = overlap(briefer, &x.context, &y.context);
-    let named_same = x.subject.is_some() && x.subject == y.subject;
-    if x.specific && y.specific && named_same {
+    // A label that says exactly what is measured (deaths, magnitude,
+    // employees), at the story's own time and place, of no other subject:
+    // one claim.
+    if x.specific && y.specific {
         return true;
     }
+    let sim = overlap(briefer, &x.context, &y.context);
     let bare_noun =
         x.key.starts_with("count:") && !CLASSES.contains(&x.label.as_str()) && !x.specific;
     sim >= if bare_noun {
