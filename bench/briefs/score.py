@@ -33,6 +33,19 @@ def value(s):
     return v
 
 
+def interval(v, qual):
+    """What a shown figure allows, by its hedge (the issue's compatibility rules)."""
+    if qual == "about":
+        return v * 0.95, v * 1.05
+    if qual == "nearly":
+        return v * 0.9, v
+    if qual in ("more than", "at least"):
+        return v, float("inf")
+    if qual in ("less than", "up to"):
+        return float("-inf"), v
+    return v, v
+
+
 def close(a, b):
     return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1.0)
 
@@ -84,6 +97,11 @@ def main():
             for i, x in enumerate(vals):
                 for y in vals[i + 1:]:
                     vx, vy = value(x["value"]), value(y["value"])
+                    # A hedged figure shown beside the conflict but compatible with this
+                    # one ("more than 70,000" beside 75,000) is context, not a flagged pair.
+                    ix, iy = interval(vx, x.get("qualifier")), interval(vy, y.get("qualifier"))
+                    if ix[0] <= iy[1] and iy[0] <= ix[1]:
+                        continue
                     for a in x["sources"]:
                         for c in y["sources"]:
                             if a == c:

@@ -53,6 +53,21 @@ fn main() {
             );
         }
     }
+    for f in parallax_brief::facts::facts(&briefer, &profiles, &names, &en) {
+        if f.about == label {
+            let v: Vec<(String, Vec<String>)> = f
+                .values
+                .iter()
+                .map(|v| {
+                    (
+                        v.value.clone(),
+                        v.sources.iter().map(|s| s.to_string()).collect(),
+                    )
+                })
+                .collect();
+            println!("FACT agree={} {:?}", f.agree, v);
+        }
+    }
     for m in ms {
         println!(
             "{} {} {:?} [{}] scope={:?} years={:?} subj={:?} amb={} bg={} fc={} pl={:?} | {}",

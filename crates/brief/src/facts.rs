@@ -45,6 +45,19 @@ use crate::words::{Tok, number_word, scale_word, tokens};
 /// Most facts listed in a brief.
 pub const MAX_FACTS: usize = 40;
 
+/// Whether two figures are of two different places (`Italy`, `United
+/// States`).
+fn places_differ(names: &Names, a: Option<usize>, b: Option<usize>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a != b
+                && names.get(a).kind == EntityKind::Place
+                && names.get(b).kind == EntityKind::Place
+        }
+        _ => false,
+    }
+}
+
 /// Least weighted share of rare words two sentences must share for their
 /// figures to be one fact (when the label alone does not settle it).
 pub const CONTEXT_THRESHOLD: f32 = 0.4;
@@ -165,6 +178,9 @@ pub struct Mention {
     /// Places its sentence names that most of the story's sources do not
     /// (`Zarand` beside a quake on `Qeshm`): another event's figure.
     pub places: Vec<usize>,
+    /// The name nearest before it in its sentence, places included (the
+    /// deaths of `Italy` beside those of the `United States`).
+    pub whose: Option<usize>,
     /// Whether its sentence is about another time than the story's:
     /// it names months or years, none of them the ones most sources name.
     pub background: bool,
@@ -200,7 +216,17 @@ pub fn read(text: &str) -> Vec<Read> {
     while i < toks.len() {
         match figure(&toks, &lower, i, cased) {
             Some((q, end, label, specific)) => {
-                let (qual, from) = qualifier(&lower, i);
+                // "at least magnitude 5.9", "a magnitude of at least 5.9".
+                let mut at = i;
+                if label == "magnitude" {
+                    while at > 0 && matches!(lower[at - 1].as_str(), "magnitude" | "-" | "of") {
+                        at -= 1;
+                    }
+                }
+                let (qual, from) = match qualifier(&lower, i) {
+                    (None, _) => qualifier(&lower, at),
+                    found => found,
+                };
                 out.push((from, end, q, qual, label, specific));
                 i = end.max(i + 1);
             }
@@ -521,7 +547,13 @@ fn figure(
             let (lo, hi, cur, pct) = number(t)?;
             (lo, hi, cur, pct, false)
         } else if let Some(v) = number_word(l(i))
-            .filter(|&v| v >= 3.0 || (v >= 2.0 && is_duration(l(i + 1))))
+            .filter(|&v| {
+                v >= 3.0
+                    || (v >= 2.0
+                        && (is_duration(l(i + 1))
+                            || PERSON_NOUNS.contains(&l(i + 1))
+                            || COUNT_NOUNS.contains(&l(i + 1))))
+            })
             .filter(|_| {
                 // "the next two weeks" is a time, not a figure.
                 let prev = i.checked_sub(1).map_or("", |p| lower[p].as_str());
@@ -741,7 +773,9 @@ fn figure(
         || STOP_NOUNS.contains(&noun)
         || (noun.ends_with("ed") && !matches!(noun, "injured" | "dead" | "wounded"))
         || (cased && toks[k].is_capitalised())
-        || (word && !COUNT_NOUNS.contains(&noun_label(noun).as_str()))
+        || (word
+            && !COUNT_NOUNS.contains(&noun_label(noun).as_str())
+            && !PERSON_NOUNS.contains(&noun))
     {
         return None;
     }
@@ -1009,6 +1043,11 @@ pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Ve
                     context,
                     scope: scope(&lower, *from, *end, q.unit == Unit::Percent),
                     places: places.clone(),
+                    whose: people
+                        .iter()
+                        .filter(|f| f.end <= start_byte && !is_source(&s.text, f.start, f.end))
+                        .max_by_key(|f| f.end)
+                        .map(|f| f.entity),
                     background: !times.is_empty() && !times.iter().any(|t| own_times.contains(t)),
                     forecast,
                     years: years.clone(),
@@ -1374,7 +1413,7 @@ pub fn facts(
     // one is its claim is unsure.
     let mut torn: Vec<usize> = Vec::new();
     for (i, x) in ms.iter().enumerate() {
-        if x.background || !x.places.is_empty() {
+        if x.background || !x.places.is_empty() || x.ambiguous || x.forecast {
             continue;
         }
         let clash = ms.iter().any(|y| {
@@ -1382,6 +1421,10 @@ pub fn facts(
                 && y.key == x.key
                 && !y.background
                 && y.places.is_empty()
+                && !y.ambiguous
+                && !y.forecast
+                && y.scope == x.scope
+                && !places_differ(names, x.whose, y.whose)
                 && !compatible(x, y)
         });
         if clash {
@@ -1390,6 +1433,58 @@ pub fn facts(
     }
     for i in torn {
         ms[i].ambiguous = true;
+    }
+    // A figure whose sentence gives, for another exact label, a value the
+    // story's sources mostly contradict ("a magnitude-5.2 quake injured
+    // three" where most report a 5.6 quake) may be about another event.
+    let mut consensus: HashMap<&str, (f64, usize, usize)> = HashMap::new();
+    for m in ms
+        .iter()
+        .filter(|m| m.specific && !m.background && !m.ambiguous)
+    {
+        let mut arts: Vec<usize> = ms
+            .iter()
+            .filter(|o| o.key == m.key && !o.background && !o.ambiguous && compatible(o, m))
+            .map(|o| o.article)
+            .collect();
+        arts.sort_unstable();
+        arts.dedup();
+        let e = consensus
+            .entry(m.key.as_str())
+            .or_insert((m.quantity.lo, 0, 0));
+        if arts.len() > e.1 {
+            *e = (m.quantity.lo, arts.len(), e.1);
+        } else if arts.len() > e.2 && (e.0 - m.quantity.lo).abs() > f64::EPSILON {
+            e.2 = arts.len();
+        }
+    }
+    let off: Vec<(usize, String)> = ms
+        .iter()
+        .filter(|m| m.specific && !m.background)
+        .filter(|m| {
+            consensus
+                .get(m.key.as_str())
+                .is_some_and(|&(v, n, second)| n >= 2 && n > second && contradicts(m, v))
+        })
+        .map(|m| (m.article, m.sentence.clone()))
+        .collect();
+    let off_keys: Vec<(usize, String, String)> = ms
+        .iter()
+        .filter(|m| off.contains(&(m.article, m.sentence.clone())))
+        .filter(|m| {
+            consensus
+                .get(m.key.as_str())
+                .is_some_and(|&(v, _, _)| contradicts(m, v))
+        })
+        .map(|m| (m.article, m.sentence.clone(), m.key.clone()))
+        .collect();
+    for m in ms.iter_mut() {
+        let elsewhere = off_keys
+            .iter()
+            .any(|(a, s, k)| *a == m.article && *s == m.sentence && *k != m.key);
+        if elsewhere {
+            m.ambiguous = true;
+        }
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -1517,6 +1612,12 @@ fn interval(m: &Mention) -> (f64, f64) {
     }
 }
 
+/// Whether a figure cannot be true if the value is `v`.
+fn contradicts(m: &Mention, v: f64) -> bool {
+    let (lo, hi) = interval(m);
+    v < lo || v > hi
+}
+
 /// Whether two figures can both be true of one claim.
 pub(crate) fn compatible(x: &Mention, y: &Mention) -> bool {
     let (a, b) = (interval(x), interval(y));
@@ -1595,7 +1696,11 @@ fn fact_of(
         if !articles.contains(&x.article) {
             articles.push(x.article);
         }
-        match values.iter_mut().find(|(q, _)| q.same(&x.quantity)) {
+        // One value per figure and hedge: "at least 10" is not "10".
+        match values
+            .iter_mut()
+            .find(|(q, v)| q.same(&x.quantity) && v.qualifier.as_deref() == x.qualifier)
+        {
             Some((q, v)) => {
                 if !v.sources.contains(&id) {
                     v.sources.push(id);
