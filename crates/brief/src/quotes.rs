@@ -50,6 +50,10 @@ pub const CONTAIN_THRESHOLD: f32 = 0.6;
 /// Most quotes listed in a brief.
 pub const MAX_QUOTES: usize = 40;
 
+/// Longest quotation, in bytes: a longer "quote" is a stray mark paired
+/// with a far one (tokenised copy loses marks), never shown.
+pub const MAX_QUOTE_CHARS: usize = 1000;
+
 /// Longest quote taken from caseless copy, in words.
 const MAX_CASELESS_WORDS: usize = 40;
 
@@ -138,7 +142,10 @@ fn not_subject(text: &str, start: usize, end: usize) -> bool {
         .rev()
         .collect::<String>()
         .to_lowercase();
-    let possessive = text[end..].starts_with("'s") || text[end..].starts_with("\u{2019}s");
+    let possessive = text[end..].starts_with("'s")
+        || text[end..].starts_with("\u{2019}s")
+        || text[start..end].ends_with("'s")
+        || text[start..end].ends_with("\u{2019}s");
     possessive
         || matches!(
             prev.as_str(),
@@ -236,6 +243,7 @@ fn spans(body: &str) -> Vec<Span> {
             para: p,
         });
     }
+    out.retain(|s| s.end - s.start <= MAX_QUOTE_CHARS);
     out
 }
 
@@ -519,7 +527,12 @@ fn speaker_before(
         }
         return Some(Some(f.entity));
     }
-    if pronoun() {
+    // "He acknowledged ..., calling it": the subject is a pronoun.
+    if pronoun()
+        || toks[..verb]
+            .iter()
+            .any(|t| matches!(t.lower().as_str(), "he" | "she"))
+    {
         return Some(last);
     }
     // "the company said": an organisation speaks.
@@ -891,6 +904,83 @@ mod tests {
                 "One two three four. Five six seven eight!",
                 "nine ten eleven twelve"
             ]
+        );
+    }
+
+    fn speakers(texts: &[&str]) -> Vec<(String, Option<String>)> {
+        let articles: Vec<parallax_model::Article> = texts
+            .iter()
+            .enumerate()
+            .map(|(n, t)| parallax_model::Article {
+                lang: Some("en".into()),
+                ..parallax_model::Article::new(format!("a{n}"), *t)
+            })
+            .collect();
+        let profiles: Vec<ArticleProfile> = articles.iter().map(ArticleProfile::new).collect();
+        let names = Names::build(&profiles);
+        let en = Analyzer::english();
+        quotes(&profiles, &names, &en)
+            .into_iter()
+            .map(|q| (q.text, q.speaker))
+            .collect()
+    }
+
+    fn speaker_of(got: &[(String, Option<String>)], start: &str) -> Option<String> {
+        got.iter()
+            .find(|(t, _)| t.starts_with(start))
+            .unwrap_or_else(|| panic!("no quote {start}: {got:?}"))
+            .1
+            .clone()
+    }
+
+    #[test]
+    fn speakers_come_from_the_sentence_structure() {
+        let got = speakers(&[
+            "Prosecutors said the man is now in custody. \"The man is petrified of what comes next,\" \
+             prosecutor Seth Goldman said. Defence lawyer Mary Smith disagreed.\n\
+             Jane Doe has promoted the plan in her defence of the agency. Tom Roe's deputy posted a \
+             thread in which she described the plan as \u{201c}the best plan we have had in years\u{201d}.\n\
+             \u{201c}Demand for workers is surging as the economy opens,\u{201d} said Acme Labs director \
+             of research Nick Bunker.\n\
+             Alan Ray, the city's housing secretary, said the plan would help, adding that it was \
+             \u{201c}not finalized yet, but that is our aim.\u{201d}\n\
+             \u{201c}I saw an injured person being carried out,\u{201d} one woman in Springfield told AFP.\n\
+             Mayor Bob Hale acknowledged the problem. He called it \u{201c}one of the toughest challenges we face.\u{201d}",
+        ]);
+        let last = |s: Option<String>| s.and_then(|s| s.split(' ').next_back().map(str::to_owned));
+        assert_eq!(
+            last(speaker_of(&got, "The man is petrified")).as_deref(),
+            Some("Goldman")
+        );
+        assert_eq!(
+            last(speaker_of(&got, "the best plan")).as_deref(),
+            Some("Doe")
+        );
+        assert_eq!(
+            last(speaker_of(&got, "Demand for workers")).as_deref(),
+            Some("Bunker")
+        );
+        assert_eq!(
+            last(speaker_of(&got, "not finalized")).as_deref(),
+            Some("Ray")
+        );
+        assert_eq!(speaker_of(&got, "I saw an injured"), None);
+        assert_eq!(
+            last(speaker_of(&got, "one of the toughest")).as_deref(),
+            Some("Hale")
+        );
+    }
+
+    #[test]
+    fn a_quote_never_runs_across_a_stray_mark() {
+        let body = format!(
+            "He said \"this is where it starts. {} And the article goes on without a closing mark.",
+            "More words follow here. ".repeat(60)
+        );
+        assert!(
+            spans(&body)
+                .iter()
+                .all(|s| s.end - s.start <= MAX_QUOTE_CHARS)
         );
     }
 }
