@@ -609,7 +609,14 @@ fn candidates(text: &str, seen: &Seen, en: &Analyzer) -> Vec<Candidate> {
             continue;
         }
         let bare = lower[i].trim_end_matches('.');
-        let is_month = gazetteer::month(bare).is_some();
+        let unpossessed = bare.strip_suffix("'s").unwrap_or(bare);
+        // Months ("March's"), number words ("Ten people"), demonyms in
+        // the plural ("Americans") are not names.
+        let is_month = gazetteer::month(unpossessed).is_some()
+            || crate::words::number_word(unpossessed).is_some()
+            || unpossessed
+                .strip_suffix('s')
+                .is_some_and(|d| ADJECTIVES.contains(&d));
         if is_month {
             i += 1;
             continue;
@@ -876,7 +883,8 @@ fn classify(
         || (says && words.len() <= 3)
         // "..., said Jane Roe": the inverted subject of a verb of saying.
         || (before.is_some_and(|b| matches!(b, "said" | "says" | "added" | "wrote" | "according"))
-            && (2..=3).contains(&words.len()));
+            && (2..=3).contains(&words.len())
+            && after.is_none_or(|a| !a.chars().any(char::is_alphanumeric)));
     // People's names lose middle initials.
     if person {
         let kept: Vec<(String, String)> = words
