@@ -82,7 +82,16 @@ def main():
                    stdout=subprocess.DEVNULL)
     briefs = {b["story"]: b for b in map(json.loads, open(out))}
 
-    # Disagreements: every pair of differing figures two sources give in one flagged fact.
+    score(stories, briefs, labels, args)
+    fresh = {k: v for k, v in stories.items() if v.get("fresh")}
+    if fresh:
+        print(f"-- fresh stories only ({len(fresh)}, labelled after the rules were written):")
+        quiet = argparse.Namespace(**{**vars(args), "verbose": False})
+        score(fresh, briefs, labels, quiet)
+
+
+def score(stories, briefs, labels, args):
+        # Disagreements: every pair of differing figures two sources give in one flagged fact.
     sys_pairs, hit_gold, n_gold = 0, 0, 0
     correct = 0
     for sid, lab in stories.items():

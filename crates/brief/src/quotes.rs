@@ -351,6 +351,22 @@ fn speaker_after(after: &str, names: &Names, en: &Analyzer) -> After {
         .take(8)
         .position(|(_, w)| is_saying(w) && w != "according")
     else {
+        // "... to determine whether progress could be made, Trump said.":
+        // the sentence ends with its attribution.
+        let all: Vec<&crate::words::Tok> = toks.iter().filter(|t| t.is_word()).collect();
+        if let [.., name_end, verb] = all[..]
+            && matches!(verb.lower().as_str(), "said" | "says")
+        {
+            return names
+                .find(after, en)
+                .into_iter()
+                .filter(|f| {
+                    is_person(names, f.entity)
+                        || names.get(f.entity).kind == EntityKind::Organisation
+                })
+                .find(|f| f.end == name_end.end && !not_subject(after, f.start, f.end))
+                .map_or(After::Nothing, |f| After::Named(f.entity));
+        }
         return After::Nothing;
     };
     let verb_at = toks[words[v].0].start;
@@ -406,6 +422,35 @@ fn speaker_after(after: &str, names: &Names, en: &Analyzer) -> After {
         Some(r) => After::Role(r),
         None => After::Unnamed,
     }
+}
+
+/// Who "he" or "she" is at the end of `text`: the person a recent
+/// sentence opens with (its subject: "Pompeo appeared on Fox News and
+/// watched as host Bill Hemmer played clips, where he stated"), else the
+/// person named last.
+fn referent(text: &str, names: &Names, en: &Analyzer) -> Option<usize> {
+    let mut starts: Vec<usize> = vec![0];
+    starts.extend(
+        text.match_indices(". ")
+            .map(|(i, _)| i + 2)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1)),
+    );
+    starts.sort_unstable();
+    for &start in starts.iter().rev() {
+        let sentence = &text[start..];
+        let opener = names
+            .find(sentence, en)
+            .into_iter()
+            .filter(|f| f.start <= 12 && is_person(names, f.entity))
+            .find(|f| !not_subject(sentence, f.start, f.end));
+        if let Some(f) = opener {
+            return Some(f.entity);
+        }
+        if sentence.len() > 400 {
+            break;
+        }
+    }
+    last_person(text, names, en)
 }
 
 /// The person named last in `text` (outside quote marks).
@@ -570,7 +615,7 @@ fn written(a: usize, body: &str, names: &Names, en: &Analyzer) -> Vec<Found> {
             let from = (from..mark)
                 .find(|&i| body.is_char_boundary(i))
                 .unwrap_or(mark);
-            last_person(&body[from..mark], names, en).or(last)
+            referent(&body[from..mark], names, en).or(last)
         };
         // A quote that ends its sentence ("... one.") is attributed before
         // it, never by the next sentence.
