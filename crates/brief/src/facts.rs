@@ -25,12 +25,39 @@
 //!
 //! **Grouping.** Figures with the same label from different sources are
 //! one fact when their sentences share enough rare words (figures
-//! included, so `$2.3bn` ties `about 200 US companies` to `211 u s
-//! exporters`), or, for labels that say exactly what is measured
-//! (employees, deaths, fine, ban length), when their subjects do not
-//! differ. One source gives at most one distinct figure per fact. A fact
-//! whose sources give different figures is a disagreement, shown with each
-//! source's own figure and wording.
+//! included), or when the label says exactly what is measured. One source
+//! gives at most one distinct figure per fact.
+//!
+//! **A disagreement is a claim, not a label.** Two figures disagree only
+//! when they are the same (subject, quantity, scope, time) claim and their
+//! values cannot both be true:
+//! * *same claim*: the same label, not a vague one (`people`, `amount`,
+//!   `percentage`, `change`, `distance`); the same part or rate (`$281
+//!   million in cash` is not the `$334 million` deal; `24 monthly
+//!   payments`; `5 more people`; `$60bn of American goods` is not `$34bn in
+//!   Chinese goods`); no two different named subjects; the same years when
+//!   both name years (a 1997 sentence is not a 1959 one); both at the
+//!   story's own time (a sentence naming only months or years that most
+//!   sources do not is background: an earlier quake); no two disjoint
+//!   places beyond those most sources name; neither a forecast or
+//!   hypothetical (`economists expected`, `can cause`); neither ambiguous in
+//!   its sentence (two figures of that label, or another plain number of
+//!   like size: `2.5 million doses for Mexico and 1.5 million for Canada`);
+//!   neither from a source that gives two incompatible figures for the
+//!   label; neither in a sentence whose other exact figure the story's
+//!   sources mostly contradict (a `magnitude-5.2 quake injured three`
+//!   where most report a 5.6 quake); and, for a label that does not say
+//!   exactly what is measured, sentences that share enough rare words.
+//! * *incompatible values*: hedges and rounding are ranges (`about` is 5%
+//!   either way, `nearly` up to 10% under, `more than` / `at least` open
+//!   above, `less than` / `up to` open below, `2.6 million` is 2.55 to
+//!   2.65 million, `$2 billion` 1.5 to 2.5 billion; `25-30%` a range);
+//!   money in two different currencies is a conversion, never a conflict.
+//!
+//! When unsure, nothing is flagged. A flagged fact shows each source's
+//! figure with its whole sentence, at most [`MAX_FLAGGED_VALUES`] figures
+//! (more means the grouping mixed claims: then nothing is flagged); the
+//! rest of a group is listed figure by figure, never as a disagreement.
 
 use std::collections::HashMap;
 

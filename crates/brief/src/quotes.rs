@@ -10,16 +10,24 @@
 //! words next to `NAME said` (or `said NAME`) are taken as what NAME said,
 //! up to the previous verb of saying, when NAME is a known person.
 //!
-//! **Speakers.** In order: a verb of saying right after the quote with a
-//! name (`"...," said Eswar Prasad`, `"...," Mr Ross said`); a verb of saying
-//! before the quote in its sentence (`Douglas Jacobson, a lawyer, said:`),
-//! whose subject is the person named nearest before the verb, or the
-//! sentence's first person for a participle (`Lindsay Walters confirmed
-//! ..., saying that ... "to exercise ..."`); `he`/`she` is the last speaker
-//! of the article; a quote with no attribution in its sentence continues
-//! the paragraph's or the previous paragraph's speaker. Names are the
-//! story's canonical ones (`Mr Trump` and `Donald J. Trump` are `Donald
-//! Trump`).
+//! **Speakers.** From the sentence structure, in order: the attribution
+//! after the quote in its sentence (`"...," said Eswar Prasad`, `"...,"
+//! Mr Ross said`, `"...," prosecutor Seth Goldman said`; `said Acme lab
+//! director Jane Roe` is Jane Roe; `told AFP` names the listener, not the
+//! speaker; a name after a preposition or in the possessive is never the
+//! subject; `... whether progress could be made, Trump said.` at the
+//! sentence end); `"...," the judge said` is the person the article names
+//! with that role (`Judge Mary Smith`); `he`/`she` is the person a recent
+//! sentence opens with, else the person named last; a quote that ends its
+//! sentence (`"... one."`) is never attributed by the next sentence. Else a
+//! verb of saying before the quote in its sentence (`Douglas Jacobson, a
+//! lawyer, said:`), whose subject is the person named nearest before the
+//! verb, or the sentence's first person for a participle (`Lindsay Walters
+//! confirmed ..., saying that ... "to exercise ..."`); a quote with no
+//! attribution in its sentence continues the paragraph's or the previous
+//! paragraph's speaker. A quotation longer than [`MAX_QUOTE_CHARS`] is a
+//! stray mark paired with a far one and is dropped. Names are the story's
+//! canonical ones (`Mr Trump` and `Donald J. Trump` are `Donald Trump`).
 //!
 //! **Merging.** Two quotes are one when most of the shorter one's word
 //! 4-grams (case and punctuation ignored) are in the longer one, or they
