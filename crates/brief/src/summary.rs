@@ -253,25 +253,20 @@ struct Candidate<'p> {
 /// its quote marks balanced, and not opening with a pronoun that points
 /// back to a sentence the reader will not see ("He said ...").
 pub fn stands_alone(body: &str, start: usize, text: &str) -> bool {
+    // A pronoun inside a quotation ("\"It just hurts,\" said ...") is the
+    // speaker's, not a dangling one.
+    let quoted = text.starts_with(['"', '\u{201c}']);
     let first = text
         .split_whitespace()
         .next()
         .unwrap_or("")
         .trim_matches(|c: char| !c.is_alphabetic());
-    if matches!(
-        first,
-        "He" | "She"
-            | "They"
-            | "It"
-            | "This"
-            | "These"
-            | "Those"
-            | "His"
-            | "Her"
-            | "Their"
-            | "Its"
-            | "That"
-    ) {
+    if !quoted
+        && matches!(
+            first,
+            "He" | "She" | "They" | "It" | "His" | "Her" | "Their" | "Its" | "Him" | "Them"
+        )
+    {
         return false;
     }
     let curly_open = text.matches('\u{201c}').count();
