@@ -281,14 +281,18 @@ pub fn stands_alone(body: &str, start: usize, text: &str) -> bool {
         .unwrap_or(0);
     let para = body[..start].rfind('\n').map_or(0, |i| i + 1);
     let before = &body[para..start];
-    let open = before.rfind('\u{201c}');
-    let close = before.rfind('\u{201d}');
-    let curly_inside = match (open, close) {
-        (Some(o), Some(c)) => o > c,
-        (Some(_), None) => true,
-        _ => false,
-    };
-    if curly_inside || before.matches('"').count() % 2 == 1 {
+    // Quote marks are read in order: a curly quote may be closed by a
+    // straight mark (mixed marks in one text).
+    let mut inside = false;
+    for c in before.chars() {
+        match c {
+            '\u{201c}' => inside = true,
+            '\u{201d}' => inside = false,
+            '"' => inside = !inside,
+            _ => {}
+        }
+    }
+    if inside {
         return false;
     }
     // A line of an embedded post: the next line signs it, "— Name
