@@ -348,6 +348,10 @@ fn number(tok: &str) -> Option<(f64, Option<f64>, Option<char>, bool)> {
         Some(b) => Some(one(b)?),
         None => None,
     };
+    // "27-24" is a score or a record, not a range.
+    if hi.is_some_and(|h| h <= lo) {
+        return None;
+    }
     Some((lo, hi, cur, pct))
 }
 
@@ -408,7 +412,7 @@ fn noun_label(noun: &str) -> String {
         "companies" | "company" | "firms" | "firm" | "suppliers" | "supplier" | "exporters"
         | "exporter" | "businesses" | "vendors" | "manufacturers" | "makers" => "companies",
         "people" | "persons" | "individuals" => "people",
-        "dead" | "deaths" | "fatalities" | "victims" => "deaths",
+        "dead" | "deaths" | "fatalities" => "deaths",
         "injured" | "injuries" | "wounded" => "injured",
         "countries" | "nations" | "states" => "countries",
         other => other,
@@ -423,6 +427,23 @@ fn near(lower: &[String], i: usize, span: usize, words: &[&str]) -> Option<usize
         .filter(|&j| words.iter().any(|w| lower[j].starts_with(w)))
         .min_by_key(|&j| j.abs_diff(i))
         .map(|j| j.abs_diff(i))
+}
+
+/// Distance from token `i` to a cue: a verb from `before` within three
+/// tokens before it, or a word starting with one of `after` within five
+/// tokens after it.
+fn directed(lower: &[String], i: usize, before: &[&str], after: &[&str]) -> Option<usize> {
+    let b = (i.saturating_sub(3)..i)
+        .rev()
+        .find(|&j| before.contains(&lower[j].as_str()))
+        .map(|j| i - j);
+    let a = (i + 1..(i + 6).min(lower.len()))
+        .find(|&j| after.iter().any(|w| lower[j].starts_with(w)))
+        .map(|j| j - i);
+    match (b, a) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
 }
 
 /// Cue words for a percentage that is not a share of something.
@@ -619,6 +640,16 @@ fn figure(
             || crate::gazetteer::month(prev).is_some()
             || crate::gazetteer::month(l(i + 1)).is_some()
             || matches!(prev, "no" | "no." | "number" | "#" | ":")
+            // An identifier: "Week 15", "Flight 370", "Game 7".
+            || (i >= 2
+                && toks[i - 1].is_capitalised()
+                && toks[i - 1].text.chars().all(char::is_alphabetic)
+                && hi.is_none()
+                && cur.is_none()
+                && !pct
+                && lo < 1000.0
+                && lo.fract() == 0.0
+                && !t.contains(','))
             // A code written apart: "AK - 47", "F - 35".
             || (prev == "-" && i >= 2 && toks[i - 2].is_capitalised())
             || matches!(l(i + 1), "a.m" | "p.m" | "am" | "pm" | "a" | "p")
@@ -822,13 +853,23 @@ fn figure(
         return Some((q, k + 1, label.clone(), label == "depth"));
     }
     if label == "people" || label == "employees" {
-        let killed = near(
+        // "killing 10 people", "10 people were killed", "10 dead": a verb
+        // before the figure acts on it; "a woman died and two men were
+        // hurt" does not make the two men deaths.
+        let killed = directed(
             lower,
             i,
-            6,
-            &["kill", "dead", "died", "death", "fatal", "toll", "lives"],
+            &["killing", "killed", "kills", "kill"],
+            &["kill", "dead", "died", "die", "death", "fatal", "lives"],
         );
-        let hurt = near(lower, i, 6, &["injur", "wound", "hurt"]);
+        let hurt = directed(
+            lower,
+            i,
+            &[
+                "injuring", "injured", "injures", "wounding", "wounded", "hurting",
+            ],
+            &["injur", "wound", "hurt"],
+        );
         let employed = near(lower, i, 4, &["employ", "workforce", "hire", "staff"]);
         label = [
             (killed, "deaths"),
@@ -940,10 +981,18 @@ fn is_duration(w: &str) -> bool {
 }
 
 fn duration_label(lower: &[String], i: usize) -> String {
+    // "in two months", "over the past 21 years": a window of time, not a
+    // length of something.
+    let before = |k: usize| i.checked_sub(k).map_or("", |j| lower[j].as_str());
+    if matches!(before(1), "in" | "within" | "over" | "past" | "last")
+        || matches!(before(2), "in" | "within" | "over" | "past" | "last")
+    {
+        return "duration".to_owned();
+    }
     cue_within(
         lower,
         i,
-        25,
+        12,
         &[
             (
                 &[
@@ -1027,6 +1076,8 @@ pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Ve
                     || w.starts_with("projected")
                     || w == "polled"
                     || w == "surveyed"
+                    // One poll's figure is not another poll's.
+                    || w.starts_with("poll")
             });
             let values: Vec<String> = found.iter().map(|f| format!("#{}", trim(f.2.lo))).collect();
             for (n, (from, end, q, qual, label, specific)) in found.iter().enumerate() {
@@ -1057,7 +1108,18 @@ pub fn mentions(profiles: &[ArticleProfile], names: &Names, en: &Analyzer) -> Ve
                 let key = format!("{kind}:{label}");
                 let ambiguous = found.iter().enumerate().any(|(o, f)| {
                     o != n && f.4 == *label && kind_of(f.2.unit) == kind && !f.2.same(q)
-                }) || others_alike(&toks, &lower, *from, *end, q);
+                }) || (label != "magnitude" && {
+                    // Tokens of the sentence's other figures with other
+                    // labels ("killing 10 people and injuring 80") do not
+                    // count.
+                    let elsewhere: Vec<usize> = found
+                        .iter()
+                        .enumerate()
+                        .filter(|(o, f)| *o != n && f.4 != *label)
+                        .flat_map(|(_, f)| f.0..f.1)
+                        .collect();
+                    others_alike(&toks, &lower, *from, *end, q, &elsewhere)
+                });
                 out.push(Mention {
                     article: a,
                     quantity: *q,
@@ -1193,15 +1255,30 @@ fn reading_sentences(p: &ArticleProfile) -> Vec<String> {
 /// Whether the sentence gives another plain number of about the same size
 /// as `q` outside its own tokens (`2.5 million doses ... and 1.5 million`):
 /// then which figure answers which claim is unsure.
-fn others_alike(toks: &[Tok], lower: &[String], from: usize, end: usize, q: &Quantity) -> bool {
-    if !matches!(q.unit, Unit::Count | Unit::Money(_)) || q.lo < 100.0 {
+fn others_alike(
+    toks: &[Tok],
+    lower: &[String],
+    from: usize,
+    end: usize,
+    q: &Quantity,
+    elsewhere: &[usize],
+) -> bool {
+    if !matches!(q.unit, Unit::Count | Unit::Money(_)) || q.lo <= 0.0 {
         return false;
     }
     let l = |k: usize| lower.get(k).map_or("", String::as_str);
     (0..toks.len())
-        .filter(|&k| k < from || k >= end)
+        .filter(|&k| (k < from || k >= end) && !elsewhere.contains(&k))
         .filter_map(|k| {
-            let (v, _, _, _) = number(toks[k].text)?;
+            // A clock time ("14: 00") is not a figure.
+            if l(k + 1) == ":" || (k > 0 && l(k - 1) == ":") {
+                return None;
+            }
+            let v = match number(toks[k].text) {
+                Some((v, _, _, _)) => v,
+                // "two women and one man".
+                None => number_word(l(k)).filter(|_| !matches!(l(k), "a" | "an"))?,
+            };
             let is_year = (1900.0..=2100.0).contains(&v)
                 && v.fract() == 0.0
                 && !toks[k].text.contains([',', '.']);
@@ -1974,5 +2051,25 @@ mod tests {
             "Police said 22 people were arrested at the airport with forged passports.",
         ]);
         assert!(f.iter().all(|v| v.len() <= MAX_FLAGGED_VALUES), "{f:?}");
+    }
+
+    #[test]
+    fn scores_identifiers_parts_and_polls_are_not_flagged() {
+        assert!(figures("They lost 27-24 to Chicago in Week 15 of the season.").is_empty());
+        let f = flagged(&[
+            "Two women and one man died when the bank branch caught fire, police said.",
+            "Three people died when the bank branch caught fire, police said on Wednesday.",
+        ]);
+        assert!(f.is_empty(), "{f:?}");
+        let f = flagged(&[
+            "An opinion poll said 83.3 percent of voters were unhappy with the government.",
+            "An opinion poll found 68 percent of voters were unhappy with the government.",
+        ]);
+        assert!(f.is_empty(), "{f:?}");
+        let f = flagged(&[
+            "A gunman shot three people at the office, killing one, police said.",
+            "A gunman killed 1 person at the office and wounded two, police said.",
+        ]);
+        assert!(f.is_empty(), "{f:?}");
     }
 }
