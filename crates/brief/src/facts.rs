@@ -437,8 +437,9 @@ fn directed(lower: &[String], i: usize, before: &[&str], after: &[&str]) -> Opti
         .rev()
         .find(|&j| before.contains(&lower[j].as_str()))
         .map(|j| i - j);
+    // Not an -ing form after it: "shooting three people, killing one".
     let a = (i + 1..(i + 6).min(lower.len()))
-        .find(|&j| after.iter().any(|w| lower[j].starts_with(w)))
+        .find(|&j| !lower[j].ends_with("ing") && after.iter().any(|w| lower[j].starts_with(w)))
         .map(|j| j - i);
     match (b, a) {
         (Some(x), Some(y)) => Some(x.min(y)),
@@ -1270,14 +1271,28 @@ fn others_alike(
     (0..toks.len())
         .filter(|&k| (k < from || k >= end) && !elsewhere.contains(&k))
         .filter_map(|k| {
-            // A clock time ("14: 00") is not a figure.
-            if l(k + 1) == ":" || (k > 0 && l(k - 1) == ":") {
+            // A clock time ("14: 00") or a date ("Nov 27, 2005", "11 / 27 /
+            // 2005") is not a figure.
+            let prev = if k > 0 { l(k - 1) } else { "" };
+            let year_next = l(k + 2).len() == 4 && l(k + 2).chars().all(|c| c.is_ascii_digit());
+            if matches!(l(k + 1), ":" | "/")
+                || matches!(prev, ":" | "/")
+                || crate::gazetteer::month(prev).is_some()
+                || (l(k + 1) == "," && year_next)
+            {
                 return None;
             }
             let v = match number(toks[k].text) {
                 Some((v, _, _, _)) => v,
-                // "two women and one man".
-                None => number_word(l(k)).filter(|_| !matches!(l(k), "a" | "an"))?,
+                // "two women and one man" (words count for people only).
+                None => number_word(l(k)).filter(|_| {
+                    !matches!(l(k), "a" | "an")
+                        && [l(k + 1), l(k + 2)].iter().any(|w| {
+                            PERSON_NOUNS.contains(w)
+                                || COUNT_NOUNS.contains(&noun_label(w).as_str())
+                                || matches!(*w, "man" | "woman" | "person" | "child")
+                        })
+                })?,
             };
             let is_year = (1900.0..=2100.0).contains(&v)
                 && v.fract() == 0.0
@@ -1665,6 +1680,8 @@ fn same_claim(briefer: &Briefer, x: &Mention, y: &Mention) -> bool {
         || x.forecast
         || y.forecast
         || x.scope != y.scope
+        // "another 100", "seven other workers": a part of a larger count.
+        || x.scope.iter().any(|s| s == "increment")
         || x.background != y.background
         || (!x.places.is_empty()
             && !y.places.is_empty()
