@@ -1392,7 +1392,7 @@ fn scope(lower: &[String], from: usize, end: usize, percent: bool) -> Vec<String
     }
     // "four people dead, including the attacker": what the count holds is
     // spelled out, and another source may count otherwise.
-    if (end..end + 3).any(|k| matches!(l(k), "including" | "includes" | "include")) {
+    if (end..end + 6).any(|k| matches!(l(k), "including" | "includes" | "include")) {
         out.push("including");
     }
     // "from 5.9%" is where a change started.
