@@ -126,6 +126,40 @@ fn title_case(w: &str) -> String {
     }
 }
 
+/// What the story says about its words' case.
+#[derive(Debug, Default)]
+struct Seen {
+    /// Words the story writes in lowercase.
+    lowercase: HashSet<String>,
+    /// Words (lowercased, possessive cut) the story capitalises inside a
+    /// sentence; empty when unknown (then the rule is off).
+    mid: HashSet<String>,
+}
+
+fn bare_lower(t: &Tok) -> String {
+    let l = t.lower();
+    let l = l.trim_end_matches('.');
+    l.strip_suffix("'s").unwrap_or(l).to_owned()
+}
+
+/// Whether a word is a name by a word list (a place, a given name, a
+/// known body, a title) whatever its position.
+fn listed(l: &str) -> bool {
+    gazetteer::place(l).is_some()
+        || GIVEN_NAMES.contains(&l)
+        || ORGS.contains(&l)
+        || TITLES.contains(&l)
+        || ADJECTIVES.contains(&l)
+}
+
+/// Clock and time-zone words of datelines ("8:20 AM ET").
+fn clock_word(l: &str) -> bool {
+    matches!(
+        l,
+        "am" | "pm" | "gmt" | "et" | "est" | "edt" | "utc" | "pst" | "pdt" | "bst" | "cet"
+    )
+}
+
 /// Whether a token is all capitals (an acronym), at least two letters.
 fn is_acronym(t: &str) -> bool {
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
@@ -162,10 +196,28 @@ impl Names {
                 }
             }
         }
+        // Words the story capitalises inside a sentence: a word capitalised
+        // only at sentence starts ("Millions") is not a name.
+        let mut mid: HashSet<String> = HashSet::default();
+        for p in profiles.iter().filter(|p| p.english) {
+            for s in p.sentences.iter().filter(|s| is_cased(&s.text)) {
+                let toks = tokens(&s.text);
+                for (k, t) in toks.iter().enumerate() {
+                    if k > 0
+                        && t.is_capitalised()
+                        && toks[k - 1].is_word()
+                        && !toks[k - 1].text.ends_with(['.', ':'])
+                    {
+                        mid.insert(bare_lower(t));
+                    }
+                }
+            }
+        }
+        let seen = Seen { lowercase, mid };
         let mut votes: HashMap<String, (Vec<String>, [u32; 4])> = HashMap::default();
         for p in profiles.iter().filter(|p| p.english) {
             for s in p.sentences.iter().filter(|s| is_cased(&s.text)) {
-                for c in candidates(&s.text, &lowercase, &en) {
+                for c in candidates(&s.text, &seen, &en) {
                     let key = c.lower.join(" ");
                     let e = votes.entry(key).or_insert_with(|| (c.name.clone(), [0; 4]));
                     e.1[kind_index(c.kind)] += 1;
@@ -288,9 +340,10 @@ impl Names {
                 w.pop();
             }
             // "U.S. Commerce Department" is the "Commerce Department".
+            // (Not an adjective: "Israeli Defence Forces" stays whole.)
             let lead = w
                 .iter()
-                .take_while(|x| gazetteer::place(x).is_some() || ADJECTIVES.contains(x))
+                .take_while(|x| gazetteer::place(x).is_some())
                 .count();
             let lead = if w.len() - lead >= 2 { lead } else { 0 };
             let w: Vec<&str> = w[lead..].to_vec();
@@ -513,7 +566,11 @@ fn decide(v: &[u32; 4]) -> EntityKind {
 
 /// Whether token `t` (lowercased `l`) can be part of a name here.
 fn capital(t: &Tok, l: &str) -> bool {
-    t.is_capitalised() && t.is_word() && !t.text.contains('-') && !t.text.contains('/') && {
+    let hyphen_ok = !t.text.contains('-')
+        || t.text
+            .split('-')
+            .all(|p| p.chars().next().is_some_and(char::is_uppercase));
+    t.is_capitalised() && t.is_word() && hyphen_ok && !t.text.contains('/') && {
         let bare = l.trim_end_matches('.');
         let bare = bare.strip_suffix("'s").unwrap_or(bare);
         // Shouted words ("PUBLISHED", "UPDATED") are chrome, not acronyms.
@@ -523,7 +580,8 @@ fn capital(t: &Tok, l: &str) -> bool {
 }
 
 /// Name candidates in one cased sentence.
-fn candidates(text: &str, lowercase: &HashSet<String>, en: &Analyzer) -> Vec<Candidate> {
+fn candidates(text: &str, seen: &Seen, en: &Analyzer) -> Vec<Candidate> {
+    let lowercase = &seen.lowercase;
     let toks = tokens(text);
     let lower: Vec<String> = toks.iter().map(Tok::lower).collect();
     let mut out = Vec::new();
@@ -551,7 +609,14 @@ fn candidates(text: &str, lowercase: &HashSet<String>, en: &Analyzer) -> Vec<Can
             continue;
         }
         let bare = lower[i].trim_end_matches('.');
-        let is_month = gazetteer::month(bare).is_some();
+        let unpossessed = bare.strip_suffix("'s").unwrap_or(bare);
+        // Months ("March's"), number words ("Ten people"), demonyms in
+        // the plural ("Americans") are not names.
+        let is_month = gazetteer::month(unpossessed).is_some()
+            || crate::words::number_word(unpossessed).is_some()
+            || unpossessed
+                .strip_suffix('s')
+                .is_some_and(|d| ADJECTIVES.contains(&d));
         if is_month {
             i += 1;
             continue;
@@ -562,7 +627,29 @@ fn candidates(text: &str, lowercase: &HashSet<String>, en: &Analyzer) -> Vec<Can
         let stop = en.is_stop_word(l) && !is_acronym(toks[i].text);
         let single = toks[i].text.chars().filter(|c| c.is_alphabetic()).count() < 2;
         let common = opener(i) && lowercase.contains(&toks[i].text.to_lowercase());
-        if stop || single || (common && !TITLES.contains(&l)) {
+        // Capitalised only where a sentence starts, across the story.
+        let only_opener = opener(i)
+            && !toks.get(i + 1).is_some_and(|n| capital(n, &lower[i + 1]))
+            && !seen.mid.is_empty()
+            && !seen.mid.contains(l)
+            && !listed(l)
+            && !is_acronym(toks[i].text);
+        // Title-case headline words: two common words in a row.
+        let is_common = |k: usize| {
+            toks.get(k)
+                .is_some_and(|t| lowercase.contains(&t.text.to_lowercase()))
+        };
+        let headline = is_common(i)
+            && is_common(i + 1)
+            && toks.get(i + 1).is_some_and(|t| t.is_capitalised())
+            && !listed(l);
+        if stop
+            || single
+            || clock_word(l)
+            || (common && !TITLES.contains(&l))
+            || only_opener
+            || headline
+        {
             i += 1;
             continue;
         }
@@ -593,6 +680,18 @@ fn candidates(text: &str, lowercase: &HashSet<String>, en: &Analyzer) -> Vec<Can
                 end += 1;
                 continue;
             }
+            // Tokenised copy writes "Al - Masry": a short particle joined by
+            // a hyphen to a capitalised word.
+            if t.text == "-"
+                && toks[end - 1].text.chars().count() <= 3
+                && toks[end - 1].is_capitalised()
+                && toks
+                    .get(end + 1)
+                    .is_some_and(|n| capital(n, &lower[end + 1]))
+            {
+                end += 2;
+                continue;
+            }
             if CONNECTORS.contains(&lower[end].as_str())
                 && toks
                     .get(end + 1)
@@ -603,14 +702,38 @@ fn candidates(text: &str, lowercase: &HashSet<String>, en: &Analyzer) -> Vec<Can
             }
             break;
         }
+        // A run ends before a trailing stop word or clock word ("ET An").
+        while end > start + 1 && {
+            let l = lower[end - 1].trim_end_matches('.');
+            (en.is_stop_word(l) && !is_acronym(toks[end - 1].text)) || clock_word(l)
+        } {
+            end -= 1;
+        }
+        // A lone common word that the story also writes in lowercase.
+        if end == start + 1 && is_common_word(&toks[start], lowercase) && !listed(l) {
+            i = end;
+            continue;
+        }
         let before = start.checked_sub(1).map(|b| lower[b].as_str());
         let after = toks.get(end).map(|_| lower[end].as_str());
+        // "Jen Psaki, the White House press secretary,": an appositive role.
+        let appositive = after == Some(",")
+            && lower[end + 1..]
+                .iter()
+                .take(7)
+                .take_while(|w| *w != ",")
+                .any(|w| gazetteer::is_role(w));
+        let after = if appositive { Some("said") } else { after };
         if let Some(c) = classify(&toks[start..end], &lower[start..end], before, after) {
             out.push(c);
         }
         i = end;
     }
     out
+}
+
+fn is_common_word(t: &Tok, lowercase: &HashSet<String>) -> bool {
+    lowercase.contains(&t.text.to_lowercase())
 }
 
 /// Decides what a run of capitalised tokens names.
@@ -620,15 +743,29 @@ fn classify(
     before: Option<&str>,
     after: Option<&str>,
 ) -> Option<Candidate> {
-    let words: Vec<(String, String)> = toks
-        .iter()
-        .zip(lower)
-        .filter(|(t, _)| t.is_word() || t.text == "&")
-        .map(|(t, l)| {
-            let l = l.strip_suffix("'s").unwrap_or(l);
-            (surface(t), l.trim_end_matches('.').to_owned())
-        })
-        .collect();
+    let mut words: Vec<(String, String)> = Vec::new();
+    let mut join = false;
+    for (t, l) in toks.iter().zip(lower) {
+        if t.text == "-" {
+            join = !words.is_empty();
+            continue;
+        }
+        if !(t.is_word() || t.text == "&") {
+            join = false;
+            continue;
+        }
+        let l = l.strip_suffix("'s").unwrap_or(l);
+        let (w, l) = (surface(t), l.trim_end_matches('.').to_owned());
+        match words.last_mut() {
+            // "Al - Masry" is "Al-Masry".
+            Some(last) if join => {
+                last.0 = format!("{}-{w}", last.0);
+                last.1 = format!("{}-{l}", last.1);
+            }
+            _ => words.push((w, l)),
+        }
+        join = false;
+    }
     if words.is_empty() {
         return None;
     }
@@ -709,6 +846,32 @@ fn classify(
         }
     }
     let first = words[0].1.as_str();
+    // "the newspaper Al-Masry Al-Youm", "the agency IRNA".
+    if before.is_some_and(|b| {
+        matches!(
+            b,
+            "newspaper"
+                | "agency"
+                | "daily"
+                | "channel"
+                | "broadcaster"
+                | "network"
+                | "website"
+                | "magazine"
+                | "station"
+                | "company"
+                | "firm"
+                | "group"
+                | "party"
+                | "ministry"
+                | "paper"
+                | "tabloid"
+                | "outlet"
+        )
+    }) && words.len() <= 4
+    {
+        return Some(make(&words, EntityKind::Organisation));
+    }
     let says = after.is_some_and(|a| {
         matches!(
             a,
@@ -717,7 +880,11 @@ fn classify(
     });
     let person = (GIVEN_NAMES.contains(&first) && words.len() >= 2)
         || (before.is_some_and(gazetteer::is_role) && words.len() <= 3)
-        || (says && words.len() <= 3);
+        || (says && words.len() <= 3)
+        // "..., said Jane Roe": the inverted subject of a verb of saying.
+        || (before.is_some_and(|b| matches!(b, "said" | "says" | "added" | "wrote" | "according"))
+            && (2..=3).contains(&words.len())
+            && after.is_none_or(|a| !a.chars().any(char::is_alphanumeric)));
     // People's names lose middle initials.
     if person {
         let kept: Vec<(String, String)> = words
@@ -733,6 +900,10 @@ fn classify(
     if words.len() > 5 {
         return None;
     }
+    // "in Qeshm", "at Dargahan": a place.
+    if before.is_some_and(|b| matches!(b, "in" | "at" | "near" | "outside")) && words.len() <= 3 {
+        return Some(make(&words, EntityKind::Place));
+    }
     Some(make(&words, EntityKind::Other))
 }
 
@@ -743,7 +914,7 @@ mod tests {
     #[test]
     fn classifies_runs() {
         let en = Analyzer::english();
-        let none = HashSet::default();
+        let none = Seen::default();
         let c = candidates(
             "Washington lawyer Douglas Jacobson, who represents ZTE Corp., said the Commerce Department and President Donald J. Trump met in the U.S. with Scott Kennedy of the Center for Strategic & International Studies.",
             &none,
@@ -776,6 +947,48 @@ mod tests {
                 "Center for Strategic & International Studies".into(),
                 EntityKind::Organisation
             )),
+            "{got:?}"
+        );
+    }
+
+    fn story_names(texts: &[&str]) -> Vec<(String, EntityKind)> {
+        let articles: Vec<parallax_model::Article> = texts
+            .iter()
+            .enumerate()
+            .map(|(n, t)| parallax_model::Article {
+                lang: Some("en".into()),
+                ..parallax_model::Article::new(format!("a{n}"), *t)
+            })
+            .collect();
+        let profiles: Vec<ArticleProfile> = articles.iter().map(ArticleProfile::new).collect();
+        let names = Names::build(&profiles);
+        names
+            .entities
+            .iter()
+            .map(|e| (e.name.clone(), e.kind))
+            .collect()
+    }
+
+    #[test]
+    fn names_are_whole_and_sentence_openers_are_not_names() {
+        let got = story_names(&[
+            "Millions took to the streets on Friday. The newspaper Al-Masry Al-Youm said the \
+             protest was peaceful. A spokesman for the Israeli Defence Forces said troops were \
+             ready. Jen Psaki, the White House press secretary, said talks went on.",
+            "Protesters gathered in Tahrir Square in Cairo. Millions watched on television.",
+        ]);
+        let has = |n: &str| got.iter().any(|(x, _)| x == n);
+        assert!(!has("Millions"), "{got:?}");
+        assert!(has("Al-Masry Al-Youm"), "{got:?}");
+        assert!(!has("Al"), "{got:?}");
+        assert!(has("Israeli Defence Forces"), "{got:?}");
+        assert!(!has("Defence Forces"), "{got:?}");
+        assert!(
+            got.contains(&("Jen Psaki".to_owned(), EntityKind::Person)),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("Tahrir Square".to_owned(), EntityKind::Place)),
             "{got:?}"
         );
     }

@@ -114,7 +114,6 @@ pub const GIVEN_NAMES: &[&str] = &[
     "emmanuel",
     "eric",
     "erik",
-    "eswar",
     "ethan",
     "eugene",
     "evan",
@@ -438,47 +437,59 @@ pub const TITLES: &[&str] = &[
 /// Lowercase words right before a name that say it is a person ("lawyer
 /// Douglas Jacobson", "leader Xi Jinping").
 pub fn is_role(w: &str) -> bool {
-    TITLES.contains(&w)
-        || matches!(
-            w,
-            "official"
-                | "officials"
-                | "spokesperson"
-                | "secretary"
-                | "businessman"
-                | "businesswoman"
-                | "billionaire"
-                | "journalist"
-                | "reporter"
-                | "host"
-                | "anchor"
-                | "rapper"
-                | "comedian"
-                | "musician"
-                | "suspect"
-                | "victim"
-                | "defendant"
-                | "mother"
-                | "wife"
-                | "husband"
-                | "son"
-                | "daughter"
-                | "brother"
-                | "partner"
-                | "activist"
-                | "scientist"
-                | "researcher"
-                | "executive"
-                | "strategist"
-                | "pollster"
-                | "commentator"
-                | "columnist"
-                | "editor"
-                | "writer"
-                | "investor"
-                | "model"
-                | "boss"
-        )
+    TITLES.contains(&w) || ROLES.contains(&w)
+}
+
+/// Occupations and relations that stand before a name.
+const ROLES: &[&str] = &[
+    "official",
+    "officials",
+    "spokesperson",
+    "secretary",
+    "businessman",
+    "businesswoman",
+    "billionaire",
+    "journalist",
+    "reporter",
+    "host",
+    "anchor",
+    "rapper",
+    "comedian",
+    "musician",
+    "suspect",
+    "victim",
+    "defendant",
+    "mother",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "brother",
+    "partner",
+    "activist",
+    "scientist",
+    "researcher",
+    "executive",
+    "strategist",
+    "pollster",
+    "commentator",
+    "columnist",
+    "editor",
+    "writer",
+    "investor",
+    "model",
+    "boss",
+];
+
+/// The role or title `w` names ("judge", "prosecutor"), as the list
+/// spells it.
+pub fn role_word(w: &str) -> Option<&'static str> {
+    TITLES
+        .iter()
+        .chain(ROLES.iter())
+        .find(|r| **r == w)
+        .copied()
+        .filter(|r| !matches!(*r, "mr" | "mrs" | "ms" | "dr" | "officials"))
 }
 
 /// Last words that make a name an organisation ("ZTE Corp", "Commerce
@@ -714,7 +725,6 @@ pub const PLACES: &[(&str, &str)] = &[
     ("new orleans", ""),
     ("san diego", ""),
     ("portland", ""),
-    ("charlottesville", ""),
     ("pittsburgh", ""),
     ("london", ""),
     ("paris", ""),

@@ -10,16 +10,24 @@
 //! words next to `NAME said` (or `said NAME`) are taken as what NAME said,
 //! up to the previous verb of saying, when NAME is a known person.
 //!
-//! **Speakers.** In order: a verb of saying right after the quote with a
-//! name (`"...," said Eswar Prasad`, `"...," Mr Ross said`); a verb of saying
-//! before the quote in its sentence (`Douglas Jacobson, a lawyer, said:`),
-//! whose subject is the person named nearest before the verb, or the
-//! sentence's first person for a participle (`Lindsay Walters confirmed
-//! ..., saying that ... "to exercise ..."`); `he`/`she` is the last speaker
-//! of the article; a quote with no attribution in its sentence continues
-//! the paragraph's or the previous paragraph's speaker. Names are the
-//! story's canonical ones (`Mr Trump` and `Donald J. Trump` are `Donald
-//! Trump`).
+//! **Speakers.** From the sentence structure, in order: the attribution
+//! after the quote in its sentence (`"...," said Eswar Prasad`, `"...,"
+//! Mr Ross said`, `"...," prosecutor Seth Goldman said`; `said Acme lab
+//! director Jane Roe` is Jane Roe; `told AFP` names the listener, not the
+//! speaker; a name after a preposition or in the possessive is never the
+//! subject; `... whether progress could be made, Trump said.` at the
+//! sentence end); `"...," the judge said` is the person the article names
+//! with that role (`Judge Mary Smith`); `he`/`she` is the person a recent
+//! sentence opens with, else the person named last; a quote that ends its
+//! sentence (`"... one."`) is never attributed by the next sentence. Else a
+//! verb of saying before the quote in its sentence (`Douglas Jacobson, a
+//! lawyer, said:`), whose subject is the person named nearest before the
+//! verb, or the sentence's first person for a participle (`Lindsay Walters
+//! confirmed ..., saying that ... "to exercise ..."`); a quote with no
+//! attribution in its sentence continues the paragraph's or the previous
+//! paragraph's speaker. A quotation longer than [`MAX_QUOTE_CHARS`] is a
+//! stray mark paired with a far one and is dropped. Names are the story's
+//! canonical ones (`Mr Trump` and `Donald J. Trump` are `Donald Trump`).
 //!
 //! **Merging.** Two quotes are one when most of the shorter one's word
 //! 4-grams (case and punctuation ignored) are in the longer one, or they
@@ -49,6 +57,10 @@ pub const CONTAIN_THRESHOLD: f32 = 0.6;
 
 /// Most quotes listed in a brief.
 pub const MAX_QUOTES: usize = 40;
+
+/// Longest quotation, in bytes: a longer "quote" is a stray mark paired
+/// with a far one (tokenised copy loses marks), never shown.
+pub const MAX_QUOTE_CHARS: usize = 1000;
 
 /// Longest quote taken from caseless copy, in words.
 const MAX_CASELESS_WORDS: usize = 40;
@@ -102,7 +114,51 @@ fn is_saying(w: &str) -> bool {
             | "writing"
             | "telling"
             | "according"
+            | "acknowledged"
+            | "admitted"
+            | "commented"
+            | "described"
+            | "describing"
+            | "called"
+            | "calling"
+            | "vowed"
+            | "urged"
+            | "demanded"
+            | "conceded"
+            | "recalled"
+            | "testified"
     )
+}
+
+/// Verbs of saying whose object is the listener, not the speaker ("told
+/// AFP").
+fn is_telling(w: &str) -> bool {
+    matches!(w, "told" | "tells" | "telling" | "asked" | "urged")
+}
+
+/// Whether a name at byte `start` of `text` follows a preposition or ends
+/// in a possessive: then it is not the subject of a verb ("a woman in
+/// Qeshm told", "Donald Trump's vice president").
+fn not_subject(text: &str, start: usize, end: usize) -> bool {
+    let prev: String = text[..start]
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    let possessive = text[end..].starts_with("'s")
+        || text[end..].starts_with("\u{2019}s")
+        || text[start..end].ends_with("'s")
+        || text[start..end].ends_with("\u{2019}s");
+    possessive
+        || matches!(
+            prev.as_str(),
+            "in" | "at" | "of" | "from" | "for" | "with" | "to" | "by" | "on" | "near" | "about"
+        )
 }
 
 fn is_participle(w: &str) -> bool {
@@ -195,6 +251,7 @@ fn spans(body: &str) -> Vec<Span> {
             para: p,
         });
     }
+    out.retain(|s| s.end - s.start <= MAX_QUOTE_CHARS);
     out
 }
 
@@ -264,27 +321,204 @@ fn sentence_end(body: &str, from: usize) -> usize {
     from + line
 }
 
-/// Speaker of a quote from the text after it in its sentence:
-/// `," said NAME` or `," NAME said`.
-fn speaker_after(after: &str, names: &Names, en: &Analyzer) -> Option<usize> {
-    let words: Vec<&str> = after
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let head: Vec<String> = words.iter().take(3).map(|w| w.to_lowercase()).collect();
-    if !head.iter().any(|w| is_saying(w)) {
-        return None;
-    }
-    let limit: usize = after
+/// What the text after a quote says of its speaker.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum After {
+    /// No verb of saying: the attribution is elsewhere.
+    Nothing,
+    /// `," said NAME`, `," NAME said`, `," prosecutor NAME said`.
+    Named(usize),
+    /// `," he said`: the person last named before the quote.
+    Pronoun,
+    /// `," the judge said`: a speaker the article may name elsewhere by
+    /// that role.
+    Role(&'static str),
+    /// A verb of saying with no one we can name.
+    Unnamed,
+}
+
+/// Speaker of a quote from the text after it in its sentence (up to 12
+/// words, stopping at another quote).
+fn speaker_after(after: &str, names: &Names, en: &Analyzer) -> After {
+    let cut = after
         .char_indices()
-        .filter(|(_, c)| !c.is_whitespace())
-        .nth(120)
+        .skip(1)
+        .find(|&(_, c)| is_open(c) || c == '"')
         .map_or(after.len(), |(i, _)| i);
-    names
-        .find(&after[..limit], en)
+    let after = &after[..cut];
+    let toks = crate::words::tokens(after);
+    let words: Vec<(usize, String)> = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_word())
+        .map(|(n, t)| (n, t.lower()))
+        .take(12)
+        .collect();
+    let Some(v) = words
+        .iter()
+        .take(8)
+        .position(|(_, w)| is_saying(w) && w != "according")
+    else {
+        // "... to determine whether progress could be made, Trump said.":
+        // the sentence ends with its attribution.
+        let all: Vec<&crate::words::Tok> = toks.iter().filter(|t| t.is_word()).collect();
+        if let [.., name_end, verb] = all[..]
+            && matches!(verb.lower().as_str(), "said" | "says")
+        {
+            return names
+                .find(after, en)
+                .into_iter()
+                .filter(|f| {
+                    is_person(names, f.entity)
+                        || names.get(f.entity).kind == EntityKind::Organisation
+                })
+                .find(|f| f.end == name_end.end && !not_subject(after, f.start, f.end))
+                .map_or(After::Nothing, |f| After::Named(f.entity));
+        }
+        return After::Nothing;
+    };
+    let verb_at = toks[words[v].0].start;
+    let verb_end = toks[words[v].0].end;
+    let found: Vec<_> = names
+        .find(after, en)
         .into_iter()
+        .filter(|f| {
+            matches!(
+                names.get(f.entity).kind,
+                EntityKind::Person | EntityKind::Organisation
+            )
+        })
+        .collect();
+    // "NAME said" (the subject before the verb), else "said NAME".
+    if let Some(f) = found
+        .iter()
+        .rev()
+        .find(|f| f.end <= verb_at && !not_subject(after, f.start, f.end))
+    {
+        return After::Named(f.entity);
+    }
+    if is_telling(&words[v].1) {
+        return After::Unnamed;
+    }
+    if v < 2 && matches!(words.first().map(|(_, w)| w.as_str()), Some("he" | "she")) {
+        return After::Pronoun;
+    }
+    // "said NAME": the name must follow the verb closely.
+    let close: Vec<_> = found
+        .iter()
+        .filter(|f| f.start >= verb_end && f.start <= verb_end + 80)
+        .collect();
+    // "said Acme lab director Jane Roe": the person, not the employer.
+    if let Some(f) = close
+        .iter()
         .find(|f| is_person(names, f.entity))
+        .or(close.first())
+    {
+        return After::Named(f.entity);
+    }
+    let next = words.get(v + 1).map(|(_, w)| w.as_str());
+    if matches!(next, Some("he" | "she")) {
+        return After::Pronoun;
+    }
+    // "the judge said" / "said the judge".
+    let role = words[..v]
+        .iter()
+        .rev()
+        .chain(words[v + 1..].iter().take(3))
+        .find_map(|(_, w)| crate::gazetteer::role_word(w));
+    match role {
+        Some(r) => After::Role(r),
+        None => After::Unnamed,
+    }
+}
+
+/// Who "he" or "she" is at the end of `text`: the person a recent
+/// sentence opens with (its subject: "Pompeo appeared on Fox News and
+/// watched as host Bill Hemmer played clips, where he stated"), else the
+/// person named last.
+fn referent(text: &str, names: &Names, en: &Analyzer) -> Option<usize> {
+    let mut starts: Vec<usize> = vec![0];
+    starts.extend(
+        text.match_indices(". ")
+            .map(|(i, _)| i + 2)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1)),
+    );
+    starts.sort_unstable();
+    for &start in starts.iter().rev() {
+        let sentence = &text[start..];
+        let opener = names
+            .find(sentence, en)
+            .into_iter()
+            .filter(|f| f.start <= 12 && is_person(names, f.entity))
+            .find(|f| !not_subject(sentence, f.start, f.end));
+        if let Some(f) = opener {
+            return Some(f.entity);
+        }
+        if sentence.len() > 400 {
+            break;
+        }
+    }
+    last_person(text, names, en)
+}
+
+/// The person named last in `text` (outside quote marks).
+fn last_person(text: &str, names: &Names, en: &Analyzer) -> Option<usize> {
+    let mut inside = false;
+    let mut outside = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_open(c) || is_close(c) || c == '"' {
+            inside = if is_open(c) {
+                true
+            } else if is_close(c) {
+                false
+            } else {
+                !inside
+            };
+            outside.push(' ');
+            continue;
+        }
+        // Keep byte offsets roughly aligned: blank quoted text.
+        if inside {
+            for _ in 0..c.len_utf8() {
+                outside.push(' ');
+            }
+        } else {
+            outside.push(c);
+        }
+    }
+    names
+        .find(&outside, en)
+        .into_iter()
+        .filter(|f| is_person(names, f.entity) && !not_subject(&outside, f.start, f.end))
+        .max_by_key(|f| f.end)
+        .map(|f| f.entity)
+}
+
+/// The person an article names with `role` right before the name
+/// (`Judge Mary Smith`, `prosecutor Seth Goldman`).
+fn person_by_role(body: &str, role: &str, names: &Names, en: &Analyzer) -> Option<usize> {
+    let found = names.find(body, en);
+    found
+        .iter()
+        .filter(|f| is_person(names, f.entity))
+        .find(|f| {
+            let before = body[..f.start].trim_end();
+            let word: String = before
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphabetic())
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect::<String>()
+                .to_lowercase();
+            word == role
+                || names
+                    .get(f.entity)
+                    .name
+                    .to_lowercase()
+                    .starts_with(&format!("{role} "))
+        })
         .map(|f| f.entity)
 }
 
@@ -312,7 +546,7 @@ fn speaker_before(
             matches!(
                 names.get(f.entity).kind,
                 EntityKind::Person | EntityKind::Organisation
-            )
+            ) && !not_subject(before, f.start, f.end)
         })
         .collect();
     let people: Vec<_> = found
@@ -346,7 +580,12 @@ fn speaker_before(
         }
         return Some(Some(f.entity));
     }
-    if pronoun() {
+    // "He acknowledged ..., calling it": the subject is a pronoun.
+    if pronoun()
+        || toks[..verb]
+            .iter()
+            .any(|t| matches!(t.lower().as_str(), "he" | "she"))
+    {
         return Some(last);
     }
     // "the company said": an organisation speaks.
@@ -379,17 +618,38 @@ fn written(a: usize, body: &str, names: &Names, en: &Analyzer) -> Vec<Found> {
             .unwrap_or(body.len());
         let s1 = sentence_end(body, close_at.min(body.len()));
         let after = &body[sp.end.min(s1)..s1];
-        let mut speaker = speaker_after(after, names, en);
-        if speaker.is_none() {
+        let recent = || {
+            let from = mark.saturating_sub(600);
+            let from = (from..mark)
+                .find(|&i| body.is_char_boundary(i))
+                .unwrap_or(mark);
+            referent(&body[from..mark], names, en).or(last)
+        };
+        // A quote that ends its sentence ("... one.") is attributed before
+        // it, never by the next sentence.
+        let ends_sentence = body[sp.start..sp.end].trim_end().ends_with('.');
+        let attributed = if ends_sentence {
+            After::Nothing
+        } else {
+            speaker_after(after, names, en)
+        };
+        let mut speaker = match attributed {
+            After::Named(e) => Some(e),
+            After::Pronoun => recent(),
+            After::Role(r) => person_by_role(body, r, names, en),
+            After::Nothing | After::Unnamed => None,
+        };
+        if attributed == After::Nothing {
             // Only the text before this quote and after any earlier one.
             let before = before
                 .char_indices()
                 .rfind(|&(_, c)| c == '\u{201d}' || c == '"')
                 .map_or(before, |(i, c)| &before[i + c.len_utf8()..]);
             let full_before = &body[s0..mark];
-            speaker = match speaker_before(before, names, en, last) {
+            let prior = recent();
+            speaker = match speaker_before(before, names, en, prior) {
                 Some(s) => s,
-                None => match speaker_before(full_before, names, en, last) {
+                None => match speaker_before(full_before, names, en, prior) {
                     Some(s) => s,
                     None => {
                         // No attribution: the paragraph's or the previous
@@ -697,6 +957,83 @@ mod tests {
                 "One two three four. Five six seven eight!",
                 "nine ten eleven twelve"
             ]
+        );
+    }
+
+    fn speakers(texts: &[&str]) -> Vec<(String, Option<String>)> {
+        let articles: Vec<parallax_model::Article> = texts
+            .iter()
+            .enumerate()
+            .map(|(n, t)| parallax_model::Article {
+                lang: Some("en".into()),
+                ..parallax_model::Article::new(format!("a{n}"), *t)
+            })
+            .collect();
+        let profiles: Vec<ArticleProfile> = articles.iter().map(ArticleProfile::new).collect();
+        let names = Names::build(&profiles);
+        let en = Analyzer::english();
+        quotes(&profiles, &names, &en)
+            .into_iter()
+            .map(|q| (q.text, q.speaker))
+            .collect()
+    }
+
+    fn speaker_of(got: &[(String, Option<String>)], start: &str) -> Option<String> {
+        got.iter()
+            .find(|(t, _)| t.starts_with(start))
+            .unwrap_or_else(|| panic!("no quote {start}: {got:?}"))
+            .1
+            .clone()
+    }
+
+    #[test]
+    fn speakers_come_from_the_sentence_structure() {
+        let got = speakers(&[
+            "Prosecutors said the man is now in custody. \"The man is petrified of what comes next,\" \
+             prosecutor Seth Goldman said. Defence lawyer Mary Smith disagreed.\n\
+             Jane Doe has promoted the plan in her defence of the agency. Tom Roe's deputy posted a \
+             thread in which she described the plan as \u{201c}the best plan we have had in years\u{201d}.\n\
+             \u{201c}Demand for workers is surging as the economy opens,\u{201d} said Acme Labs director \
+             of research Nick Bunker.\n\
+             Alan Ray, the city's housing secretary, said the plan would help, adding that it was \
+             \u{201c}not finalized yet, but that is our aim.\u{201d}\n\
+             \u{201c}I saw an injured person being carried out,\u{201d} one woman in Springfield told AFP.\n\
+             Mayor Bob Hale acknowledged the problem. He called it \u{201c}one of the toughest challenges we face.\u{201d}",
+        ]);
+        let last = |s: Option<String>| s.and_then(|s| s.split(' ').next_back().map(str::to_owned));
+        assert_eq!(
+            last(speaker_of(&got, "The man is petrified")).as_deref(),
+            Some("Goldman")
+        );
+        assert_eq!(
+            last(speaker_of(&got, "the best plan")).as_deref(),
+            Some("Doe")
+        );
+        assert_eq!(
+            last(speaker_of(&got, "Demand for workers")).as_deref(),
+            Some("Bunker")
+        );
+        assert_eq!(
+            last(speaker_of(&got, "not finalized")).as_deref(),
+            Some("Ray")
+        );
+        assert_eq!(speaker_of(&got, "I saw an injured"), None);
+        assert_eq!(
+            last(speaker_of(&got, "one of the toughest")).as_deref(),
+            Some("Hale")
+        );
+    }
+
+    #[test]
+    fn a_quote_never_runs_across_a_stray_mark() {
+        let body = format!(
+            "He said \"this is where it starts. {} And the article goes on without a closing mark.",
+            "More words follow here. ".repeat(60)
+        );
+        assert!(
+            spans(&body)
+                .iter()
+                .all(|s| s.end - s.start <= MAX_QUOTE_CHARS)
         );
     }
 }

@@ -165,7 +165,11 @@ pub fn summarise(
         for (i, s) in p.sentences.iter().enumerate() {
             let text = dateline::strip(&s.text);
             let words = text.split_whitespace().count();
-            if !s.well_formed || words < MIN_WORDS || words > budget {
+            if !s.well_formed
+                || words < MIN_WORDS
+                || words > budget
+                || !stands_alone(&p.article.body, s.span.start, text)
+            {
                 continue;
             }
             // The same sentence carried by two outlets is one candidate.
@@ -244,11 +248,86 @@ struct Candidate<'p> {
     overlap: f32,
 }
 
+/// Whether a sentence reads on its own: not part of a quotation or post
+/// that opened before it ("Too many jobs in China lost." from a tweet),
+/// its quote marks balanced, and not opening with a pronoun that points
+/// back to a sentence the reader will not see ("He said ...").
+pub fn stands_alone(body: &str, start: usize, text: &str) -> bool {
+    // A pronoun inside a quotation ("\"It just hurts,\" said ...") is the
+    // speaker's, not a dangling one.
+    let quoted = text.starts_with(['"', '\u{201c}']);
+    let first = text
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphabetic());
+    if !quoted
+        && matches!(
+            first,
+            "He" | "She" | "They" | "It" | "His" | "Her" | "Their" | "Its" | "Him" | "Them"
+        )
+    {
+        return false;
+    }
+    let curly_open = text.matches('\u{201c}').count();
+    let curly_close = text.matches('\u{201d}').count();
+    if curly_open != curly_close || text.matches('"').count() % 2 == 1 {
+        return false;
+    }
+    // Inside a quotation opened earlier in its paragraph?
+    let start = (0..=start.min(body.len()))
+        .rev()
+        .find(|&i| body.is_char_boundary(i))
+        .unwrap_or(0);
+    let para = body[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &body[para..start];
+    // Quote marks are read in order: a curly quote may be closed by a
+    // straight mark (mixed marks in one text).
+    let mut inside = false;
+    for c in before.chars() {
+        match c {
+            '\u{201c}' => inside = true,
+            '\u{201d}' => inside = false,
+            '"' => inside = !inside,
+            _ => {}
+        }
+    }
+    if inside {
+        return false;
+    }
+    // A line of an embedded post: the next line signs it, "— Name
+    // (@handle) date".
+    let next_line = body[start..]
+        .find('\n')
+        .and_then(|i| body[start + i + 1..].lines().next())
+        .unwrap_or("")
+        .trim_start();
+    let signed = (next_line.starts_with('\u{2014}')
+        || next_line.starts_with('\u{2013}')
+        || next_line.starts_with("- "))
+        && next_line.contains("(@");
+    !signed
+}
+
 #[cfg(test)]
 mod tests {
     use parallax_model::Article;
 
     use super::*;
+
+    #[test]
+    fn summary_sentences_stand_alone() {
+        let body = "The mayor posted: \u{201c}We will rebuild. Too many homes lost. Help is coming!\u{201d}\nHe said more later.\nThe storm hit on Monday.\nWe are with you. Roads reopen soon.\n\u{2014} Jane Roe (@janeroe) May 1, 2018";
+        let at = |s: &str| body.find(s).unwrap();
+        assert!(!stands_alone(body, at("Too many"), "Too many homes lost."));
+        assert!(!stands_alone(body, at("He said"), "He said more later."));
+        assert!(stands_alone(
+            body,
+            at("The storm"),
+            "The storm hit on Monday."
+        ));
+        assert!(!stands_alone(body, at("Roads"), "Roads reopen soon."));
+    }
 
     fn article(id: &str, body: &str) -> Article {
         Article {

@@ -80,6 +80,11 @@ pub fn tokens(s: &str) -> Vec<Tok<'_>> {
         }
         i += 1;
         loop {
+            // Tokenised copy writes numbers apart: "230, 000", "$2. 6 million".
+            if let Some(skip) = spaced_number(&chars, start, i) {
+                i += skip;
+                continue;
+            }
             match at(i) {
                 Some(d) if d.is_alphanumeric() => i += 1,
                 Some(d) if joins(d) && at(i + 1).is_some_and(char::is_alphanumeric) => {
@@ -115,6 +120,99 @@ pub fn tokens(s: &str) -> Vec<Tok<'_>> {
         });
     }
     out
+}
+
+/// Scale and unit words that may follow a number's decimals in
+/// tokenised copy ("$2. 6 million", "6. 1 magnitude").
+const AFTER_DECIMALS: &[&str] = &[
+    "million",
+    "billion",
+    "trillion",
+    "thousand",
+    "percent",
+    "per",
+    "magnitude",
+    "miles",
+    "kilometres",
+    "kilometers",
+    "km",
+];
+
+/// At char `i` (inside a token that began at `start`), how many chars a
+/// number written apart by tokenisation continues with: `, 000` of `230,
+/// 000` (a group of exactly three digits after a one-to-three-digit group
+/// or another such group), `. 6` of `$2. 6 million` (one or two decimals
+/// followed by a scale or unit word, `%`, or `-magnitude`).
+fn spaced_number(chars: &[(usize, char)], start: usize, i: usize) -> Option<usize> {
+    let at = |k: usize| chars.get(k).map(|&(_, c)| c);
+    let sep = at(i)?;
+    if !matches!(sep, ',' | '.') || at(i + 1) != Some(' ') {
+        return None;
+    }
+    // The token so far must be a number: digits (and joined groups).
+    let mut k = start;
+    if at(k).is_some_and(currency) {
+        k += 1;
+    }
+    let body: String = chars[k..i].iter().map(|&(_, c)| c).collect();
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == ' ')
+    {
+        return None;
+    }
+    let digits = (i + 2..chars.len())
+        .take_while(|&m| at(m).is_some_and(|c| c.is_ascii_digit()))
+        .count();
+    let after = at(i + 2 + digits);
+    if sep == ',' {
+        let last_group = body.rsplit([',', ' ']).next().unwrap_or("");
+        let ok_before = if body.contains(',') {
+            last_group.len() == 3
+        } else {
+            (1..=3).contains(&body.len())
+        };
+        let ends = after.is_none_or(|c| !c.is_alphanumeric() || c == '%');
+        return (ok_before && digits == 3 && ends).then_some(2 + digits);
+    }
+    // Decimals.
+    if !body.chars().all(|c| c.is_ascii_digit()) || !(1..=2).contains(&digits) {
+        return None;
+    }
+    let rest: String = chars[i + 2 + digits..]
+        .iter()
+        .take(16)
+        .map(|&(_, c)| c)
+        .collect::<String>()
+        .to_lowercase();
+    // "magnitude of 5. 9", "magnitude - 5. 9": the unit was named before.
+    let before: String = chars[start.saturating_sub(24)..start]
+        .iter()
+        .map(|&(_, c)| c)
+        .collect::<String>()
+        .to_lowercase();
+    if before.contains("magnitude") {
+        return Some(2 + digits);
+    }
+    let unit = match after {
+        Some('%') => true,
+        Some(' ') if rest[1..].starts_with("- magnitude") => true,
+        Some('-') => rest[1..].starts_with("magnitude"),
+        Some(' ') => {
+            let w = rest[1..]
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            AFTER_DECIMALS.contains(&w)
+        }
+        Some(c) if c.is_alphabetic() => {
+            let w: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+            matches!(w.as_str(), "bn" | "m" | "mn" | "tn" | "km")
+        }
+        _ => false,
+    };
+    unit.then_some(2 + digits)
 }
 
 /// Number words and their values.
