@@ -6,10 +6,9 @@
 
 mod common;
 
-use common::{articles, counts, write_jsonl};
+use common::{articles, run_at_once, write_jsonl};
 
 use std::collections::HashMap;
-use std::process::Command;
 
 use parallax_engine::pipeline;
 use parallax_store::{Backend, PgStore};
@@ -84,28 +83,7 @@ fn four_processes_lose_and_duplicate_nothing() {
         write_jsonl(&path, &part);
         inputs.push(path);
     }
-    let children: Vec<_> = inputs
-        .iter()
-        .map(|path| {
-            Command::new(env!("CARGO_BIN_EXE_parallax"))
-                .args(["run", "--quiet", "--json", "--db", &schema.url])
-                .arg(path)
-                .env_remove("PARALLAX_DB")
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("the parallax binary runs")
-        })
-        .collect();
-    let (mut stored, mut unchanged) = (0, 0);
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "a worker failed: {stderr}");
-        let (s, u) = counts(&stderr);
-        stored += s;
-        unchanged += u;
-    }
+    let (stored, unchanged) = run_at_once(std::ffi::OsStr::new(&schema.url), &inputs, &[]);
     // Each article was stored by exactly one worker and found stored by
     // the other.
     assert_eq!((stored, unchanged), (n, n));

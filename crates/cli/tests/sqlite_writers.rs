@@ -6,9 +6,8 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::Command;
 
-use common::{articles, counts, write_jsonl};
+use common::{articles, run_at_once, write_jsonl};
 use parallax_engine::pipeline;
 use parallax_store::Store;
 use parallax_stories::ClusterConfig;
@@ -28,29 +27,7 @@ fn two_processes_on_one_file_take_turns() {
     let inputs = [dir.path().join("a.jsonl"), dir.path().join("b.jsonl")];
     write_jsonl(&inputs[0], &first);
     write_jsonl(&inputs[1], &second);
-    let children: Vec<_> = inputs
-        .iter()
-        .map(|input| {
-            Command::new(env!("CARGO_BIN_EXE_parallax"))
-                .args(["run", "--quiet", "--json", "--batch-size", "7", "--db"])
-                .arg(&db)
-                .arg(input)
-                .env_remove("PARALLAX_DB")
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("the parallax binary runs")
-        })
-        .collect();
-    let (mut stored, mut unchanged) = (0, 0);
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "a writer failed: {stderr}");
-        let (s, u) = counts(&stderr);
-        stored += s;
-        unchanged += u;
-    }
+    let (stored, unchanged) = run_at_once(db.as_os_str(), &inputs, &["--batch-size", "7"]);
     assert_eq!(stored, n, "each article is stored by exactly one writer");
     assert_eq!(stored + unchanged, first.len() + second.len());
 

@@ -599,7 +599,7 @@ fn write_batch(tx: &Connection, batch: &Batch) -> Result<()> {
         ])
         .context("inserting a copy pair")?;
     }
-    write_briefs(&tx, &batch.briefs, &now)?;
+    write_briefs(tx, &batch.briefs, &now)?;
     Ok(())
 }
 

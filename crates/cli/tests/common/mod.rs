@@ -156,3 +156,35 @@ pub fn counts(stderr: &str) -> (usize, usize) {
         number_before(" already stored"),
     )
 }
+
+/// Runs one `parallax run --quiet --json EXTRA --db DB INPUT` per input, all
+/// at once, and waits for them; each must succeed. Returns the articles they
+/// stored and found stored, summed.
+pub fn run_at_once(db: &std::ffi::OsStr, inputs: &[PathBuf], extra: &[&str]) -> (usize, usize) {
+    let children: Vec<_> = inputs
+        .iter()
+        .map(|input| {
+            Command::new(env!("CARGO_BIN_EXE_parallax"))
+                .args(["run", "--quiet", "--json"])
+                .args(extra)
+                .arg("--db")
+                .arg(db)
+                .arg(input)
+                .env_remove("PARALLAX_DB")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("the parallax binary runs")
+        })
+        .collect();
+    let (mut stored, mut unchanged) = (0, 0);
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "a writer failed: {stderr}");
+        let (s, u) = counts(&stderr);
+        stored += s;
+        unchanged += u;
+    }
+    (stored, unchanged)
+}
