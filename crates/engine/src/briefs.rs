@@ -61,6 +61,19 @@ pub struct ProjectorConfig {
     /// Recent articles kept in memory for briefs; older ones are read back
     /// from the store when a brief needs them.
     pub cached_articles: usize,
+    /// Called after each flush that stored briefs (a server drops its
+    /// response cache there).
+    pub on_flush: Option<FlushHook>,
+}
+
+/// A function run after each flush that stored briefs.
+#[derive(Clone)]
+pub struct FlushHook(pub Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for FlushHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FlushHook")
+    }
 }
 
 impl Default for ProjectorConfig {
@@ -70,6 +83,7 @@ impl Default for ProjectorConfig {
             max_articles: 64,
             interval: Duration::from_secs(1),
             cached_articles: 50_000,
+            on_flush: None,
         }
     }
 }
@@ -304,6 +318,9 @@ impl Projector {
         for chunk in briefs.chunks(WRITE_CHUNK) {
             store.write_briefs(chunk)?;
         }
+        if let Some(FlushHook(hook)) = &self.config.on_flush {
+            hook();
+        }
         debug!(
             stories = briefs.len(),
             gathered = gathered.as_secs_f32(),
@@ -429,21 +446,6 @@ impl Projection {
         }
     }
 
-    /// A handle that waits for the briefs of everything followed so far
-    /// without holding the engine (`None` for an inline projection, whose
-    /// briefs are stored with each commit).
-    pub(crate) fn waiter(&self) -> Option<BriefWaiter> {
-        match self {
-            Self::Threaded {
-                sender: Some(sender),
-                ..
-            } => Some(BriefWaiter {
-                sender: sender.clone(),
-            }),
-            _ => None,
-        }
-    }
-
     fn send(&mut self, message: Message) -> Result<()> {
         let sent = match self {
             Self::Threaded {
@@ -463,24 +465,6 @@ impl Projection {
             Self::Inline(_) => None,
         };
         EngineError::Projection(why.unwrap_or_else(|| "the brief projection stopped".into()))
-    }
-}
-
-/// Waits for the briefs of what an engine had committed when the handle was
-/// taken ([`crate::Engine::brief_waiter`]).
-pub struct BriefWaiter {
-    sender: Sender<Message>,
-}
-
-impl BriefWaiter {
-    /// Blocks until those briefs are stored.
-    pub fn wait(&self) -> Result<()> {
-        let stopped = || EngineError::Projection("the brief projection stopped".into());
-        let (reply, answer) = mpsc::channel();
-        self.sender
-            .send(Message::Sync(reply))
-            .map_err(|_| stopped())?;
-        answer.recv().map_err(|_| stopped())?.map(drop)
     }
 }
 

@@ -12,7 +12,7 @@ use parallax_stories::{ClusterConfig, Clusterer, Doc};
 use rayon::prelude::*;
 use tracing::{debug, info};
 
-use crate::briefs::{BriefWaiter, Placed, Projection, ProjectorConfig};
+use crate::briefs::{Placed, Projection, ProjectorConfig};
 use crate::copies::CopyDetector;
 use crate::pipeline::doc_for;
 use crate::prepare::{content_hash, prepare};
@@ -118,7 +118,8 @@ enum Input<'a> {
 /// commit each batch. Briefs are a projection of what it committed, built
 /// after each commit on a thread of their own (`briefs.rs`), a second or
 /// so behind while ingesting; [`Engine::ingest`] returns once they are
-/// stored, [`Engine::ingest_jsonl`] (a request) does not wait, and
+/// stored, [`Engine::ingest_jsonl`] (a request) does not wait (a caller
+/// learns when briefs land from [`ProjectorConfig::on_flush`]), and
 /// [`Engine::sync_briefs`] waits for them.
 ///
 /// Several engines (processes) may write one PostgreSQL store at once: each
@@ -298,13 +299,6 @@ impl Engine {
     /// stored; returns how many briefs the last flush wrote.
     pub fn sync_briefs(&mut self) -> Result<usize> {
         self.projection.sync()
-    }
-
-    /// A handle that waits, without holding the engine, until the briefs
-    /// of everything committed so far are stored (`None` when briefs are
-    /// stored with each commit: an in-memory engine).
-    pub fn brief_waiter(&self) -> Option<BriefWaiter> {
-        self.projection.waiter()
     }
 
     /// The store, for reading.

@@ -23,7 +23,7 @@ mod error;
 pub mod pipeline;
 mod prepare;
 
-pub use briefs::{BriefWaiter, ProjectorConfig};
+pub use briefs::{FlushHook, ProjectorConfig};
 pub use copies::copies;
 pub use engine::{Catalog, Engine, EngineConfig, IngestNotice, IngestReport};
 pub use error::EngineError;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use parallax_engine::{Engine, EngineConfig};
+use parallax_engine::{Engine, EngineConfig, FlushHook};
 use parallax_store::Backend;
 use tokio::sync::{OwnedMutexGuard, Semaphore};
 use tracing::{error, info};
@@ -80,9 +80,19 @@ impl AppState {
     /// Loads the engine on a blocking thread; ingestion waits for it.
     pub fn start_engine(self: &Arc<Self>, db: PathBuf) {
         let state = self.clone();
+        // Briefs land after the POST that stored their articles is answered:
+        // each flush drops the response cache, so lists and searches show
+        // them at once. A weak handle: the engine lives inside the state.
+        let weak = Arc::downgrade(self);
+        let mut config = EngineConfig::default();
+        config.projector.on_flush = Some(FlushHook(Arc::new(move || {
+            if let Some(state) = weak.upgrade() {
+                state.cache.invalidate();
+            }
+        })));
         tokio::task::spawn_blocking(move || {
             let started = Instant::now();
-            match Engine::open(&db, EngineConfig::default()) {
+            match Engine::open(&db, config) {
                 Ok(engine) => {
                     *state.writer.engine.blocking_lock() = Some(engine);
                     *state.writer.status.lock().expect("status lock") = EngineStatus::Ready;

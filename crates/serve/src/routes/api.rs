@@ -459,15 +459,8 @@ pub async fn post_articles(State(state): Shared, request: Request) -> Result<Res
         // either way.
         done.cache.invalidate();
         // The briefs of the stories touched are built a moment later, off
-        // the writer: drop the cache again once they are stored.
-        if let Some(waiter) = engine.brief_waiter() {
-            let state = done.clone();
-            std::thread::spawn(move || {
-                if waiter.wait().is_ok() {
-                    state.cache.invalidate();
-                }
-            });
-        }
+        // the writer; the engine drops the cache again when they land
+        // (`AppState::start_engine`).
         let report = report?;
         Ok::<_, ApiError>(json!({
             "stored": report.stored_ids,
