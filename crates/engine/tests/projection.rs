@@ -80,7 +80,9 @@ fn briefs_do_not_depend_on_when_they_are_built() {
 
     // Briefs built right after each batch (an in-memory engine) ...
     let mut inline = Engine::in_memory(small_batches.clone()).unwrap();
-    inline.ingest(&[input.clone()], &mut |_| {}).unwrap();
+    inline
+        .ingest(std::slice::from_ref(&input), &mut |_| {})
+        .unwrap();
     let mut at_once: Vec<Brief> = inline
         .stories()
         .unwrap()
