@@ -366,6 +366,7 @@ impl Store {
         Ok(Self {
             conn,
             placing: false,
+            commits: 0,
         })
     }
 
