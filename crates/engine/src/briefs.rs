@@ -64,6 +64,9 @@ pub struct ProjectorConfig {
     /// Called after each flush that stored briefs (a server drops its
     /// response cache there).
     pub on_flush: Option<FlushHook>,
+    /// Flush as soon as nothing new has come for this long (a server: a
+    /// lone POST's briefs land at once); `None` waits for `interval`.
+    pub quiet: Option<Duration>,
 }
 
 /// A function run after each flush that stored briefs.
@@ -84,6 +87,7 @@ impl Default for ProjectorConfig {
             interval: Duration::from_secs(1),
             cached_articles: 50_000,
             on_flush: None,
+            quiet: None,
         }
     }
 }
@@ -483,8 +487,8 @@ impl Drop for Projection {
 
 /// The projection thread: follow, and flush `interval` after a story fell
 /// due (or twice as long as the last flush took, when that is longer: a
-/// big store's flush must not take the cores from the write path), when
-/// asked, and before ending.
+/// big store's flush must not take the cores from the write path), after
+/// `quiet` without news when set, when asked, and before ending.
 fn project(
     mut projector: Projector,
     mut store: Box<dyn Backend>,
@@ -501,7 +505,13 @@ fn project(
     loop {
         let message = match due_since {
             None => receiver.recv().map_err(|_| RecvTimeoutError::Disconnected),
-            Some(since) => receiver.recv_timeout(wait.saturating_sub(since.elapsed())),
+            Some(since) => {
+                let mut timeout = wait.saturating_sub(since.elapsed());
+                if let Some(quiet) = projector.config.quiet {
+                    timeout = timeout.min(quiet);
+                }
+                receiver.recv_timeout(timeout)
+            }
         };
         match message {
             Ok(Message::Follow(placed, due)) => projector.follow(placed, due),

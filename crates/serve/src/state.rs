@@ -85,6 +85,7 @@ impl AppState {
         // them at once. A weak handle: the engine lives inside the state.
         let weak = Arc::downgrade(self);
         let mut config = EngineConfig::default();
+        config.projector.quiet = Some(Duration::from_millis(50));
         config.projector.on_flush = Some(FlushHook(Arc::new(move || {
             if let Some(state) = weak.upgrade() {
                 state.cache.invalidate();
