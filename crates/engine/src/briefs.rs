@@ -35,7 +35,7 @@
 //! store, which has no second connection), flushing after every batch.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -91,6 +91,10 @@ impl Default for ProjectorConfig {
         }
     }
 }
+
+/// Committed batches the projection may have waiting before the engine
+/// waits for it.
+const PENDING_BATCHES: usize = 16;
 
 /// Briefs stored per transaction.
 const WRITE_CHUNK: usize = 64;
@@ -370,7 +374,7 @@ pub(crate) enum Projection {
     Inline(Box<Projector>),
     /// Built on a thread of its own, with its own store connection.
     Threaded {
-        sender: Option<Sender<Message>>,
+        sender: Option<SyncSender<Message>>,
         worker: Option<JoinHandle<()>>,
         failure: Arc<Mutex<Option<String>>>,
     },
@@ -385,7 +389,10 @@ impl Projection {
     /// A projection on its own thread, writing through `store` (a second
     /// connection to the engine's store).
     pub(crate) fn threaded(config: ProjectorConfig, store: Box<dyn Backend>) -> Self {
-        let (sender, receiver) = mpsc::channel();
+        // Bounded: a projection that falls behind holds the write path
+        // back (after its commit, never under the lock) instead of keeping
+        // every committed article in memory until it catches up.
+        let (sender, receiver) = mpsc::sync_channel(PENDING_BATCHES);
         let failure = Arc::new(Mutex::new(None));
         let failed = failure.clone();
         let worker = std::thread::Builder::new()
