@@ -952,14 +952,7 @@ mod tests {
     }
 
     fn story_names(texts: &[&str]) -> Vec<(String, EntityKind)> {
-        let articles: Vec<parallax_model::Article> = texts
-            .iter()
-            .enumerate()
-            .map(|(n, t)| parallax_model::Article {
-                lang: Some("en".into()),
-                ..parallax_model::Article::new(format!("a{n}"), *t)
-            })
-            .collect();
+        let articles = crate::english_articles(texts);
         let profiles: Vec<ArticleProfile> = articles.iter().map(ArticleProfile::new).collect();
         let names = Names::build(&profiles);
         names

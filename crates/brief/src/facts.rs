@@ -1943,14 +1943,7 @@ mod tests {
     }
 
     fn flagged(texts: &[&str]) -> Vec<Vec<String>> {
-        let articles: Vec<parallax_model::Article> = texts
-            .iter()
-            .enumerate()
-            .map(|(n, t)| parallax_model::Article {
-                lang: Some("en".into()),
-                ..parallax_model::Article::new(format!("a{n}"), *t)
-            })
-            .collect();
+        let articles = crate::english_articles(texts);
         let mut b = Briefer::new(crate::BriefConfig::default());
         for a in &articles {
             b.observe(a);

@@ -257,6 +257,20 @@ fn after(positions: &[u64], at: u64) -> u32 {
     (positions.len() - positions.partition_point(|&p| p <= at)) as u32
 }
 
+/// English articles `a0`, `a1`, ... with the given bodies: the story the
+/// modules' tests brief.
+#[cfg(test)]
+pub(crate) fn english_articles(texts: &[&str]) -> Vec<Article> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(n, t)| Article {
+            lang: Some("en".into()),
+            ..Article::new(format!("a{n}"), *t)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use parallax_model::Article;

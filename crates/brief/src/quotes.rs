@@ -136,20 +136,24 @@ fn is_telling(w: &str) -> bool {
     matches!(w, "told" | "tells" | "telling" | "asked" | "urged")
 }
 
+/// The last word of `text` (letters only, spaces before the end ignored),
+/// lowercased; empty when `text` does not end in one.
+fn word_before(text: &str) -> String {
+    let text = text.trim_end();
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(text.len(), |(i, _)| i);
+    text[start..].to_lowercase()
+}
+
 /// Whether a name at byte `start` of `text` follows a preposition or ends
 /// in a possessive: then it is not the subject of a verb ("a woman in
 /// Qeshm told", "Donald Trump's vice president").
 fn not_subject(text: &str, start: usize, end: usize) -> bool {
-    let prev: String = text[..start]
-        .trim_end()
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphabetic())
-        .collect::<String>()
-        .chars()
-        .rev()
-        .collect::<String>()
-        .to_lowercase();
+    let prev = word_before(&text[..start]);
     let possessive = text[end..].starts_with("'s")
         || text[end..].starts_with("\u{2019}s")
         || text[start..end].ends_with("'s")
@@ -502,16 +506,7 @@ fn person_by_role(body: &str, role: &str, names: &Names, en: &Analyzer) -> Optio
         .iter()
         .filter(|f| is_person(names, f.entity))
         .find(|f| {
-            let before = body[..f.start].trim_end();
-            let word: String = before
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphabetic())
-                .collect::<String>()
-                .chars()
-                .rev()
-                .collect::<String>()
-                .to_lowercase();
+            let word = word_before(&body[..f.start]);
             word == role
                 || names
                     .get(f.entity)
@@ -961,14 +956,7 @@ mod tests {
     }
 
     fn speakers(texts: &[&str]) -> Vec<(String, Option<String>)> {
-        let articles: Vec<parallax_model::Article> = texts
-            .iter()
-            .enumerate()
-            .map(|(n, t)| parallax_model::Article {
-                lang: Some("en".into()),
-                ..parallax_model::Article::new(format!("a{n}"), *t)
-            })
-            .collect();
+        let articles = crate::english_articles(texts);
         let profiles: Vec<ArticleProfile> = articles.iter().map(ArticleProfile::new).collect();
         let names = Names::build(&profiles);
         let en = Analyzer::english();
