@@ -443,6 +443,32 @@ impl Index {
         }
     }
 
+    /// The pairs among `pairs` (what [`Index::add`] returned for `doc`,
+    /// just added) that shape the copy forest: `doc`'s pair with the
+    /// original it copies most closely and with the root of that chain,
+    /// and its pairs with indexed articles that now descend from it. Every
+    /// other pair joins two articles already joined through these.
+    ///
+    /// A text reposted `n` times forms `n(n-1)/2` pairs; a consumer that
+    /// keeps every arrival's pairs (a store, a brief) keeps fewer than `2n`
+    /// of them this way, and still knows each copy's closest original and
+    /// root.
+    pub fn forest_pairs(&self, doc: DocNo, pairs: &[Pair]) -> Vec<Pair> {
+        let best = best_original(doc, pairs);
+        let parent = self.docs.get(doc as usize).map_or(doc, |m| m.parent);
+        pairs
+            .iter()
+            .filter(|p| {
+                if p.copy == doc {
+                    Some(p.original) == best || p.original == parent
+                } else {
+                    p.original == doc && self.docs[p.copy as usize].parent == doc
+                }
+            })
+            .copied()
+            .collect()
+    }
+
     /// Evicts every article whose time (publication, or indexing time for
     /// undated ones) is before `minutes`; they are no longer matched and
     /// their postings are freed. Returns how many were evicted.

@@ -1,6 +1,8 @@
 //! The dedup stage inside ingestion: every article the engine takes in is
-//! compared with every one before it, and the copy pairs it forms go to
-//! the store with it and to the briefer as model [`CopyLink`]s.
+//! compared with every one before it, and the copy pairs that shape the
+//! copy forest (each copy with its closest original and the root of its
+//! chain: [`Index::forest_pairs`]) go to the store with it and to the
+//! briefer as model [`CopyLink`]s.
 
 use parallax_dedup::{Added, Config, DocInput, Fingerprint, Fingerprinter, Index, Pair};
 use parallax_model::{Article, ArticleId, CopyLink};
@@ -64,7 +66,7 @@ impl CopyDetector {
     }
 
     /// Compares `article` with every article added before, then adds it.
-    /// Returns its pairs (the new article is the copy or the original).
+    /// Returns its forest pairs (the new article is the copy or the original).
     pub(crate) fn add(&mut self, article: &Article) -> Vec<CopyLink> {
         let fp = self
             .fingerprinter
@@ -79,8 +81,15 @@ impl CopyDetector {
         // Undated articles take the stream's time, so they age with it.
         self.index.set_clock(self.clock.now);
         match self.index.add(id.as_str(), fp) {
-            Ok(Added::New { pairs, .. }) => {
-                let links = pairs.iter().map(|p| self.link(p)).collect();
+            Ok(Added::New { doc, pairs }) => {
+                // Only the pairs that shape the copy forest: a text
+                // reposted n times would otherwise store n²/2 pairs.
+                let links = self
+                    .index
+                    .forest_pairs(doc, &pairs)
+                    .iter()
+                    .map(|p| self.link(p))
+                    .collect();
                 if self.index.len().is_multiple_of(EVICT_EVERY) && self.clock.now > 0 {
                     self.index
                         .evict_before(self.clock.now.saturating_sub(self.window));

@@ -378,14 +378,24 @@ impl Backend for PgStore {
     }
 
     fn stories_with_prefix(&self, prefix: &str) -> Result<Vec<StoryId>> {
-        Ok(self
-            .query(
-                "SELECT id FROM stories WHERE starts_with(id, $1) ORDER BY id",
+        // A range over the primary key (byte-wise "C" collation), so a
+        // full id is one index lookup rather than a scan.
+        let rows = match crate::store::prefix_end(prefix) {
+            Some(end) => self.query(
+                "SELECT id FROM stories WHERE id >= $1 AND id < $2 ORDER BY id",
+                &[&prefix, &end],
+                "resolving a story id",
+            )?,
+            None => self.query(
+                "SELECT id FROM stories WHERE id >= $1 ORDER BY id",
                 &[&prefix],
                 "resolving a story id",
-            )?
+            )?,
+        };
+        Ok(rows
             .iter()
             .map(|r| StoryId(r.get(0)))
+            .filter(|s: &StoryId| s.as_str().starts_with(prefix))
             .collect())
     }
 
