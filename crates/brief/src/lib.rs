@@ -57,7 +57,7 @@ use parallax_text::Analyzer;
 pub use profile::ArticleProfile;
 
 /// Knobs of the brief.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BriefConfig {
     /// Most words in the summary.
     pub words: usize,
@@ -78,22 +78,28 @@ impl Default for BriefConfig {
 /// can weigh terms exactly as it would have right after a given article.
 /// That is what lets briefs be built after the fact, coalesced and in
 /// parallel, and still come out the same whatever the timing.
-#[derive(Debug, Clone, Default)]
+///
+/// Its term statistics serialize (serde), so an engine can checkpoint them
+/// rather than observe the whole stream again; what was remembered for
+/// [`Briefer::as_of`] is not kept (call [`Briefer::remember_from`] again).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Briefer {
     config: BriefConfig,
     stats: Arc<TermStats>,
     /// When set, weights are those after the article at this position.
+    #[serde(skip)]
     at: Option<u64>,
 }
 
 /// Document frequencies, and the recent part of the stream by position.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct TermStats {
     df: FxHashMap<String, u32>,
     docs: u32,
     /// Position of the latest observed article.
     position: u64,
     /// Articles observed since [`Briefer::remember_from`], by position.
+    #[serde(skip)]
     recent: Option<Recent>,
 }
 

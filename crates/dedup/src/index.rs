@@ -22,7 +22,7 @@ use crate::{Config, DocInput};
 pub type DocNo = u32;
 
 /// What the index keeps of an article besides its postings (24 bytes).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct DocMeta {
     /// Low 32 bits of the exact hash: compared only between articles that
     /// already share samples, so 32 bits leave no practical doubt.
@@ -193,7 +193,10 @@ pub struct Stats {
 }
 
 /// The incremental duplicate index. See the [crate docs](crate).
-#[derive(Debug, Clone)]
+///
+/// Its state serializes (serde), so a caller can checkpoint it and resume
+/// without adding every article again.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Index {
     config: Config,
     postings: PostingTable,
@@ -202,6 +205,8 @@ pub struct Index {
     id_bytes: String,
     clock: i32,
     live: usize,
+    /// Scratch for [`Index::compare`].
+    #[serde(skip)]
     hits: Vec<DocNo>,
 }
 

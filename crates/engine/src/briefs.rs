@@ -114,8 +114,8 @@ pub(crate) struct Placed {
 }
 
 /// A story's members as the projector knows them.
-#[derive(Default)]
-struct Members {
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Members {
     /// `seq` of each member, ascending.
     seqs: Vec<i64>,
     /// How each member is listed among the sources, in the same order.
@@ -260,6 +260,28 @@ impl Projector {
         self.due.insert(story);
     }
 
+    /// The state a checkpoint keeps: the term statistics and every story's
+    /// members, as of the latest article followed. Only taken with nothing
+    /// due (after a flush), so nothing pending is lost.
+    fn snapshot(&self) -> Result<Vec<u8>> {
+        debug_assert!(self.due.is_empty(), "a snapshot is taken after a flush");
+        postcard::to_stdvec(&(self.position, &self.briefer, &self.stories))
+            .map_err(|e| EngineError::Projection(format!("encoding the brief state: {e}")))
+    }
+
+    /// Takes up the state [`Self::snapshot`] encoded (a checkpoint's), as
+    /// if it had followed the stream up to that point.
+    fn restore(&mut self, state: &[u8]) -> Result<()> {
+        let (position, briefer, stories): (i64, Briefer, HashMap<StoryId, Members>) =
+            postcard::from_bytes(state)
+                .map_err(|e| EngineError::Projection(format!("reading the brief state: {e}")))?;
+        self.position = position;
+        self.briefer = briefer;
+        self.stories = stories;
+        self.due.clear();
+        Ok(())
+    }
+
     /// Briefs every due story, as of its latest article, and stores the
     /// briefs in one transaction. Returns how many were written.
     fn flush(&mut self, store: &mut dyn Backend) -> Result<usize> {
@@ -366,6 +388,10 @@ pub(crate) enum Message {
     Follow(Vec<Placed>, bool),
     MarkDue(Vec<StoryId>),
     Sync(Sender<Result<usize>>),
+    /// Flush, then reply with the state a checkpoint keeps.
+    Snapshot(Sender<Result<Vec<u8>>>),
+    /// Take up a checkpoint's state (before following anything).
+    Restore(Vec<u8>, Sender<Result<()>>),
 }
 
 /// The brief projection an engine feeds after each commit.
@@ -442,6 +468,35 @@ impl Projection {
                 projector.flush(store).map(drop)
             }
             Self::Threaded { .. } => self.send(Message::MarkDue(stories)),
+        }
+    }
+
+    /// Briefs what is due, then encodes the projection's state for a
+    /// checkpoint (see [`Projector::snapshot`]).
+    pub(crate) fn snapshot(&mut self, store: &mut dyn Backend) -> Result<Vec<u8>> {
+        match self {
+            Self::Inline(projector) => {
+                projector.flush(store)?;
+                projector.snapshot()
+            }
+            Self::Threaded { .. } => {
+                let (reply, answer) = mpsc::channel();
+                self.send(Message::Snapshot(reply))?;
+                answer.recv().map_err(|_| self.stopped())?
+            }
+        }
+    }
+
+    /// Takes up a checkpoint's projection state; called before anything is
+    /// followed.
+    pub(crate) fn restore(&mut self, state: Vec<u8>) -> Result<()> {
+        match self {
+            Self::Inline(projector) => projector.restore(&state),
+            Self::Threaded { .. } => {
+                let (reply, answer) = mpsc::channel();
+                self.send(Message::Restore(state, reply))?;
+                answer.recv().map_err(|_| self.stopped())?
+            }
         }
     }
 
@@ -534,6 +589,19 @@ fn project(
                 if let Some(why) = failed {
                     return Err(EngineError::Projection(why));
                 }
+            }
+            Ok(Message::Snapshot(reply)) => {
+                let state = flush(&mut projector, &mut wait).and_then(|_| projector.snapshot());
+                let failed = state.as_ref().err().map(|e| e.to_string());
+                let _ = reply.send(state);
+                if let Some(why) = failed {
+                    return Err(EngineError::Projection(why));
+                }
+            }
+            Ok(Message::Restore(state, reply)) => {
+                // A state that cannot be read is the caller's to handle
+                // (it replays the stream instead): the thread goes on.
+                let _ = reply.send(projector.restore(&state));
             }
             Err(RecvTimeoutError::Timeout) => {
                 flush(&mut projector, &mut wait)?;

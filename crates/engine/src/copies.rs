@@ -18,9 +18,14 @@ use tracing::warn;
 /// stream: a store reopened after a crash replays to exactly the state an
 /// uninterrupted run would have, whatever the batch sizes were. (Articles
 /// are counted by the index itself: [`Index::len`].)
-#[derive(Debug)]
+///
+/// It serializes (for checkpoints) without its fingerprinter, which holds
+/// no state of the stream and is rebuilt from the default settings (the
+/// checkpoint records which settings it was made with).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct CopyDetector {
     index: Index,
+    #[serde(skip, default = "default_fingerprinter")]
     fingerprinter: Fingerprinter,
     clock: StreamClock,
     window: i32,
@@ -36,6 +41,10 @@ pub(crate) const WINDOW_MINUTES: i32 = 60 * 24 * 60;
 /// index, so it runs rarely; an article lives at most this many arrivals
 /// past its window.
 const EVICT_EVERY: usize = 8192;
+
+fn default_fingerprinter() -> Fingerprinter {
+    Fingerprinter::new(Config::default())
+}
 
 impl Default for CopyDetector {
     fn default() -> Self {
@@ -143,7 +152,7 @@ impl CopyDetector {
 /// scheduled post) therefore cannot age out the whole index, while a stream
 /// that really moves on (an archive replayed year by year) catches up
 /// within a few hundred articles.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct StreamClock {
     now: i32,
 }

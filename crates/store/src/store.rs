@@ -248,6 +248,49 @@ impl Store {
         tx.commit().context("committing briefs")
     }
 
+    /// Stores an engine checkpoint at `seq` and deletes all but the `keep`
+    /// newest (see [`Backend::write_checkpoint`]).
+    pub fn write_checkpoint(&mut self, seq: i64, state: &[u8], keep: usize) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .context("starting a checkpoint transaction")?;
+        tx.execute(
+            "INSERT OR REPLACE INTO checkpoints (seq, written_at, state) VALUES (?1, ?2, ?3)",
+            params![seq, Utc::now().to_rfc3339(), state],
+        )
+        .context("writing a checkpoint")?;
+        tx.execute(
+            "DELETE FROM checkpoints WHERE seq NOT IN
+                (SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT ?1)",
+            params![keep.max(1) as i64],
+        )
+        .context("dropping old checkpoints")?;
+        tx.commit().context("committing a checkpoint")
+    }
+
+    /// The `seq`s of the stored checkpoints, newest first.
+    pub fn checkpoint_seqs(&self) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq FROM checkpoints ORDER BY seq DESC")
+            .context("listing checkpoints")?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))
+            .context("listing checkpoints")?;
+        rows.map(|r| r.context("listing checkpoints")).collect()
+    }
+
+    /// The state of the checkpoint at `seq`.
+    pub fn checkpoint(&self, seq: i64) -> Result<Option<Vec<u8>>> {
+        self.conn
+            .query_row("SELECT state FROM checkpoints WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })
+            .optional()
+            .context("reading a checkpoint")
+    }
+
     /// Adds the articles stored up to `seq` to the article search index
     /// (those not in it yet), a few thousand per transaction so that a
     /// writer waiting for the file's lock never waits long. Returns the

@@ -556,6 +556,52 @@ impl Backend for PgStore {
         client.batch_execute("COMMIT").context("committing briefs")
     }
 
+    fn write_checkpoint(&mut self, seq: i64, state: &[u8], keep: usize) -> Result<()> {
+        let now = Utc::now().to_rfc3339();
+        let keep = keep.max(1) as i64;
+        let client = self.client_mut();
+        let mut tx = client
+            .transaction()
+            .context("starting a checkpoint transaction")?;
+        tx.execute(
+            "INSERT INTO checkpoints (seq, written_at, state) VALUES ($1, $2, $3)
+             ON CONFLICT (seq) DO UPDATE SET written_at = EXCLUDED.written_at,
+                state = EXCLUDED.state",
+            &[&seq, &now, &state],
+        )
+        .context("writing a checkpoint")?;
+        tx.execute(
+            "DELETE FROM checkpoints WHERE seq NOT IN
+                (SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT $1)",
+            &[&keep],
+        )
+        .context("dropping old checkpoints")?;
+        tx.commit().context("committing a checkpoint")
+    }
+
+    fn checkpoint_seqs(&self) -> Result<Vec<i64>> {
+        Ok(self
+            .query(
+                "SELECT seq FROM checkpoints ORDER BY seq DESC",
+                &[],
+                "listing checkpoints",
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn checkpoint(&self, seq: i64) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .query(
+                "SELECT state FROM checkpoints WHERE seq = $1",
+                &[&seq],
+                "reading a checkpoint",
+            )?
+            .first()
+            .map(|r| r.get(0)))
+    }
+
     // Each article's `tsvector` is computed as it is inserted: the index
     // reaches every stored article.
     fn index_articles(&mut self, seq: i64) -> Result<i64> {
