@@ -79,9 +79,9 @@ impl Default for BriefConfig {
 /// That is what lets briefs be built after the fact, coalesced and in
 /// parallel, and still come out the same whatever the timing.
 ///
-/// Its term statistics serialize (serde), so an engine can checkpoint them
-/// rather than observe the whole stream again; what was remembered for
-/// [`Briefer::as_of`] is not kept (call [`Briefer::remember_from`] again).
+/// Its term statistics serialize (serde), what it remembers for
+/// [`Briefer::as_of`] included, so an engine can checkpoint them rather
+/// than observe the whole stream again.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Briefer {
     config: BriefConfig,
@@ -99,11 +99,10 @@ struct TermStats {
     /// Position of the latest observed article.
     position: u64,
     /// Articles observed since [`Briefer::remember_from`], by position.
-    #[serde(skip)]
     recent: Option<Recent>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Recent {
     /// Positions (ascending) of the remembered articles.
     docs: Vec<u64>,

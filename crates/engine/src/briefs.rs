@@ -260,25 +260,26 @@ impl Projector {
         self.due.insert(story);
     }
 
-    /// The state a checkpoint keeps: the term statistics and every story's
-    /// members, as of the latest article followed. Only taken with nothing
-    /// due (after a flush), so nothing pending is lost.
+    /// The state a checkpoint keeps, as of the latest article followed:
+    /// the term statistics (with what the briefer remembers to answer as
+    /// of earlier points), every story's members, and the stories still
+    /// due, which a projection restored from it briefs exactly as this one
+    /// would have. So a checkpoint need not wait for a flush.
     fn snapshot(&self) -> Result<Vec<u8>> {
-        debug_assert!(self.due.is_empty(), "a snapshot is taken after a flush");
-        postcard::to_stdvec(&(self.position, &self.briefer, &self.stories))
+        postcard::to_stdvec(&(self.position, &self.briefer, &self.stories, &self.due))
             .map_err(|e| EngineError::Projection(format!("encoding the brief state: {e}")))
     }
 
     /// Takes up the state [`Self::snapshot`] encoded (a checkpoint's), as
     /// if it had followed the stream up to that point.
     fn restore(&mut self, state: &[u8]) -> Result<()> {
-        let (position, briefer, stories): (i64, Briefer, HashMap<StoryId, Members>) =
-            postcard::from_bytes(state)
-                .map_err(|e| EngineError::Projection(format!("reading the brief state: {e}")))?;
+        type State = (i64, Briefer, HashMap<StoryId, Members>, BTreeSet<StoryId>);
+        let (position, briefer, stories, due): State = postcard::from_bytes(state)
+            .map_err(|e| EngineError::Projection(format!("reading the brief state: {e}")))?;
         self.position = position;
         self.briefer = briefer;
         self.stories = stories;
-        self.due.clear();
+        self.due = due;
         Ok(())
     }
 
@@ -388,7 +389,7 @@ pub(crate) enum Message {
     Follow(Vec<Placed>, bool),
     MarkDue(Vec<StoryId>),
     Sync(Sender<Result<usize>>),
-    /// Flush, then reply with the state a checkpoint keeps.
+    /// Reply with the state a checkpoint keeps.
     Snapshot(Sender<Result<Vec<u8>>>),
     /// Take up a checkpoint's state (before following anything).
     Restore(Vec<u8>, Sender<Result<()>>),
@@ -471,14 +472,11 @@ impl Projection {
         }
     }
 
-    /// Briefs what is due, then encodes the projection's state for a
-    /// checkpoint (see [`Projector::snapshot`]).
-    pub(crate) fn snapshot(&mut self, store: &mut dyn Backend) -> Result<Vec<u8>> {
+    /// Encodes the projection's state, once it has followed everything
+    /// sent so far, for a checkpoint (see [`Projector::snapshot`]).
+    pub(crate) fn snapshot(&mut self) -> Result<Vec<u8>> {
         match self {
-            Self::Inline(projector) => {
-                projector.flush(store)?;
-                projector.snapshot()
-            }
+            Self::Inline(projector) => projector.snapshot(),
             Self::Threaded { .. } => {
                 let (reply, answer) = mpsc::channel();
                 self.send(Message::Snapshot(reply))?;
@@ -591,12 +589,7 @@ fn project(
                 }
             }
             Ok(Message::Snapshot(reply)) => {
-                let state = flush(&mut projector, &mut wait).and_then(|_| projector.snapshot());
-                let failed = state.as_ref().err().map(|e| e.to_string());
-                let _ = reply.send(state);
-                if let Some(why) = failed {
-                    return Err(EngineError::Projection(why));
-                }
+                let _ = reply.send(projector.snapshot());
             }
             Ok(Message::Restore(state, reply)) => {
                 // A state that cannot be read is the caller's to handle

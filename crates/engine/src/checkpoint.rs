@@ -24,9 +24,10 @@
 //! during a long run each time the store doubled ([`due`]): the cost of
 //! writing checkpoints (proportional to the store) stays a small constant
 //! per article, while opening replays at most a twentieth of the store
-//! after a finished run. Each is
-//! taken after the briefs are flushed, so the briefs stored then are
-//! exact and only the tail's stories can be behind on reopening.
+//! after a finished run. A checkpoint records the stories whose brief was
+//! still due, and the projection's memory of recent term counts, so it
+//! need not wait for briefs to be flushed: a projection restored from it
+//! briefs them exactly as the one checkpointed would have.
 
 use parallax_stories::Clusterer;
 use serde::{Deserialize, Serialize};

@@ -274,8 +274,9 @@ impl Engine {
         self.resumed_from
     }
 
-    /// Writes a checkpoint of the current state (the briefs are flushed
-    /// first), unless the newest one is at the current position already.
+    /// Writes a checkpoint of the current state (stories whose brief is
+    /// still due are recorded as due), unless the newest one is at the
+    /// current position already.
     /// [`Self::ingest`] writes them by itself when due; a server calls
     /// this before it stops.
     pub fn checkpoint(&mut self) -> Result<()> {
@@ -283,7 +284,7 @@ impl Engine {
             return Ok(());
         }
         let started = std::time::Instant::now();
-        let projection = self.projection.snapshot(self.store.as_mut())?;
+        let projection = self.projection.snapshot()?;
         let placement = PlacementRef {
             clusterer: &self.clusterer,
             detector: &self.detector,

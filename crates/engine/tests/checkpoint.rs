@@ -176,3 +176,40 @@ fn a_damaged_checkpoint_is_passed_over() {
     drop(engine);
     assert_eq!(contents(&db), contents(&reference));
 }
+
+#[test]
+fn a_checkpoint_taken_while_briefs_are_due_resumes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("1.jsonl"), dir.path().join("2.jsonl"));
+    stream(&first, &second);
+    let reference = dir.path().join("reference.db");
+    Engine::open(&reference, config(false))
+        .unwrap()
+        .ingest(&[first.to_owned()], &mut |_| {})
+        .unwrap();
+
+    let db = dir.path().join("due.db");
+    {
+        // Briefs wait an hour: none is built before the checkpoint.
+        let mut lazy = config(true);
+        lazy.projector.interval = std::time::Duration::from_secs(3600);
+        let mut engine = Engine::open(&db, lazy).unwrap();
+        // A request's ingestion returns before its briefs are built: the
+        // checkpoint right after it records their stories as due.
+        let mut body = std::fs::File::open(&first).unwrap();
+        engine
+            .ingest_jsonl(&mut body, "request", &mut |_| {})
+            .unwrap();
+        engine.checkpoint().unwrap();
+    }
+    // Every brief is lost, as if killed before they were stored.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE stories SET brief_seq = 0, brief = '{}'", [])
+        .unwrap();
+    let mut engine = Engine::open(&db, config(true)).unwrap();
+    assert!(engine.resumed_from() > 0);
+    engine.sync_briefs().unwrap();
+    drop(engine);
+    assert_eq!(contents(&db), contents(&reference));
+}
