@@ -137,10 +137,7 @@ impl Briefer {
     /// function of the article, so callers may compute them in parallel and
     /// observe them in order with [`Self::observe_terms_at`]).
     pub fn article_terms(article: &Article) -> Vec<String> {
-        let profile = ArticleProfile::new(article);
-        let mut terms: Vec<String> = profile.term_set().into_iter().cloned().collect();
-        terms.sort_unstable();
-        terms
+        ArticleProfile::terms_of(article)
     }
 
     /// Counts one article's distinct `terms` (from [`Self::article_terms`])

@@ -44,7 +44,7 @@ use parallax_brief::{BriefConfig, Briefer, source_of};
 use parallax_model::{Article, ArticleId, Brief, CopyLink, SourceRef, StoryId};
 use parallax_store::Backend;
 use rayon::prelude::*;
-use tracing::{debug, error};
+use tracing::{debug, error, info};
 
 use crate::{EngineError, Result};
 
@@ -270,6 +270,21 @@ impl Projector {
             .map_err(|e| EngineError::Projection(format!("encoding the brief state: {e}")))
     }
 
+    /// Writes a checkpoint at `seq` from the engine's encoded placement
+    /// state and this projection's.
+    fn checkpoint(&self, seq: i64, key: u64, placed: &[u8], store: &mut dyn Backend) -> Result<()> {
+        let started = Instant::now();
+        let bytes = crate::checkpoint::encode(seq, key, placed, &self.snapshot()?);
+        store.write_checkpoint(seq, &bytes, crate::checkpoint::KEEP)?;
+        info!(
+            seq,
+            bytes = bytes.len(),
+            seconds = started.elapsed().as_secs_f32(),
+            "checkpoint written"
+        );
+        Ok(())
+    }
+
     /// Takes up the state [`Self::snapshot`] encoded (a checkpoint's), as
     /// if it had followed the stream up to that point.
     fn restore(&mut self, state: &[u8]) -> Result<()> {
@@ -389,8 +404,15 @@ pub(crate) enum Message {
     Follow(Vec<Placed>, bool),
     MarkDue(Vec<StoryId>),
     Sync(Sender<Result<usize>>),
-    /// Reply with the state a checkpoint keeps.
-    Snapshot(Sender<Result<Vec<u8>>>),
+    /// Write a checkpoint at `seq` (settings `key`) from the placement
+    /// state encoded by the engine and the projection's own; reply when
+    /// asked to.
+    Checkpoint {
+        seq: i64,
+        key: u64,
+        placed: Vec<u8>,
+        reply: Option<Sender<Result<()>>>,
+    },
     /// Take up a checkpoint's state (before following anything).
     Restore(Vec<u8>, Sender<Result<()>>),
 }
@@ -472,15 +494,34 @@ impl Projection {
         }
     }
 
-    /// Encodes the projection's state, once it has followed everything
-    /// sent so far, for a checkpoint (see [`Projector::snapshot`]).
-    pub(crate) fn snapshot(&mut self) -> Result<Vec<u8>> {
+    /// Writes a checkpoint at `seq` with the engine's encoded placement
+    /// state and the projection's own, once it has followed everything sent
+    /// so far (see [`Projector::snapshot`]). A threaded projection writes it
+    /// through its own connection, so the write path only waits when
+    /// `wait` (it then learns whether it was written).
+    pub(crate) fn checkpoint(
+        &mut self,
+        seq: i64,
+        key: u64,
+        placed: Vec<u8>,
+        wait: bool,
+        store: &mut dyn Backend,
+    ) -> Result<()> {
         match self {
-            Self::Inline(projector) => projector.snapshot(),
+            Self::Inline(projector) => projector.checkpoint(seq, key, &placed, store),
             Self::Threaded { .. } => {
                 let (reply, answer) = mpsc::channel();
-                self.send(Message::Snapshot(reply))?;
-                answer.recv().map_err(|_| self.stopped())?
+                self.send(Message::Checkpoint {
+                    seq,
+                    key,
+                    placed,
+                    reply: wait.then_some(reply),
+                })?;
+                if wait {
+                    answer.recv().map_err(|_| self.stopped())?
+                } else {
+                    Ok(())
+                }
             }
         }
     }
@@ -556,9 +597,12 @@ fn project(
 ) -> Result<()> {
     let mut wait = projector.config.interval;
     let mut due_since: Option<Instant> = None;
-    let mut flush = |projector: &mut Projector, wait: &mut Duration| -> Result<usize> {
+    let flush = |projector: &mut Projector,
+                 store: &mut dyn Backend,
+                 wait: &mut Duration|
+     -> Result<usize> {
         let started = Instant::now();
-        let written = projector.flush(store.as_mut())?;
+        let written = projector.flush(store)?;
         *wait = projector.config.interval.max(started.elapsed() * 2);
         Ok(written)
     };
@@ -581,15 +625,30 @@ fn project(
                 }
             }
             Ok(Message::Sync(reply)) => {
-                let flushed = flush(&mut projector, &mut wait);
+                let flushed = flush(&mut projector, store.as_mut(), &mut wait);
                 let failed = flushed.as_ref().err().map(|e| e.to_string());
                 let _ = reply.send(flushed);
                 if let Some(why) = failed {
                     return Err(EngineError::Projection(why));
                 }
             }
-            Ok(Message::Snapshot(reply)) => {
-                let _ = reply.send(projector.snapshot());
+            Ok(Message::Checkpoint {
+                seq,
+                key,
+                placed,
+                reply,
+            }) => {
+                // A checkpoint that cannot be written costs only a longer
+                // replay later: it never stops the projection.
+                let written = projector.checkpoint(seq, key, &placed, store.as_mut());
+                match reply {
+                    Some(reply) => drop(reply.send(written)),
+                    None => {
+                        if let Err(e) = written {
+                            error!(seq, error = %e, "checkpoint not written");
+                        }
+                    }
+                }
             }
             Ok(Message::Restore(state, reply)) => {
                 // A state that cannot be read is the caller's to handle
@@ -597,17 +656,17 @@ fn project(
                 let _ = reply.send(projector.restore(&state));
             }
             Err(RecvTimeoutError::Timeout) => {
-                flush(&mut projector, &mut wait)?;
+                flush(&mut projector, store.as_mut(), &mut wait)?;
             }
             Err(RecvTimeoutError::Disconnected) => {
-                flush(&mut projector, &mut wait)?;
+                flush(&mut projector, store.as_mut(), &mut wait)?;
                 return Ok(());
             }
         }
         due_since = match (projector.due.is_empty(), due_since) {
             (true, _) => None,
             (false, Some(since)) if since.elapsed() >= wait => {
-                flush(&mut projector, &mut wait)?;
+                flush(&mut projector, store.as_mut(), &mut wait)?;
                 None
             }
             (false, since) => Some(since.unwrap_or_else(Instant::now)),

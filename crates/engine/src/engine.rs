@@ -280,40 +280,34 @@ impl Engine {
     /// [`Self::ingest`] writes them by itself when due; a server calls
     /// this before it stops.
     pub fn checkpoint(&mut self) -> Result<()> {
-        if !self.config.checkpoints || self.seen == 0 || self.seen == self.checkpointed {
-            return Ok(());
-        }
-        let started = std::time::Instant::now();
-        let projection = self.projection.snapshot()?;
-        let placement = PlacementRef {
-            clusterer: &self.clusterer,
-            detector: &self.detector,
-        };
-        let bytes = checkpoint::encode(
-            self.seen,
-            self.config.checkpoint_key(),
-            &placement,
-            &projection,
-        )
-        .map_err(EngineError::Checkpoint)?;
-        self.store
-            .write_checkpoint(self.seen, &bytes, checkpoint::KEEP)?;
-        self.checkpointed = self.seen;
-        info!(
-            seq = self.seen,
-            bytes = bytes.len(),
-            seconds = started.elapsed().as_secs_f32(),
-            "checkpoint written"
-        );
-        Ok(())
+        self.write_checkpoint(true)
     }
 
     /// Writes a checkpoint if enough was stored since the last one
-    /// ([`checkpoint::due`]; `finishing`: at the end of a run).
+    /// ([`checkpoint::due`]; `finishing`: at the end of a run). During a
+    /// run the projection writes it while this goes on placing.
     fn checkpoint_if_due(&mut self, finishing: bool) -> Result<()> {
         if checkpoint::due(self.seen, self.checkpointed, finishing) {
-            self.checkpoint()?;
+            self.write_checkpoint(finishing)?;
         }
+        Ok(())
+    }
+
+    /// Encodes the placement state and has the projection add its own and
+    /// write the checkpoint; `wait`: until it is written.
+    fn write_checkpoint(&mut self, wait: bool) -> Result<()> {
+        if !self.config.checkpoints || self.seen == 0 || self.seen == self.checkpointed {
+            return Ok(());
+        }
+        let placed = checkpoint::encode_placement(&PlacementRef {
+            clusterer: &self.clusterer,
+            detector: &self.detector,
+        })
+        .map_err(EngineError::Checkpoint)?;
+        let key = self.config.checkpoint_key();
+        self.projection
+            .checkpoint(self.seen, key, placed, wait, self.store.as_mut())?;
+        self.checkpointed = self.seen;
         Ok(())
     }
 
