@@ -164,6 +164,14 @@ impl Briefer {
         Arc::make_mut(&mut self.stats).recent = Some(Recent::default());
     }
 
+    /// Stops remembering (see [`Self::remember_from`]) and drops what was
+    /// remembered: [`Self::as_of`] answers as of now again.
+    pub fn forget_recent(&mut self) {
+        if self.stats.recent.is_some() {
+            Arc::make_mut(&mut self.stats).recent = None;
+        }
+    }
+
     /// A view of this briefer (sharing its statistics, cheap) whose term
     /// weights are those it had right after observing position `position`.
     /// Exact for any position at or after the last [`Self::remember_from`];

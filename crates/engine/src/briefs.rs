@@ -360,6 +360,11 @@ impl Projector {
                 .collect()
         });
         let built = started.elapsed();
+        // Nothing is due now: no brief needs to look back until a story
+        // falls due again (which starts remembering afresh), so what the
+        // briefer remembered is dropped rather than kept and checkpointed.
+        drop(jobs);
+        self.briefer.forget_recent();
         // Short transactions: the write path waits for each one.
         for chunk in briefs.chunks(WRITE_CHUNK) {
             store.write_briefs(chunk)?;
