@@ -50,6 +50,7 @@ pub use html::{html_title, html_to_text};
 pub use id::{MAX_ID_BYTES, check_id};
 pub use options::{DEFAULT_MAX_RECORD_BYTES, IngestOptions};
 pub use sources::Reader;
+pub use sources::jsonl::record_page;
 
 use std::path::Path;
 

@@ -543,12 +543,17 @@ fn parse_line(
         .ok_or_else(|| "record has no \"id\" string".to_string())?;
     // The same rule as every reader's gate: an id goes into TSV lines.
     parallax_ingest::check_id(&id).map_err(|problem| format!("bad id: {problem}"))?;
-    let from_html;
+    // A page is read as `run` reads it (the same extractor), so both
+    // fingerprint the same text.
+    let page;
+    let mut page_published = None;
     let text: &str = match (&rec.text, &rec.html) {
         (Some(t), _) if !t.trim().is_empty() => t,
-        (_, Some(h)) => {
-            from_html = parallax_ingest::html_to_text(h);
-            &from_html
+        (_, Some(h)) if !h.trim().is_empty() => {
+            page = parallax_ingest::record_page(h, rec.url.as_deref())
+                .map_err(|e| format!("article {id:?}: {e}"))?;
+            page_published = page.published.map(|d| d.timestamp());
+            &page.body
         }
         _ => return Err(format!("article {id:?} has no \"text\" or \"html\"")),
     };
@@ -563,7 +568,8 @@ fn parse_line(
         .published
         .as_deref()
         .and_then(parallax_ingest::parse_date)
-        .map(|d| d.timestamp());
+        .map(|d| d.timestamp())
+        .or(page_published);
     let doc = DocInput {
         text,
         published,
