@@ -284,11 +284,11 @@ impl Engine {
     }
 
     /// Writes a checkpoint if enough was stored since the last one
-    /// ([`checkpoint::due`]; `finishing`: at the end of a run). During a
-    /// run the projection writes it while this goes on placing.
-    fn checkpoint_if_due(&mut self, finishing: bool) -> Result<()> {
+    /// ([`checkpoint::due`]; `finishing`: at the end of a run or request).
+    /// Unless `wait`, the projection writes it while this goes on.
+    fn checkpoint_if_due(&mut self, finishing: bool, wait: bool) -> Result<()> {
         if checkpoint::due(self.seen, self.checkpointed, finishing) {
-            self.write_checkpoint(finishing)?;
+            self.write_checkpoint(wait)?;
         }
         Ok(())
     }
@@ -400,7 +400,7 @@ impl Engine {
         let report = self.ingest_inputs(inputs, notify)?;
         // A run ends with every brief exact.
         self.sync_briefs()?;
-        self.checkpoint_if_due(true)?;
+        self.checkpoint_if_due(true, true)?;
         Ok(report)
     }
 
@@ -415,7 +415,11 @@ impl Engine {
         name: &str,
         notify: &mut dyn FnMut(IngestNotice<'_>),
     ) -> Result<IngestReport> {
-        self.ingest_inputs(vec![Input::Jsonl(input, name)], notify)
+        let report = self.ingest_inputs(vec![Input::Jsonl(input, name)], notify)?;
+        // A server is never "finished": it checkpoints as a run's end would,
+        // without the request waiting for it.
+        self.checkpoint_if_due(true, false)?;
+        Ok(report)
     }
 
     fn ingest_inputs(
@@ -584,7 +588,7 @@ impl Engine {
         self.projection.follow(placed, true, self.store.as_mut())?;
         // A long run checkpoints as it goes (rarely: see `checkpoint.rs`),
         // so a kill does not leave the whole run to replay.
-        self.checkpoint_if_due(false)
+        self.checkpoint_if_due(false, false)
     }
 
     /// Under the store's placement lock, once caught up (others' articles
