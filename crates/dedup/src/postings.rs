@@ -182,57 +182,6 @@ impl PostingTable {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lookup(t: &PostingTable, key: u32) -> Vec<u32> {
-        let mut v = Vec::new();
-        t.for_each(key, usize::MAX, |d| v.push(d));
-        v
-    }
-
-    #[test]
-    fn inserts_grow_and_find_everything() {
-        let mut t = PostingTable::with_capacity(10);
-        let mut truth: std::collections::HashMap<u32, Vec<u32>> = Default::default();
-        let mut x = 12345u64;
-        for doc in 0..20_000u32 {
-            x = crate::shingle::mix64(x + 1);
-            // Few distinct keys, so lists are long; include extreme keys.
-            let key = match doc % 7 {
-                0 => u32::MAX,
-                1 => 0,
-                _ => (x as u32) % 5000,
-            };
-            t.insert(key, doc);
-            truth.entry(key).or_default().push(doc);
-        }
-        assert_eq!(t.len(), 20_000);
-        for (k, docs) in &truth {
-            assert_eq!(&lookup(&t, *k), docs, "key {k}");
-        }
-        assert!(lookup(&t, 7_000_000).is_empty());
-        t.retain(|d| d % 2 == 0);
-        for (k, docs) in &truth {
-            let even: Vec<u32> = docs.iter().copied().filter(|d| d % 2 == 0).collect();
-            assert_eq!(lookup(&t, *k), even);
-        }
-    }
-
-    #[test]
-    fn duplicate_postings_are_kept_once_and_limits_apply() {
-        let mut t = PostingTable::default();
-        t.insert(5, 1);
-        t.insert(5, 1);
-        t.insert(5, 2);
-        assert_eq!(t.len(), 2);
-        let mut n = 0;
-        t.for_each(5, 1, |_| n += 1);
-        assert_eq!(n, 1);
-    }
-}
-
 /// The table serializes as its slots' bytes (little-endian), not as a
 /// list of numbers: most slots are empty (`u64::MAX`), which a varint
 /// format would spell in ten bytes each, and a byte run loads with one
@@ -303,5 +252,56 @@ impl<'de> serde::Deserialize<'de> for ByteBuf {
             }
         }
         deserializer.deserialize_bytes(Visit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(t: &PostingTable, key: u32) -> Vec<u32> {
+        let mut v = Vec::new();
+        t.for_each(key, usize::MAX, |d| v.push(d));
+        v
+    }
+
+    #[test]
+    fn inserts_grow_and_find_everything() {
+        let mut t = PostingTable::with_capacity(10);
+        let mut truth: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+        let mut x = 12345u64;
+        for doc in 0..20_000u32 {
+            x = crate::shingle::mix64(x + 1);
+            // Few distinct keys, so lists are long; include extreme keys.
+            let key = match doc % 7 {
+                0 => u32::MAX,
+                1 => 0,
+                _ => (x as u32) % 5000,
+            };
+            t.insert(key, doc);
+            truth.entry(key).or_default().push(doc);
+        }
+        assert_eq!(t.len(), 20_000);
+        for (k, docs) in &truth {
+            assert_eq!(&lookup(&t, *k), docs, "key {k}");
+        }
+        assert!(lookup(&t, 7_000_000).is_empty());
+        t.retain(|d| d % 2 == 0);
+        for (k, docs) in &truth {
+            let even: Vec<u32> = docs.iter().copied().filter(|d| d % 2 == 0).collect();
+            assert_eq!(lookup(&t, *k), even);
+        }
+    }
+
+    #[test]
+    fn duplicate_postings_are_kept_once_and_limits_apply() {
+        let mut t = PostingTable::default();
+        t.insert(5, 1);
+        t.insert(5, 1);
+        t.insert(5, 2);
+        assert_eq!(t.len(), 2);
+        let mut n = 0;
+        t.for_each(5, 1, |_| n += 1);
+        assert_eq!(n, 1);
     }
 }

@@ -110,7 +110,7 @@ pub(crate) fn encode_placement(placement: &PlacementRef<'_>) -> Result<Vec<u8>, 
 pub(crate) fn encode(seq: i64, key: u64, placed: &[u8], projection: &[u8]) -> Vec<u8> {
     let mut payload = Vec::with_capacity(8 + placed.len() + projection.len());
     payload.extend_from_slice(&(placed.len() as u64).to_le_bytes());
-    payload.extend_from_slice(&placed);
+    payload.extend_from_slice(placed);
     payload.extend_from_slice(projection);
     let mut out = Vec::with_capacity(HEADER + payload.len());
     out.extend_from_slice(MAGIC);
@@ -190,7 +190,9 @@ mod tests {
 
     #[test]
     fn a_checkpoint_reads_back() {
-        let r = decode(42, 7, &sample()).ok().expect("decodes");
+        let Ok(r) = decode(42, 7, &sample()) else {
+            panic!("decodes")
+        };
         assert_eq!(r.seq, 42);
         assert_eq!(r.projection, b"projection");
     }
