@@ -121,6 +121,7 @@ suite!(
     pages_and_counts,
     copy_pairs_are_stored_with_their_articles_and_read_by_story_and_article,
     placements_and_merges_are_recorded_as_events,
+    checkpoints_keep_the_newest_and_resolve_ids_by_prefix,
 );
 
 // ---- data ---------------------------------------------------------------
@@ -1030,5 +1031,47 @@ fn placements_and_merges_are_recorded_as_events(f: &Fixture) {
         )
         .iter()
         .all(|s| s == "s-old")
+    );
+}
+
+fn checkpoints_keep_the_newest_and_resolve_ids_by_prefix(f: &Fixture) {
+    let mut store = (f.open)();
+    assert!(store.checkpoint_seqs().unwrap().is_empty());
+    for seq in [10_i64, 20, 30] {
+        let state: Vec<u8> = (0..=255u8).cycle().take(1000 + seq as usize).collect();
+        store.write_checkpoint(seq, &state, 2).unwrap();
+    }
+    assert_eq!(store.checkpoint_seqs().unwrap(), vec![30, 20]);
+    let state = store.checkpoint(30).unwrap().unwrap();
+    assert_eq!(state.len(), 1030);
+    assert_eq!(state[..3], [0, 1, 2]);
+    assert_eq!(
+        store.checkpoint(10).unwrap(),
+        None,
+        "older ones are dropped"
+    );
+    // Writing the same seq again replaces it.
+    store.write_checkpoint(30, b"again", 2).unwrap();
+    assert_eq!(store.checkpoint(30).unwrap().unwrap(), b"again");
+
+    newsroom(store.as_mut());
+    let all = store.stories_with_prefix("").unwrap();
+    assert!(!all.is_empty());
+    let first = all[0].as_str();
+    assert_eq!(
+        store.stories_with_prefix(first).unwrap(),
+        vec![all[0].clone()]
+    );
+    let prefixed: Vec<_> = all
+        .iter()
+        .filter(|s| s.as_str().starts_with(&first[..2]))
+        .cloned()
+        .collect();
+    assert_eq!(store.stories_with_prefix(&first[..2]).unwrap(), prefixed);
+    assert!(
+        store
+            .stories_with_prefix("no-such-story")
+            .unwrap()
+            .is_empty()
     );
 }
