@@ -543,19 +543,11 @@ fn parse_line(
         .ok_or_else(|| "record has no \"id\" string".to_string())?;
     // The same rule as every reader's gate: an id goes into TSV lines.
     parallax_ingest::check_id(&id).map_err(|problem| format!("bad id: {problem}"))?;
-    let from_html;
-    let text: &str = match (&rec.text, &rec.html) {
-        (Some(t), _) if !t.trim().is_empty() => t,
-        (_, Some(h)) => {
-            from_html = parallax_ingest::html_to_text(h);
-            &from_html
-        }
-        _ => return Err(format!("article {id:?} has no \"text\" or \"html\"")),
+    let Some(text) = parallax_ingest::record_text(rec.text.as_deref(), rec.html.as_deref()) else {
+        return Err(format!("article {id:?} has no \"text\" or \"html\""));
     };
-    let cleaned;
     let text = if clean {
-        cleaned = parallax_ingest::clean_body(text).body;
-        cleaned.as_str()
+        std::borrow::Cow::Owned(parallax_ingest::clean_body(&text).body)
     } else {
         text
     };
@@ -565,7 +557,7 @@ fn parse_line(
         .and_then(parallax_ingest::parse_date)
         .map(|d| d.timestamp());
     let doc = DocInput {
-        text,
+        text: &text,
         published,
         source: rec.source.as_deref(),
         url: rec.url.as_deref(),
