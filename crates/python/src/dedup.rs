@@ -85,7 +85,9 @@ struct Doc<'a> {
 }
 
 fn borrow<'a>(f: &'a DocFields<'_>) -> PyResult<Doc<'a>> {
-    let s = |v: &'a Option<Bound<'_, pyo3::types::PyString>>| v.as_ref().map(|s| s.to_str()).transpose();
+    let s = |v: &'a Option<Bound<'_, pyo3::types::PyString>>| {
+        v.as_ref().map(|s| s.to_str()).transpose()
+    };
     Ok(Doc {
         id: f.id.to_str()?,
         text: s(&f.text)?,

@@ -29,8 +29,8 @@ mod convert;
 mod dedup;
 mod extract;
 mod records;
-mod stories;
 mod store;
+mod stories;
 
 use pyo3::prelude::*;
 

@@ -17,6 +17,7 @@ use parallax_ingest::{Event, IngestError, IngestOptions, Reader};
 use parallax_model::Article;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 
 use crate::ParallaxWarning;
@@ -37,12 +38,27 @@ const FIELDS: [&str; 8] = [
     "lang",
 ];
 
-/// Field `name` of `record` (a dict key, else an attribute); `None` when it
-/// is missing or `None`.
+/// The field names as interned Python strings, made once: looking a key up
+/// with a Rust `&str` would build a new Python string every time.
+static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+
+/// Field `name` (one of [`FIELDS`]) of `record` (a dict key, else an
+/// attribute); `None` when it is missing or `None`.
 fn field<'py>(record: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = record.py();
+    let keys = KEYS.get_or_init(py, || {
+        FIELDS
+            .iter()
+            .map(|f| PyString::intern(py, f).unbind())
+            .collect()
+    });
+    let key = match FIELDS.iter().position(|f| *f == name) {
+        Some(k) => keys[k].bind(py).clone(),
+        None => PyString::new(py, name),
+    };
     let value = match record.cast::<PyDict>() {
-        Ok(dict) => dict.get_item(name)?,
-        Err(_) => record.getattr_opt(name)?,
+        Ok(dict) => dict.get_item(key)?,
+        Err(_) => record.getattr_opt(key)?,
     };
     Ok(value.filter(|v| !v.is_none()))
 }
@@ -175,9 +191,9 @@ pub(crate) fn ingest(py: Python<'_>, articles: &Bound<'_, PyAny>) -> PyResult<Re
             Event::Article(a) => read.articles.push(a),
             Event::Error(e) => read.errors.push(rename(&e.to_string())),
             Event::Warning(w) => read.warnings.push(rename(&w.to_string())),
-            Event::FileSkipped { path, reason } => read
-                .errors
-                .push(format!("{}: {reason}", path.display())),
+            Event::FileSkipped { path, reason } => {
+                read.errors.push(format!("{}: {reason}", path.display()))
+            }
         });
         prepare_all(&mut read.articles);
         read
@@ -276,7 +292,9 @@ pub(crate) fn doc_fields<'py>(
     }
     let text = string_field(index, record, "text")?;
     let html = string_field(index, record, "html")?;
-    let blank = text.as_ref().is_none_or(|t| t.to_str().is_ok_and(|t| t.trim().is_empty()));
+    let blank = text
+        .as_ref()
+        .is_none_or(|t| t.to_str().is_ok_and(|t| t.trim().is_empty()));
     if blank && html.is_none() {
         return Err(bad("article has no \"text\" or \"html\"".into()));
     }

@@ -183,7 +183,9 @@ impl Store {
         if let Some(q) = &q
             && q.trim().is_empty()
         {
-            return Err(PyValueError::new_err("q is empty: leave it out to list every story"));
+            return Err(PyValueError::new_err(
+                "q is empty: leave it out to list every story",
+            ));
         }
         Ok(StoryIter {
             store: slf.unbind(),
@@ -228,7 +230,8 @@ impl Store {
     /// Let go of the store (its connections and the engine's state). Later
     /// calls raise `StoreError`.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        self.closed.store(true, std::sync::atomic::Ordering::Release);
+        self.closed
+            .store(true, std::sync::atomic::Ordering::Release);
         py.detach(|| {
             let engine = self.engine.lock().map_err(|_| poisoned())?.take();
             drop(engine);
@@ -293,7 +296,10 @@ impl StoryIter {
             self.filter.offset = self.filter.offset.saturating_add(page.items.len() as u32);
             self.page.extend(page.items);
         }
-        self.page.pop_front().map(|s| story_dict(py, &s)).transpose()
+        self.page
+            .pop_front()
+            .map(|s| story_dict(py, &s))
+            .transpose()
     }
 }
 

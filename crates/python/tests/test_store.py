@@ -1,6 +1,8 @@
 import json
+import os
 import subprocess
 import threading
+import time
 
 import pytest
 
@@ -120,3 +122,30 @@ def test_store_add_from_threads(tmp_path, wire, other):
             t.join()
         assert sum(r["stored"] for r in reports) == 6
         assert len(store) == 6
+
+
+def pg_url():
+    url = os.environ.get("PARALLAX_TEST_PG")
+    if url:
+        return url
+    if os.environ.get("PARALLAX_REQUIRE_PG") == "1":
+        pytest.fail("PARALLAX_REQUIRE_PG=1 but PARALLAX_TEST_PG is not set (start a server with tests/postgres/ci.sh)")
+    pytest.skip("set PARALLAX_TEST_PG=postgres://... to run the PostgreSQL store test (tests/postgres/ci.sh)")
+
+
+def test_python_and_cli_share_a_postgres_store(seeds, parallax_bin, other):
+    url = pg_url()
+    schema = f"py_{os.getpid()}_{time.time_ns()}"
+    subprocess.run(["psql", url, "-qc", f"CREATE SCHEMA {schema}"], check=True, capture_output=True)
+    db = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    with parallax.Store(db) as store:
+        report = store.add(parallax.read(seeds))
+        assert report["stored"] == 5 and len(report["stories"]) == 1
+        story_id = report["stories"][0]
+        assert store.story(story_id)["story"] == story_id
+    listed = [json.loads(line) for line in cli(parallax_bin, "stories", "--db", db, "--json").splitlines()]
+    assert [s["story"] for s in listed] == [story_id]
+    cli(parallax_bin, "run", "--db", db, "--quiet", seeds)
+    with parallax.Store(db) as store:
+        assert len(store) == 5
+        assert sorted(r["id"] for r in store.articles(story_id)) == sorted(s["article"] for s in store.story(story_id)["sources"])
