@@ -17,7 +17,7 @@
 use parallax_model::ArticleId;
 
 use crate::Briefer;
-use crate::profile::{ArticleProfile, SentenceProfile};
+use crate::profile::{ArticleProfile, SentenceProfile, bigram_key};
 
 /// Least share of a sentence's term pairs another article must hold.
 pub const PHRASING_THRESHOLD: f32 = 0.5;
@@ -55,7 +55,7 @@ fn shares_phrasing(p: &ArticleProfile, s: &SentenceProfile) -> bool {
         return false;
     }
     let found = pairs
-        .filter(|w| p.bigrams.contains(&(w[0].clone(), w[1].clone())))
+        .filter(|w| p.bigrams.contains(&bigram_key(&w[0], &w[1])))
         .count();
     found as f32 / total as f32 >= PHRASING_THRESHOLD
 }

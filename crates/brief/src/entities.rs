@@ -187,22 +187,19 @@ impl Names {
         // Words the story uses in lowercase: a capitalised sentence opener
         // that is one of them is not a name.
         let mut lowercase: HashSet<String> = HashSet::default();
-        for p in profiles.iter().filter(|p| p.english) {
-            for s in p.sentences.iter().filter(|s| is_cased(&s.text)) {
-                for t in tokens(&s.text) {
-                    if t.text.chars().next().is_some_and(char::is_lowercase) {
-                        lowercase.insert(t.text.to_owned());
-                    }
-                }
-            }
-        }
         // Words the story capitalises inside a sentence: a word capitalised
-        // only at sentence starts ("Millions") is not a name.
+        // only at sentence starts ("Millions") is not a name. (Both sets
+        // from one pass: each sentence is tokenised once.)
         let mut mid: HashSet<String> = HashSet::default();
         for p in profiles.iter().filter(|p| p.english) {
             for s in p.sentences.iter().filter(|s| is_cased(&s.text)) {
                 let toks = tokens(&s.text);
                 for (k, t) in toks.iter().enumerate() {
+                    if t.text.chars().next().is_some_and(char::is_lowercase)
+                        && !lowercase.contains(t.text)
+                    {
+                        lowercase.insert(t.text.to_owned());
+                    }
                     if k > 0
                         && t.is_capitalised()
                         && toks[k - 1].is_word()

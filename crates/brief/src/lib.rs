@@ -57,7 +57,7 @@ use parallax_text::Analyzer;
 pub use profile::ArticleProfile;
 
 /// Knobs of the brief.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BriefConfig {
     /// Most words in the summary.
     pub words: usize,
@@ -78,16 +78,21 @@ impl Default for BriefConfig {
 /// can weigh terms exactly as it would have right after a given article.
 /// That is what lets briefs be built after the fact, coalesced and in
 /// parallel, and still come out the same whatever the timing.
-#[derive(Debug, Clone, Default)]
+///
+/// Its term statistics serialize (serde), what it remembers for
+/// [`Briefer::as_of`] included, so an engine can checkpoint them rather
+/// than observe the whole stream again.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Briefer {
     config: BriefConfig,
     stats: Arc<TermStats>,
     /// When set, weights are those after the article at this position.
+    #[serde(skip)]
     at: Option<u64>,
 }
 
 /// Document frequencies, and the recent part of the stream by position.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct TermStats {
     df: FxHashMap<String, u32>,
     docs: u32,
@@ -97,7 +102,7 @@ struct TermStats {
     recent: Option<Recent>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Recent {
     /// Positions (ascending) of the remembered articles.
     docs: Vec<u64>,
@@ -132,10 +137,7 @@ impl Briefer {
     /// function of the article, so callers may compute them in parallel and
     /// observe them in order with [`Self::observe_terms_at`]).
     pub fn article_terms(article: &Article) -> Vec<String> {
-        let profile = ArticleProfile::new(article);
-        let mut terms: Vec<String> = profile.term_set().into_iter().cloned().collect();
-        terms.sort_unstable();
-        terms
+        ArticleProfile::terms_of(article)
     }
 
     /// Counts one article's distinct `terms` (from [`Self::article_terms`])
@@ -160,6 +162,14 @@ impl Briefer {
     /// what was remembered before.
     pub fn remember_from(&mut self) {
         Arc::make_mut(&mut self.stats).recent = Some(Recent::default());
+    }
+
+    /// Stops remembering (see [`Self::remember_from`]) and drops what was
+    /// remembered: [`Self::as_of`] answers as of now again.
+    pub fn forget_recent(&mut self) {
+        if self.stats.recent.is_some() {
+            Arc::make_mut(&mut self.stats).recent = None;
+        }
     }
 
     /// A view of this briefer (sharing its statistics, cheap) whose term

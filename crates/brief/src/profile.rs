@@ -1,9 +1,11 @@
 //! What the brief needs to know about one article, computed once.
 
 use std::collections::HashSet;
+use std::hash::Hasher;
 
 use parallax_model::{Article, Sentence};
 use parallax_text::{Analyzer, normalize, sentences};
+use rustc_hash::{FxHashSet, FxHasher};
 
 /// One sentence, analysed.
 #[derive(Debug, Clone)]
@@ -38,8 +40,21 @@ pub struct ArticleProfile<'a> {
     /// article is English or of unknown language.
     pub english: bool,
     /// Consecutive content-term pairs over the whole body, case and
-    /// punctuation ignored.
-    pub bigrams: HashSet<(String, String)>,
+    /// punctuation ignored, as [`bigram_key`]s (a brief asks only whether
+    /// an article holds a pair, thousands of times: a number, not two
+    /// strings, per pair).
+    pub bigrams: FxHashSet<u64>,
+}
+
+/// The key of the term pair `(a, b)` in [`ArticleProfile::bigrams`]: a
+/// 64-bit hash, so two distinct pairs share a key with odds of about one
+/// in 10^19 (and then an article would be taken to hold one pair more).
+pub fn bigram_key(a: &str, b: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(a.as_bytes());
+    h.write_u8(0xff);
+    h.write(b.as_bytes());
+    h.finish()
 }
 
 impl<'a> ArticleProfile<'a> {
@@ -70,10 +85,7 @@ impl<'a> ArticleProfile<'a> {
         // The body's terms are its sentences' terms in order: sentences
         // cover every word of the body.
         let ordered: Vec<&String> = sentences.iter().flat_map(|s| s.ordered.iter()).collect();
-        let bigrams = ordered
-            .windows(2)
-            .map(|w| (w[0].to_owned(), w[1].to_owned()))
-            .collect();
+        let bigrams = ordered.windows(2).map(|w| bigram_key(w[0], w[1])).collect();
         let title_terms = article
             .title
             .as_deref()
@@ -86,6 +98,24 @@ impl<'a> ArticleProfile<'a> {
             english: analyzer.lang() == Some("en"),
             bigrams,
         }
+    }
+
+    /// The distinct terms of `article`'s title and body, sorted: what
+    /// [`Self::term_set`] of its profile holds, without building the rest
+    /// of the profile.
+    pub fn terms_of(article: &Article) -> Vec<String> {
+        let analyzer = Analyzer::for_article(article.lang.as_deref());
+        let body = &article.body;
+        let mut terms: Vec<String> = Vec::new();
+        for Sentence { span, .. } in sentences::split(body) {
+            terms.extend(analyzer.terms(&normalize::match_key(span.slice(body))));
+        }
+        if let Some(title) = article.title.as_deref() {
+            terms.extend(analyzer.terms(title));
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        terms
     }
 
     /// Distinct terms of title and body.

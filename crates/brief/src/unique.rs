@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use parallax_model::SourceUnique;
 
 use crate::Briefer;
-use crate::profile::ArticleProfile;
+use crate::profile::{ArticleProfile, bigram_key};
 
 /// Most sentences listed per source.
 pub const PER_SOURCE: usize = 2;
@@ -32,11 +32,11 @@ pub fn unique(briefer: &Briefer, profiles: &[ArticleProfile]) -> Vec<SourceUniqu
     if profiles.len() < 2 {
         return Vec::new();
     }
-    let mut pair_df: HashMap<(&str, &str), u32> = HashMap::default();
+    let mut pair_df: HashMap<u64, u32> = HashMap::default();
     let mut term_df: HashMap<&str, u32> = HashMap::default();
     for p in profiles {
-        for (a, b) in &p.bigrams {
-            *pair_df.entry((a.as_str(), b.as_str())).or_insert(0) += 1;
+        for &pair in &p.bigrams {
+            *pair_df.entry(pair).or_insert(0) += 1;
         }
         for t in p.term_set() {
             *term_df.entry(t.as_str()).or_insert(0) += 1;
@@ -59,7 +59,7 @@ pub fn unique(briefer: &Briefer, profiles: &[ArticleProfile]) -> Vec<SourceUniqu
                 .windows(2)
                 .filter(|w| {
                     pair_df
-                        .get(&(w[0].as_str(), w[1].as_str()))
+                        .get(&bigram_key(&w[0], &w[1]))
                         .is_some_and(|&n| n > 1)
                 })
                 .count();

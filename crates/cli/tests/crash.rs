@@ -177,6 +177,10 @@ fn killed_runs_resume_to_the_uninterrupted_store() {
         stories.join("neus-val.jsonl"),
     ];
     if let Some(missing) = inputs.iter().find(|p| !p.is_file()) {
+        assert!(
+            std::env::var_os("PARALLAX_REQUIRE_SHARED").is_none(),
+            "../shared is required here (PARALLAX_REQUIRE_SHARED is set) but data is missing"
+        );
         eprintln!("note: {} is missing; test skipped", missing.display());
         return;
     }

@@ -205,3 +205,64 @@ fn kill_during_indexing_loses_no_acknowledged_article_and_adds_no_phantom_pair()
     assert!(String::from_utf8_lossy(&out.stderr).contains(" 0 indexed"));
     assert_eq!(lines(&again), reference);
 }
+
+/// A page given as `html` is read with the extractor `run` uses: its
+/// navigation and footer are not part of the text compared, so it is an
+/// exact duplicate of the same article given as text.
+#[test]
+fn html_records_are_read_as_run_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let body: Vec<String> = (0..6)
+        .map(|p| {
+            (0..40)
+                .map(|w| format!("para{p}word{w}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+                + "."
+        })
+        .collect();
+    let nav: String = (0..40)
+        .map(|i| format!("<li><a href=\"/section{i}\">Section link number {i} here</a></li>"))
+        .collect();
+    let html = format!(
+        "<html><head><title>A report</title></head><body><nav><ul>{nav}</ul></nav>\
+         <article><h1>A report</h1>{}</article>\
+         <footer><p>Copyright footer text with many words about the site and its owners.</p></footer>\
+         </body></html>",
+        body.iter()
+            .map(|p| format!("<p>{p}</p>"))
+            .collect::<String>()
+    );
+    let input = dir.path().join("in.jsonl");
+    let page = parallax_ingest::record_page(&html, None).unwrap();
+    std::fs::write(
+        &input,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "as-text", "text": page.body}),
+            serde_json::json!({"id": "as-page", "html": html}),
+        ),
+    )
+    .unwrap();
+    assert!(!page.body.contains("Section link"), "{}", page.body);
+    let output = dir.path().join("pairs.tsv");
+    let out = Command::new(bin())
+        .args(["dedup", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pairs = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        pairs
+            .lines()
+            .any(|l| l.contains("as-page") && l.contains("duplicate")),
+        "{pairs}"
+    );
+}

@@ -23,6 +23,10 @@ fn ecbplus() -> Option<PathBuf> {
     if path.is_file() {
         Some(path)
     } else {
+        assert!(
+            std::env::var_os("PARALLAX_REQUIRE_SHARED").is_none(),
+            "../shared is required here (PARALLAX_REQUIRE_SHARED is set) but data is missing"
+        );
         eprintln!("note: {} is missing; test skipped", path.display());
         None
     }

@@ -22,7 +22,7 @@ use crate::{Config, DocInput};
 pub type DocNo = u32;
 
 /// What the index keeps of an article besides its postings (24 bytes).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct DocMeta {
     /// Low 32 bits of the exact hash: compared only between articles that
     /// already share samples, so 32 bits leave no practical doubt.
@@ -193,7 +193,10 @@ pub struct Stats {
 }
 
 /// The incremental duplicate index. See the [crate docs](crate).
-#[derive(Debug, Clone)]
+///
+/// Its state serializes (serde), so a caller can checkpoint it and resume
+/// without adding every article again.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Index {
     config: Config,
     postings: PostingTable,
@@ -202,6 +205,8 @@ pub struct Index {
     id_bytes: String,
     clock: i32,
     live: usize,
+    /// Scratch for [`Index::compare`].
+    #[serde(skip)]
     hits: Vec<DocNo>,
 }
 
@@ -441,6 +446,32 @@ impl Index {
                 });
             }
         }
+    }
+
+    /// The pairs among `pairs` (what [`Index::add`] returned for `doc`,
+    /// just added) that shape the copy forest: `doc`'s pair with the
+    /// original it copies most closely and with the root of that chain,
+    /// and its pairs with indexed articles that now descend from it. Every
+    /// other pair joins two articles already joined through these.
+    ///
+    /// A text reposted `n` times forms `n(n-1)/2` pairs; a consumer that
+    /// keeps every arrival's pairs (a store, a brief) keeps fewer than `2n`
+    /// of them this way, and still knows each copy's closest original and
+    /// root.
+    pub fn forest_pairs(&self, doc: DocNo, pairs: &[Pair]) -> Vec<Pair> {
+        let best = best_original(doc, pairs);
+        let parent = self.docs.get(doc as usize).map_or(doc, |m| m.parent);
+        pairs
+            .iter()
+            .filter(|p| {
+                if p.copy == doc {
+                    Some(p.original) == best || p.original == parent
+                } else {
+                    p.original == doc && self.docs[p.copy as usize].parent == doc
+                }
+            })
+            .copied()
+            .collect()
     }
 
     /// Evicts every article whose time (publication, or indexing time for

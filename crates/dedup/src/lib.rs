@@ -72,7 +72,7 @@ pub use relation::{Relation, RelationConfig};
 pub use sketch::SketchConfig;
 
 /// All settings of the detector.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     /// Shingles and sampling.
     pub sketch: SketchConfig,

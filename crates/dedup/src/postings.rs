@@ -182,6 +182,79 @@ impl PostingTable {
     }
 }
 
+/// The table serializes as its slots' bytes (little-endian), not as a
+/// list of numbers: most slots are empty (`u64::MAX`), which a varint
+/// format would spell in ten bytes each, and a byte run loads with one
+/// copy.
+impl serde::Serialize for PostingTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let bytes: Vec<u8> = self.slots.iter().flat_map(|s| s.to_le_bytes()).collect();
+        let mut t = serializer.serialize_tuple(3)?;
+        t.serialize_element(&(self.capacity as u64))?;
+        t.serialize_element(&(self.len as u64))?;
+        t.serialize_element(&Bytes(&bytes))?;
+        t.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PostingTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let (capacity, len, bytes): (u64, u64, ByteBuf) =
+            serde::Deserialize::deserialize(deserializer)?;
+        let (capacity, len) = (capacity as usize, len as usize);
+        // Checked so that a damaged state is refused, never indexed out of
+        // bounds later.
+        let expected = capacity.checked_add(SLACK).and_then(|n| n.checked_mul(8));
+        if capacity == 0 || expected != Some(bytes.0.len()) || len > capacity {
+            return Err(D::Error::custom("posting table: inconsistent sizes"));
+        }
+        let slots = bytes
+            .0
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("eight bytes")))
+            .collect();
+        Ok(Self {
+            slots,
+            capacity,
+            len,
+        })
+    }
+}
+
+/// A byte slice that serializes as bytes (one length and a raw run), not
+/// as a sequence of numbers.
+struct Bytes<'a>(&'a [u8]);
+
+impl serde::Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
+/// Owned bytes read back from [`Bytes`].
+struct ByteBuf(Vec<u8>);
+
+impl<'de> serde::Deserialize<'de> for ByteBuf {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = ByteBuf;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ByteBuf, E> {
+                Ok(ByteBuf(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<ByteBuf, E> {
+                Ok(ByteBuf(v))
+            }
+        }
+        deserializer.deserialize_bytes(Visit)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

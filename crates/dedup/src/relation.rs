@@ -27,7 +27,7 @@
 pub use parallax_model::CopyRelation as Relation;
 
 /// Thresholds of the relation tests (part of [`crate::Config`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RelationConfig {
     /// Near-duplicate: each article has at least this share of its samples
     /// in the other.

@@ -29,7 +29,7 @@
 use crate::shingle::{Words, for_each_shingle};
 
 /// The sampling settings (part of [`crate::Config`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SketchConfig {
     /// Words per shingle.
     pub shingle: usize,

@@ -12,6 +12,10 @@ fn shared() -> Option<PathBuf> {
     if p.join("seeds").is_dir() {
         Some(p)
     } else {
+        assert!(
+            std::env::var_os("PARALLAX_REQUIRE_SHARED").is_none(),
+            "../shared is required here (PARALLAX_REQUIRE_SHARED is set) but data is missing"
+        );
         eprintln!("skipped: ../shared not found next to the repository");
         None
     }
@@ -79,6 +83,10 @@ fn finds_real_wire_copies_in_ecb() {
     let Some(shared) = shared() else { return };
     let path = shared.join("data/stories/ecbplus-dev.jsonl");
     let Ok(data) = std::fs::read_to_string(&path) else {
+        assert!(
+            std::env::var_os("PARALLAX_REQUIRE_SHARED").is_none(),
+            "../shared is required here (PARALLAX_REQUIRE_SHARED is set) but data is missing"
+        );
         eprintln!("skipped: {} not found", path.display());
         return;
     };

@@ -44,7 +44,7 @@ use parallax_brief::{BriefConfig, Briefer, source_of};
 use parallax_model::{Article, ArticleId, Brief, CopyLink, SourceRef, StoryId};
 use parallax_store::Backend;
 use rayon::prelude::*;
-use tracing::{debug, error};
+use tracing::{debug, error, info};
 
 use crate::{EngineError, Result};
 
@@ -114,8 +114,8 @@ pub(crate) struct Placed {
 }
 
 /// A story's members as the projector knows them.
-#[derive(Default)]
-struct Members {
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Members {
     /// `seq` of each member, ascending.
     seqs: Vec<i64>,
     /// How each member is listed among the sources, in the same order.
@@ -260,6 +260,44 @@ impl Projector {
         self.due.insert(story);
     }
 
+    /// The state a checkpoint keeps, as of the latest article followed:
+    /// the term statistics (with what the briefer remembers to answer as
+    /// of earlier points), every story's members, and the stories still
+    /// due, which a projection restored from it briefs exactly as this one
+    /// would have. So a checkpoint need not wait for a flush.
+    fn snapshot(&self) -> Result<Vec<u8>> {
+        postcard::to_stdvec(&(self.position, &self.briefer, &self.stories, &self.due))
+            .map_err(|e| EngineError::Projection(format!("encoding the brief state: {e}")))
+    }
+
+    /// Writes a checkpoint at `seq` from the engine's encoded placement
+    /// state and this projection's.
+    fn checkpoint(&self, seq: i64, key: u64, placed: &[u8], store: &mut dyn Backend) -> Result<()> {
+        let started = Instant::now();
+        let bytes = crate::checkpoint::encode(seq, key, placed, &self.snapshot()?);
+        store.write_checkpoint(seq, &bytes, crate::checkpoint::KEEP)?;
+        info!(
+            seq,
+            bytes = bytes.len(),
+            seconds = started.elapsed().as_secs_f32(),
+            "checkpoint written"
+        );
+        Ok(())
+    }
+
+    /// Takes up the state [`Self::snapshot`] encoded (a checkpoint's), as
+    /// if it had followed the stream up to that point.
+    fn restore(&mut self, state: &[u8]) -> Result<()> {
+        type State = (i64, Briefer, HashMap<StoryId, Members>, BTreeSet<StoryId>);
+        let (position, briefer, stories, due): State = postcard::from_bytes(state)
+            .map_err(|e| EngineError::Projection(format!("reading the brief state: {e}")))?;
+        self.position = position;
+        self.briefer = briefer;
+        self.stories = stories;
+        self.due = due;
+        Ok(())
+    }
+
     /// Briefs every due story, as of its latest article, and stores the
     /// briefs in one transaction. Returns how many were written.
     fn flush(&mut self, store: &mut dyn Backend) -> Result<usize> {
@@ -322,6 +360,11 @@ impl Projector {
                 .collect()
         });
         let built = started.elapsed();
+        // Nothing is due now: no brief needs to look back until a story
+        // falls due again (which starts remembering afresh), so what the
+        // briefer remembered is dropped rather than kept and checkpointed.
+        drop(jobs);
+        self.briefer.forget_recent();
         // Short transactions: the write path waits for each one.
         for chunk in briefs.chunks(WRITE_CHUNK) {
             store.write_briefs(chunk)?;
@@ -366,6 +409,17 @@ pub(crate) enum Message {
     Follow(Vec<Placed>, bool),
     MarkDue(Vec<StoryId>),
     Sync(Sender<Result<usize>>),
+    /// Write a checkpoint at `seq` (settings `key`) from the placement
+    /// state encoded by the engine and the projection's own; reply when
+    /// asked to.
+    Checkpoint {
+        seq: i64,
+        key: u64,
+        placed: Vec<u8>,
+        reply: Option<Sender<Result<()>>>,
+    },
+    /// Take up a checkpoint's state (before following anything).
+    Restore(Vec<u8>, Sender<Result<()>>),
 }
 
 /// The brief projection an engine feeds after each commit.
@@ -445,6 +499,51 @@ impl Projection {
         }
     }
 
+    /// Writes a checkpoint at `seq` with the engine's encoded placement
+    /// state and the projection's own, once it has followed everything sent
+    /// so far (see [`Projector::snapshot`]). A threaded projection writes it
+    /// through its own connection, so the write path only waits when
+    /// `wait` (it then learns whether it was written).
+    pub(crate) fn checkpoint(
+        &mut self,
+        seq: i64,
+        key: u64,
+        placed: Vec<u8>,
+        wait: bool,
+        store: &mut dyn Backend,
+    ) -> Result<()> {
+        match self {
+            Self::Inline(projector) => projector.checkpoint(seq, key, &placed, store),
+            Self::Threaded { .. } => {
+                let (reply, answer) = mpsc::channel();
+                self.send(Message::Checkpoint {
+                    seq,
+                    key,
+                    placed,
+                    reply: wait.then_some(reply),
+                })?;
+                if wait {
+                    answer.recv().map_err(|_| self.stopped())?
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// Takes up a checkpoint's projection state; called before anything is
+    /// followed.
+    pub(crate) fn restore(&mut self, state: Vec<u8>) -> Result<()> {
+        match self {
+            Self::Inline(projector) => projector.restore(&state),
+            Self::Threaded { .. } => {
+                let (reply, answer) = mpsc::channel();
+                self.send(Message::Restore(state, reply))?;
+                answer.recv().map_err(|_| self.stopped())?
+            }
+        }
+    }
+
     /// Waits until every story followed so far has its brief stored.
     pub(crate) fn sync(&mut self) -> Result<usize> {
         match self {
@@ -503,9 +602,12 @@ fn project(
 ) -> Result<()> {
     let mut wait = projector.config.interval;
     let mut due_since: Option<Instant> = None;
-    let mut flush = |projector: &mut Projector, wait: &mut Duration| -> Result<usize> {
+    let flush = |projector: &mut Projector,
+                 store: &mut dyn Backend,
+                 wait: &mut Duration|
+     -> Result<usize> {
         let started = Instant::now();
-        let written = projector.flush(store.as_mut())?;
+        let written = projector.flush(store)?;
         *wait = projector.config.interval.max(started.elapsed() * 2);
         Ok(written)
     };
@@ -528,25 +630,48 @@ fn project(
                 }
             }
             Ok(Message::Sync(reply)) => {
-                let flushed = flush(&mut projector, &mut wait);
+                let flushed = flush(&mut projector, store.as_mut(), &mut wait);
                 let failed = flushed.as_ref().err().map(|e| e.to_string());
                 let _ = reply.send(flushed);
                 if let Some(why) = failed {
                     return Err(EngineError::Projection(why));
                 }
             }
+            Ok(Message::Checkpoint {
+                seq,
+                key,
+                placed,
+                reply,
+            }) => {
+                // A checkpoint that cannot be written costs only a longer
+                // replay later: it never stops the projection.
+                let written = projector.checkpoint(seq, key, &placed, store.as_mut());
+                match reply {
+                    Some(reply) => drop(reply.send(written)),
+                    None => {
+                        if let Err(e) = written {
+                            error!(seq, error = %e, "checkpoint not written");
+                        }
+                    }
+                }
+            }
+            Ok(Message::Restore(state, reply)) => {
+                // A state that cannot be read is the caller's to handle
+                // (it replays the stream instead): the thread goes on.
+                let _ = reply.send(projector.restore(&state));
+            }
             Err(RecvTimeoutError::Timeout) => {
-                flush(&mut projector, &mut wait)?;
+                flush(&mut projector, store.as_mut(), &mut wait)?;
             }
             Err(RecvTimeoutError::Disconnected) => {
-                flush(&mut projector, &mut wait)?;
+                flush(&mut projector, store.as_mut(), &mut wait)?;
                 return Ok(());
             }
         }
         due_since = match (projector.due.is_empty(), due_since) {
             (true, _) => None,
             (false, Some(since)) if since.elapsed() >= wait => {
-                flush(&mut projector, &mut wait)?;
+                flush(&mut projector, store.as_mut(), &mut wait)?;
                 None
             }
             (false, since) => Some(since.unwrap_or_else(Instant::now)),

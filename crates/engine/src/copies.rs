@@ -1,6 +1,8 @@
 //! The dedup stage inside ingestion: every article the engine takes in is
-//! compared with every one before it, and the copy pairs it forms go to
-//! the store with it and to the briefer as model [`CopyLink`]s.
+//! compared with every one before it, and the copy pairs that shape the
+//! copy forest (each copy with its closest original and the root of its
+//! chain: [`Index::forest_pairs`]) go to the store with it and to the
+//! briefer as model [`CopyLink`]s.
 
 use parallax_dedup::{Added, Config, DocInput, Fingerprint, Fingerprinter, Index, Pair};
 use parallax_model::{Article, ArticleId, CopyLink};
@@ -16,9 +18,14 @@ use tracing::warn;
 /// stream: a store reopened after a crash replays to exactly the state an
 /// uninterrupted run would have, whatever the batch sizes were. (Articles
 /// are counted by the index itself: [`Index::len`].)
-#[derive(Debug)]
+///
+/// It serializes (for checkpoints) without its fingerprinter, which holds
+/// no state of the stream and is rebuilt from the default settings (the
+/// checkpoint records which settings it was made with).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct CopyDetector {
     index: Index,
+    #[serde(skip, default = "default_fingerprinter")]
     fingerprinter: Fingerprinter,
     clock: StreamClock,
     window: i32,
@@ -34,6 +41,10 @@ pub(crate) const WINDOW_MINUTES: i32 = 60 * 24 * 60;
 /// index, so it runs rarely; an article lives at most this many arrivals
 /// past its window.
 const EVICT_EVERY: usize = 8192;
+
+fn default_fingerprinter() -> Fingerprinter {
+    Fingerprinter::new(Config::default())
+}
 
 impl Default for CopyDetector {
     fn default() -> Self {
@@ -64,7 +75,7 @@ impl CopyDetector {
     }
 
     /// Compares `article` with every article added before, then adds it.
-    /// Returns its pairs (the new article is the copy or the original).
+    /// Returns its forest pairs (the new article is the copy or the original).
     pub(crate) fn add(&mut self, article: &Article) -> Vec<CopyLink> {
         let fp = self
             .fingerprinter
@@ -79,8 +90,15 @@ impl CopyDetector {
         // Undated articles take the stream's time, so they age with it.
         self.index.set_clock(self.clock.now);
         match self.index.add(id.as_str(), fp) {
-            Ok(Added::New { pairs, .. }) => {
-                let links = pairs.iter().map(|p| self.link(p)).collect();
+            Ok(Added::New { doc, pairs }) => {
+                // Only the pairs that shape the copy forest: a text
+                // reposted n times would otherwise store n²/2 pairs.
+                let links = self
+                    .index
+                    .forest_pairs(doc, &pairs)
+                    .iter()
+                    .map(|p| self.link(p))
+                    .collect();
                 if self.index.len().is_multiple_of(EVICT_EVERY) && self.clock.now > 0 {
                     self.index
                         .evict_before(self.clock.now.saturating_sub(self.window));
@@ -134,7 +152,7 @@ impl CopyDetector {
 /// scheduled post) therefore cannot age out the whole index, while a stream
 /// that really moves on (an archive replayed year by year) catches up
 /// within a few hundred articles.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct StreamClock {
     now: i32,
 }

@@ -10,10 +10,11 @@ use parallax_model::{Article, ArticleId, Brief, CopyLink, StoryEvent, StoryEvent
 use parallax_store::{Backend, Batch, NewArticle, Store, StoredArticle, StoryRow};
 use parallax_stories::{ClusterConfig, Clusterer, Doc};
 use rayon::prelude::*;
-use tracing::{debug, info};
+use tracing::{debug, info, warn};
 
 use crate::briefs::{Placed, Projection, ProjectorConfig};
-use crate::copies::CopyDetector;
+use crate::checkpoint::{self, PlacementRef, Restored};
+use crate::copies::{CopyDetector, WINDOW_MINUTES};
 use crate::pipeline::doc_for;
 use crate::prepare::{content_hash, prepare};
 use crate::{EngineError, Result};
@@ -33,6 +34,9 @@ pub struct EngineConfig {
     /// Most articles one brief reads, and how far briefs may lag while
     /// ingesting (see [`ProjectorConfig`]; its `brief` is `brief` above).
     pub projector: ProjectorConfig,
+    /// Whether to write and read checkpoints (`checkpoint.rs`), so that
+    /// opening the store replays only the articles after the newest one.
+    pub checkpoints: bool,
 }
 
 impl Default for EngineConfig {
@@ -43,6 +47,7 @@ impl Default for EngineConfig {
             ingest: IngestOptions::default(),
             batch_size: 500,
             projector: ProjectorConfig::default(),
+            checkpoints: true,
         }
     }
 }
@@ -53,6 +58,16 @@ impl EngineConfig {
             brief: self.brief.clone(),
             ..self.projector.clone()
         }
+    }
+
+    /// The key of the settings a checkpoint's state depends on.
+    fn checkpoint_key(&self) -> u64 {
+        checkpoint::settings_key(&(
+            &self.cluster,
+            parallax_dedup::Config::default(),
+            WINDOW_MINUTES,
+            &self.brief,
+        ))
     }
 }
 
@@ -137,6 +152,11 @@ pub struct Engine {
     /// The stories in the current run's [`IngestReport::touched`], to keep
     /// that list free of repeats without searching it for every article.
     touched: HashSet<StoryId>,
+    /// The `seq` of the newest checkpoint (0: none).
+    checkpointed: i64,
+    /// The `seq` of the checkpoint opening resumed from (0: none, the
+    /// whole store was replayed).
+    resumed_from: i64,
 }
 
 impl Engine {
@@ -152,8 +172,13 @@ impl Engine {
     }
 
     /// An engine over a throw-away in-memory store (which has no second
-    /// connection: briefs are built right after each commit).
+    /// connection: briefs are built right after each commit; no
+    /// checkpoints, as nothing reopens it).
     pub fn in_memory(config: EngineConfig) -> Result<Self> {
+        let config = EngineConfig {
+            checkpoints: false,
+            ..config
+        };
         let projection = Projection::inline(config.projector());
         Self::resume(Box::new(Store::open_in_memory()?), projection, config)
     }
@@ -163,12 +188,25 @@ impl Engine {
         mut projection: Projection,
         config: EngineConfig,
     ) -> Result<Self> {
-        let mut clusterer = Clusterer::new(config.cluster.clone());
-        // Replaying the stored stream in arrival order rebuilds the exact
-        // clustering state, so new articles are placed as if the run had
+        // The newest usable checkpoint gives the state as of its `seq`;
+        // replaying the stored stream after it, in arrival order, rebuilds
+        // the exact state, so new articles are placed as if the run had
         // never stopped.
-        let stored = store.articles()?;
-        let mut events = Placements::new(store.events_after(0)?);
+        let restored = if config.checkpoints {
+            restore_checkpoint(store.as_ref(), &mut projection, config.checkpoint_key())?
+        } else {
+            None
+        };
+        let (mut clusterer, mut detector, from) = match restored {
+            Some(r) => (r.placement.clusterer, r.placement.detector, r.seq),
+            None => (
+                Clusterer::new(config.cluster.clone()),
+                CopyDetector::default(),
+                0,
+            ),
+        };
+        let stored = store.articles_after(from)?;
+        let mut events = Placements::new(store.events_after(from)?);
         let placements: Vec<(StoryId, Vec<StoryId>)> =
             stored.iter().map(|s| events.of(s)).collect();
         // Analysis is a pure function of each article: on all cores, in
@@ -189,12 +227,11 @@ impl Engine {
         // store, as a second file written outside its transactions could
         // after a crash. The pairs replay finds are the stored ones.
         let refs: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
-        let mut detector = CopyDetector::default();
         let replayed = detector.add_all(&refs);
         drop(refs);
         // A store written before copies were kept (schema 2) has articles
         // but no pairs: fill them in once, in one transaction.
-        if !replayed.is_empty() && store.copy_count()? == 0 {
+        if from == 0 && !replayed.is_empty() && store.copy_count()? == 0 {
             info!(
                 pairs = replayed.len(),
                 "storing the copy pairs of stored articles"
@@ -209,7 +246,7 @@ impl Engine {
                 return Err(e.into());
             }
         }
-        let seen = stored.last().map_or(0, |s| s.seq);
+        let seen = stored.last().map_or(from, |s| s.seq);
         Self::resume_briefs(
             store.as_mut(),
             &mut projection,
@@ -217,7 +254,7 @@ impl Engine {
             placements,
             replayed,
         )?;
-        debug!(articles = seen, "resumed from store");
+        debug!(articles = seen, from, "resumed from store");
         Ok(Self {
             store,
             seen,
@@ -226,7 +263,52 @@ impl Engine {
             projection,
             config,
             touched: Default::default(),
+            checkpointed: from,
+            resumed_from: from,
         })
+    }
+
+    /// The `seq` of the checkpoint this engine resumed from when it opened
+    /// the store (0: it replayed the whole stored stream).
+    pub fn resumed_from(&self) -> i64 {
+        self.resumed_from
+    }
+
+    /// Writes a checkpoint of the current state (stories whose brief is
+    /// still due are recorded as due), unless the newest one is at the
+    /// current position already.
+    /// [`Self::ingest`] writes them by itself when due; a server calls
+    /// this before it stops.
+    pub fn checkpoint(&mut self) -> Result<()> {
+        self.write_checkpoint(true)
+    }
+
+    /// Writes a checkpoint if enough was stored since the last one
+    /// ([`checkpoint::due`]; `finishing`: at the end of a run or request).
+    /// Unless `wait`, the projection writes it while this goes on.
+    fn checkpoint_if_due(&mut self, finishing: bool, wait: bool) -> Result<()> {
+        if checkpoint::due(self.seen, self.checkpointed, finishing) {
+            self.write_checkpoint(wait)?;
+        }
+        Ok(())
+    }
+
+    /// Encodes the placement state and has the projection add its own and
+    /// write the checkpoint; `wait`: until it is written.
+    fn write_checkpoint(&mut self, wait: bool) -> Result<()> {
+        if !self.config.checkpoints || self.seen == 0 || self.seen == self.checkpointed {
+            return Ok(());
+        }
+        let placed = checkpoint::encode_placement(&PlacementRef {
+            clusterer: &self.clusterer,
+            detector: &self.detector,
+        })
+        .map_err(EngineError::Checkpoint)?;
+        let key = self.config.checkpoint_key();
+        self.projection
+            .checkpoint(self.seen, key, placed, wait, self.store.as_mut())?;
+        self.checkpointed = self.seen;
+        Ok(())
     }
 
     /// Hands the stored stream to the brief projection and marks the
@@ -318,6 +400,7 @@ impl Engine {
         let report = self.ingest_inputs(inputs, notify)?;
         // A run ends with every brief exact.
         self.sync_briefs()?;
+        self.checkpoint_if_due(true, true)?;
         Ok(report)
     }
 
@@ -332,7 +415,11 @@ impl Engine {
         name: &str,
         notify: &mut dyn FnMut(IngestNotice<'_>),
     ) -> Result<IngestReport> {
-        self.ingest_inputs(vec![Input::Jsonl(input, name)], notify)
+        let report = self.ingest_inputs(vec![Input::Jsonl(input, name)], notify)?;
+        // A server is never "finished": it checkpoints as a run's end would,
+        // without the request waiting for it.
+        self.checkpoint_if_due(true, false)?;
+        Ok(report)
     }
 
     fn ingest_inputs(
@@ -498,7 +585,10 @@ impl Engine {
                 links,
             })
             .collect();
-        self.projection.follow(placed, true, self.store.as_mut())
+        self.projection.follow(placed, true, self.store.as_mut())?;
+        // A long run checkpoints as it goes (rarely: see `checkpoint.rs`),
+        // so a kill does not leave the whole run to replay.
+        self.checkpoint_if_due(false, false)
     }
 
     /// Under the store's placement lock, once caught up (others' articles
@@ -675,6 +765,38 @@ fn resolve(store: &dyn Backend, id: &str) -> Result<StoryId> {
             matches: matches.into_iter().map(|s| s.0).collect(),
         }),
     }
+}
+
+/// The newest checkpoint that reads back, is whole and was made with these
+/// settings, its projection state already handed to `projection`; `None`
+/// (replay everything) when there is none. Checkpoints passed over are
+/// logged with why.
+fn restore_checkpoint(
+    store: &dyn Backend,
+    projection: &mut Projection,
+    key: u64,
+) -> Result<Option<Restored>> {
+    for seq in store.checkpoint_seqs()? {
+        let Some(bytes) = store.checkpoint(seq)? else {
+            continue;
+        };
+        let mut restored = match checkpoint::decode(seq, key, &bytes) {
+            Ok(r) => r,
+            Err(why) => {
+                warn!(seq, "checkpoint not used: {why}");
+                continue;
+            }
+        };
+        drop(bytes);
+        match projection.restore(std::mem::take(&mut restored.projection)) {
+            Ok(()) => {
+                debug!(seq, "resuming from checkpoint");
+                return Ok(Some(restored));
+            }
+            Err(e) => warn!(seq, "checkpoint not used: {e}"),
+        }
+    }
+    Ok(None)
 }
 
 /// The stored story events, read alongside the stored articles in `seq`

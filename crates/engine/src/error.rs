@@ -8,6 +8,9 @@ pub enum EngineError {
     /// The brief projection failed (its thread says why).
     #[error("building briefs: {0}")]
     Projection(String),
+    /// A checkpoint could not be encoded.
+    #[error("writing a checkpoint: {0}")]
+    Checkpoint(String),
     /// A story id matched nothing.
     #[error("no story with id {0:?} (list them with `parallax stories`)")]
     NoSuchStory(String),

@@ -17,6 +17,7 @@
 //!   the contract commands `parallax cluster` and `parallax brief`.
 
 mod briefs;
+mod checkpoint;
 mod copies;
 mod engine;
 mod error;

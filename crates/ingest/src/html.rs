@@ -3,10 +3,8 @@
 //! This is a stand-in until a real main-text extractor exists: it keeps all
 //! visible text, with a paragraph break at every block-level tag, and drops
 //! scripts, styles and the document head. Callers only use
-//! [`html_to_text`], [`html_title`] and [`record_text`], so the extractor
-//! can be swapped without touching them.
-
-use std::borrow::Cow;
+//! [`html_to_text`] and [`html_title`], so the extractor can be swapped
+//! without touching them.
 
 /// Elements whose content is never text to read.
 const HIDDEN: &[&str] = &[
@@ -107,26 +105,6 @@ pub fn html_to_text(html: &str) -> String {
         }
     }
     out.finish()
-}
-
-/// The body of a raw record as given, without ingestion's cleaning: its
-/// `text` when that holds more than whitespace, else the visible text of
-/// its `html`; `None` when it has neither. This is what the fast paths
-/// that skip ingestion read (`parallax dedup` on Article JSONL, the Python
-/// package's `dedup`), so both see the same text.
-///
-/// ```
-/// use parallax_ingest::record_text;
-/// assert_eq!(record_text(Some("Hi."), Some("<p>Ho.</p>")).as_deref(), Some("Hi."));
-/// assert_eq!(record_text(Some("  "), Some("<p>Ho.</p>")).as_deref(), Some("Ho."));
-/// assert_eq!(record_text(None, None), None);
-/// ```
-pub fn record_text<'a>(text: Option<&'a str>, html: Option<&str>) -> Option<Cow<'a, str>> {
-    match (text, html) {
-        (Some(t), _) if !t.trim().is_empty() => Some(Cow::Borrowed(t)),
-        (_, Some(h)) => Some(Cow::Owned(html_to_text(h))),
-        _ => None,
-    }
 }
 
 /// The document title: the text of the first `<title>` element.

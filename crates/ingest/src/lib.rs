@@ -46,10 +46,11 @@ pub use clean::{Cleaned, clean_body};
 pub use date::parse_date;
 pub use error::{IngestError, IngestWarning};
 pub use event::{Batch, Event, Summary};
-pub use html::{html_title, html_to_text, record_text};
+pub use html::{html_title, html_to_text};
 pub use id::{MAX_ID_BYTES, check_id};
 pub use options::{DEFAULT_MAX_RECORD_BYTES, IngestOptions};
 pub use sources::Reader;
+pub use sources::jsonl::record_page;
 
 use std::path::Path;
 

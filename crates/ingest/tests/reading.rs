@@ -263,6 +263,10 @@ fn corpus(name: &str) -> Option<std::path::PathBuf> {
     ))
     .join(name);
     path.is_file().then_some(path).or_else(|| {
+        assert!(
+            std::env::var_os("PARALLAX_REQUIRE_SHARED").is_none(),
+            "../shared is required here (PARALLAX_REQUIRE_SHARED is set) but data is missing"
+        );
         eprintln!("{name} not found: skipped");
         None
     })

@@ -17,6 +17,10 @@ fn seeds_dir() -> PathBuf {
 fn seeds() -> Option<Vec<Article>> {
     let dir = seeds_dir();
     if !dir.is_dir() {
+        assert!(
+            std::env::var_os("PARALLAX_REQUIRE_SHARED").is_none(),
+            "../shared is required here (PARALLAX_REQUIRE_SHARED is set) but data is missing"
+        );
         eprintln!("seeds not found at {}: skipped", dir.display());
         return None;
     }

@@ -16,6 +16,10 @@ fn real_pages(n: usize) -> Option<Vec<(String, Vec<u8>)>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/extraction/scrapinghub/html");
     let Ok(entries) = fs::read_dir(&dir) else {
+        assert!(
+            std::env::var_os("PARALLAX_REQUIRE_SHARED").is_none(),
+            "../shared is required here (PARALLAX_REQUIRE_SHARED is set) but data is missing"
+        );
         eprintln!("note: {} missing; test skipped", dir.display());
         return None;
     };

@@ -76,6 +76,8 @@ fn now_minutes() -> i32 {
 
 /// The borrowed text of one record, for the detector without the GIL.
 struct Doc<'a> {
+    /// Its position in the caller's iterable.
+    position: usize,
     id: &'a str,
     text: Option<&'a str>,
     html: Option<&'a str>,
@@ -84,11 +86,12 @@ struct Doc<'a> {
     published: Option<i64>,
 }
 
-fn borrow<'a>(f: &'a DocFields<'_>) -> PyResult<Doc<'a>> {
+fn borrow<'a>(position: usize, f: &'a DocFields<'_>) -> PyResult<Doc<'a>> {
     let s = |v: &'a Option<Bound<'_, pyo3::types::PyString>>| {
         v.as_ref().map(|s| s.to_str()).transpose()
     };
     Ok(Doc {
+        position,
         id: f.id.to_str()?,
         text: s(&f.text)?,
         html: s(&f.html)?,
@@ -98,15 +101,30 @@ fn borrow<'a>(f: &'a DocFields<'_>) -> PyResult<Doc<'a>> {
     })
 }
 
-fn fingerprint(fpr: &mut Fingerprinter, d: &Doc<'_>) -> Fingerprint {
-    // `doc_fields` made sure there is a text or an html.
-    let text = parallax_ingest::record_text(d.text, d.html).unwrap_or_default();
-    fpr.fingerprint(&DocInput {
-        text: &text,
-        published: d.published,
+/// The fingerprint of one record, read as `parallax dedup` reads an
+/// Article JSONL line: its `text` as given, else its `html` through the
+/// extractor `parallax run` uses (`parallax_ingest::record_page`), whose
+/// date stands in for a missing `published`. The error names the record.
+fn fingerprint(fpr: &mut Fingerprinter, d: &Doc<'_>) -> Result<Fingerprint, String> {
+    let page;
+    let mut published = d.published;
+    let text = match (d.text, d.html) {
+        (Some(t), _) if !t.trim().is_empty() => t,
+        (_, Some(h)) => {
+            page = parallax_ingest::record_page(h, d.url)
+                .map_err(|e| format!("articles[{}] (id {:?}): {e}", d.position, d.id))?;
+            published = published.or(page.published.map(|t| t.timestamp()));
+            page.body.as_str()
+        }
+        // `doc_fields` made sure there is one or the other.
+        _ => "",
+    };
+    Ok(fpr.fingerprint(&DocInput {
+        text,
+        published,
         source: d.source,
         url: d.url,
-    })
+    }))
 }
 
 /// Articles fingerprinted on all cores before being added in order.
@@ -118,13 +136,13 @@ const CHUNK: usize = 8192;
 /// fields: `id`, `text` or `html`, and optionally `published`, `source`,
 /// `url` (they help tell the original from the copy). They are compared as
 /// one stream in the given order, each with every article before it, as
-/// `parallax dedup` does with an Article JSONL file; texts are read as
-/// given. Returns a list of `Copy` (`copy`, `original`, `relation`,
+/// `parallax dedup` does with an Article JSONL file: texts are read as
+/// given, an `html` (without `text`) through the extractor. Returns a list of `Copy` (`copy`, `original`, `relation`,
 /// `score`) with `to_records()` for a table.
 ///
 /// Raises `ValueError` naming the first bad record (`articles[i]`, with its
 /// id): no string id, an id seen before, no `text` or `html`, a field of
-/// the wrong type. The GIL is released while articles are fingerprinted
+/// the wrong type, an `html` page that cannot be read. The GIL is released while articles are fingerprinted
 /// (on all cores) and matched.
 #[pyfunction]
 pub(crate) fn dedup(py: Python<'_>, articles: &Bound<'_, PyAny>) -> PyResult<Vec<CopyPair>> {
@@ -133,7 +151,11 @@ pub(crate) fn dedup(py: Python<'_>, articles: &Bound<'_, PyAny>) -> PyResult<Vec
     for (i, record) in articles.try_iter()?.enumerate() {
         fields.push(doc_fields(i, &record?, &mut seen)?);
     }
-    let docs = fields.iter().map(borrow).collect::<PyResult<Vec<_>>>()?;
+    let docs = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| borrow(i, f))
+        .collect::<PyResult<Vec<_>>>()?;
     let found = py.detach(|| {
         let config = Config::default();
         let mut index = Index::new(config);
@@ -143,7 +165,7 @@ pub(crate) fn dedup(py: Python<'_>, articles: &Bound<'_, PyAny>) -> PyResult<Vec
             let fps: Vec<Fingerprint> = chunk
                 .par_iter()
                 .map_init(|| Fingerprinter::new(config), fingerprint)
-                .collect();
+                .collect::<Result<_, String>>()?;
             for (d, fp) in chunk.iter().zip(&fps) {
                 match index.add(d.id, fp) {
                     Ok(Added::New { pairs, .. }) => {
@@ -201,13 +223,13 @@ impl CopyIndex {
     fn add(&self, py: Python<'_>, article: &Bound<'_, PyAny>) -> PyResult<Vec<CopyPair>> {
         let position = self.offered.fetch_add(1, Ordering::Relaxed);
         let fields = doc_fields(position, article, &mut HashSet::new())?;
-        let doc = borrow(&fields)?;
+        let doc = borrow(position, &fields)?;
         // The lock is taken and released without the GIL: a thread holding
         // it never waits for the GIL, so threads cannot deadlock.
         py.detach(|| {
             let mut state = self.lock()?;
             let state = &mut *state;
-            let fp = fingerprint(&mut state.fingerprinter, &doc);
+            let fp = fingerprint(&mut state.fingerprinter, &doc).map_err(PyValueError::new_err)?;
             match state.index.add(doc.id, &fp) {
                 Ok(Added::New { pairs, .. }) => Ok(pairs
                     .iter()

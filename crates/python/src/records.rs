@@ -272,7 +272,8 @@ fn string_field<'py>(
 
 /// Reads one record for the copy detector with the checks `parallax dedup`
 /// makes of an Article JSONL line: a usable string id not seen before, a
-/// `text` or an `html`; `published` read when it is a date.
+/// `text` or an `html` that is more than whitespace; `published` read when
+/// it is a date.
 pub(crate) fn doc_fields<'py>(
     index: usize,
     record: &Bound<'py, PyAny>,
@@ -292,10 +293,11 @@ pub(crate) fn doc_fields<'py>(
     }
     let text = string_field(index, record, "text")?;
     let html = string_field(index, record, "html")?;
-    let blank = text
-        .as_ref()
-        .is_none_or(|t| t.to_str().is_ok_and(|t| t.trim().is_empty()));
-    if blank && html.is_none() {
+    let blank = |v: &Option<Bound<'py, PyString>>| {
+        v.as_ref()
+            .is_none_or(|t| t.to_str().is_ok_and(|t| t.trim().is_empty()))
+    };
+    if blank(&text) && blank(&html) {
         return Err(bad("article has no \"text\" or \"html\"".into()));
     }
     let published = match field(record, "published")? {

@@ -126,6 +126,16 @@ pub trait Backend: Send {
     /// The `seq` each stored brief reflects ([`Brief::seq`]), by story.
     fn brief_seqs(&self) -> Result<HashMap<StoryId, i64>>;
 
+    /// Stores a checkpoint: an engine's state as of `seq` (opaque bytes,
+    /// which their reader checks), and deletes all but the `keep` newest.
+    fn write_checkpoint(&mut self, seq: i64, state: &[u8], keep: usize) -> Result<()>;
+
+    /// The `seq`s of the stored checkpoints, newest first.
+    fn checkpoint_seqs(&self) -> Result<Vec<i64>>;
+
+    /// The state of the checkpoint at `seq`.
+    fn checkpoint(&self, seq: i64) -> Result<Option<Vec<u8>>>;
+
     /// Starts a placement: until [`Self::commit_batch`] or
     /// [`Self::abandon_placement`], no other writer of this database places
     /// or writes, and reads see everything committed before.
@@ -263,6 +273,18 @@ impl Backend for Store {
 
     fn brief_seqs(&self) -> Result<HashMap<StoryId, i64>> {
         Store::brief_seqs(self)
+    }
+
+    fn write_checkpoint(&mut self, seq: i64, state: &[u8], keep: usize) -> Result<()> {
+        Store::write_checkpoint(self, seq, state, keep)
+    }
+
+    fn checkpoint_seqs(&self) -> Result<Vec<i64>> {
+        Store::checkpoint_seqs(self)
+    }
+
+    fn checkpoint(&self, seq: i64) -> Result<Option<Vec<u8>>> {
+        Store::checkpoint(self, seq)
     }
 
     fn index_articles(&mut self, seq: i64) -> Result<i64> {

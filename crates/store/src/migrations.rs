@@ -146,6 +146,15 @@ pub const MIGRATIONS: &[&str] = &[
     "DROP TRIGGER articles_fts_insert;
      CREATE TABLE search_position (seq INTEGER NOT NULL);
      INSERT INTO search_position (seq) SELECT COALESCE(MAX(seq), 0) FROM articles;",
+    // 7: engine checkpoints: the clustering, copy-detection and brief
+    // state as of a `seq`, so that opening the store replays only the
+    // articles after it. The state is opaque here (the engine encodes and
+    // checks it); the newest few are kept.
+    "CREATE TABLE checkpoints (
+        seq         INTEGER PRIMARY KEY,
+        written_at  TEXT NOT NULL,
+        state       BLOB NOT NULL
+     );",
 ];
 
 /// The schema version this build writes.

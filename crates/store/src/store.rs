@@ -248,6 +248,49 @@ impl Store {
         tx.commit().context("committing briefs")
     }
 
+    /// Stores an engine checkpoint at `seq` and deletes all but the `keep`
+    /// newest (see [`Backend::write_checkpoint`]).
+    pub fn write_checkpoint(&mut self, seq: i64, state: &[u8], keep: usize) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .context("starting a checkpoint transaction")?;
+        tx.execute(
+            "INSERT OR REPLACE INTO checkpoints (seq, written_at, state) VALUES (?1, ?2, ?3)",
+            params![seq, Utc::now().to_rfc3339(), state],
+        )
+        .context("writing a checkpoint")?;
+        tx.execute(
+            "DELETE FROM checkpoints WHERE seq NOT IN
+                (SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT ?1)",
+            params![keep.max(1) as i64],
+        )
+        .context("dropping old checkpoints")?;
+        tx.commit().context("committing a checkpoint")
+    }
+
+    /// The `seq`s of the stored checkpoints, newest first.
+    pub fn checkpoint_seqs(&self) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq FROM checkpoints ORDER BY seq DESC")
+            .context("listing checkpoints")?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))
+            .context("listing checkpoints")?;
+        rows.map(|r| r.context("listing checkpoints")).collect()
+    }
+
+    /// The state of the checkpoint at `seq`.
+    pub fn checkpoint(&self, seq: i64) -> Result<Option<Vec<u8>>> {
+        self.conn
+            .query_row("SELECT state FROM checkpoints WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })
+            .optional()
+            .context("reading a checkpoint")
+    }
+
     /// Adds the articles stored up to `seq` to the article search index
     /// (those not in it yet), a few thousand per transaction so that a
     /// writer waiting for the file's lock never waits long. Returns the
@@ -497,15 +540,55 @@ impl Store {
 
     /// Story ids that start with `prefix` (so users can type a short id).
     pub fn stories_with_prefix(&self, prefix: &str) -> Result<Vec<StoryId>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id FROM stories WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id")
-            .context("resolving a story id")?;
-        let rows = stmt
-            .query_map([prefix], |r| r.get::<_, String>(0).map(StoryId))
-            .context("resolving a story id")?;
-        rows.map(|r| r.context("resolving a story id")).collect()
+        // A range over the primary key: a full id resolves in one lookup
+        // whatever the number of stories, not a scan of them all.
+        let rows: Vec<StoryId> = match prefix_end(prefix) {
+            Some(end) => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT id FROM stories WHERE id >= ?1 AND id < ?2 ORDER BY id")
+                    .context("resolving a story id")?;
+                stmt.query_map([prefix, end.as_str()], |r| {
+                    r.get::<_, String>(0).map(StoryId)
+                })
+                .context("resolving a story id")?
+                .collect::<rusqlite::Result<_>>()
+                .context("resolving a story id")?
+            }
+            None => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT id FROM stories WHERE id >= ?1 ORDER BY id")
+                    .context("resolving a story id")?;
+                stmt.query_map([prefix], |r| r.get::<_, String>(0).map(StoryId))
+                    .context("resolving a story id")?
+                    .collect::<rusqlite::Result<_>>()
+                    .context("resolving a story id")?
+            }
+        };
+        Ok(rows
+            .into_iter()
+            .filter(|s| s.as_str().starts_with(prefix))
+            .collect())
     }
+}
+
+/// The least string above every string that starts with `prefix`, in
+/// byte order (`None`: no such bound, as for the empty prefix): the last
+/// character that can grow is incremented and what follows it dropped.
+pub(crate) fn prefix_end(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut next = last as u32 + 1;
+        if (0xD800..0xE000).contains(&next) {
+            next = 0xE000;
+        }
+        if let Some(c) = char::from_u32(next) {
+            chars.push(c);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
 }
 
 /// The columns [`story_event`] decodes, in its order.
@@ -780,4 +863,23 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
         what: what(),
         detail: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::prefix_end;
+
+    #[test]
+    fn the_bound_is_above_every_extension_and_below_the_next_prefix() {
+        assert_eq!(prefix_end("s1a").as_deref(), Some("s1b"));
+        assert_eq!(prefix_end(""), None);
+        assert_eq!(prefix_end("\u{10FFFF}"), None);
+        assert_eq!(prefix_end("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_end("\u{D7FF}").as_deref(), Some("\u{E000}"));
+        let end = prefix_end("s1").unwrap();
+        for id in ["s1", "s10", "s1\u{10FFFF}", "s1zzz"] {
+            assert!(id < end.as_str(), "{id}");
+        }
+        assert!("s2" >= end.as_str());
+    }
 }

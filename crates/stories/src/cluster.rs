@@ -25,7 +25,7 @@ use crate::weights::TermWeights;
 /// Knobs of the clustering decision and of its cost. One configuration
 /// serves every corpus; change it only with the benchmark in `bench/` at
 /// hand.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ClusterConfig {
     /// Least cosine between an article and a story centroid for the article
     /// to join the story.
@@ -118,7 +118,7 @@ pub struct Assignment {
 /// with the counter and the recency in one 16-byte slot of a dense array,
 /// each entry costs one cache line, not a second read into the much larger
 /// story records.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Lookup {
     /// Arrival number of the last article that joined, or [`Lookup::GONE`]
     /// once the story was merged into another.
@@ -137,6 +137,7 @@ impl Lookup {
     }
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct StoryState {
     id: StoryId,
     /// Sum of members' unit-length sublinear term-frequency vectors,
@@ -158,6 +159,12 @@ struct StoryState {
 
 /// The online clusterer: holds the active stories' centroids and an
 /// inverted index from term to the stories whose centroid holds it.
+///
+/// Its state serializes (serde) so that an engine can checkpoint it and
+/// resume from the checkpoint instead of replaying the whole stream: the
+/// state after deserializing places every later article exactly as the
+/// clusterer that was serialized would have.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Clusterer {
     config: ClusterConfig,
     df: DocFrequencies,
@@ -175,6 +182,7 @@ pub struct Clusterer {
     /// Scratch for scoring: the article's tf-idf weights times IDF, by term
     /// id, so a centroid is scored in one pass over its terms instead of a
     /// merge join with the article's.
+    #[serde(skip)]
     doc_weights: TermWeights,
     /// Scratch: the candidates of the last article scored, with their
     /// cosines, in story order.

@@ -22,7 +22,7 @@ use crate::features::TermKey;
 /// assert!(df.idf(aceh) > df.idf(quake));
 /// assert!((df.idf(quake) - 1.0).abs() < 1e-6); // in every document
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DocFrequencies {
     /// Term ids by key (keys are already hashes: Fx mixes them in one
     /// multiplication).

@@ -17,7 +17,7 @@ const DAY: f64 = 86_400.0;
 
 /// The earliest and the latest publication time of a story's dated
 /// members.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// Earliest dated member.
     pub first: Timestamp,
@@ -75,7 +75,7 @@ impl Span {
 /// assert!(decay.factor(story, Some(30 * 86_400)) < 0.1); // a month on
 /// assert_eq!(decay.factor(None, Some(30 * 86_400)), 1.0); // undated story
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeDecay {
     /// Gap in days that costs nothing.
     pub grace_days: f32,

@@ -543,11 +543,24 @@ fn parse_line(
         .ok_or_else(|| "record has no \"id\" string".to_string())?;
     // The same rule as every reader's gate: an id goes into TSV lines.
     parallax_ingest::check_id(&id).map_err(|problem| format!("bad id: {problem}"))?;
-    let Some(text) = parallax_ingest::record_text(rec.text.as_deref(), rec.html.as_deref()) else {
-        return Err(format!("article {id:?} has no \"text\" or \"html\""));
+    // A page is read as `run` reads it (the same extractor), so both
+    // fingerprint the same text.
+    let page;
+    let mut page_published = None;
+    let text: &str = match (&rec.text, &rec.html) {
+        (Some(t), _) if !t.trim().is_empty() => t,
+        (_, Some(h)) if !h.trim().is_empty() => {
+            page = parallax_ingest::record_page(h, rec.url.as_deref())
+                .map_err(|e| format!("article {id:?}: {e}"))?;
+            page_published = page.published.map(|d| d.timestamp());
+            &page.body
+        }
+        _ => return Err(format!("article {id:?} has no \"text\" or \"html\"")),
     };
+    let cleaned;
     let text = if clean {
-        std::borrow::Cow::Owned(parallax_ingest::clean_body(&text).body)
+        cleaned = parallax_ingest::clean_body(text).body;
+        cleaned.as_str()
     } else {
         text
     };
@@ -555,9 +568,10 @@ fn parse_line(
         .published
         .as_deref()
         .and_then(parallax_ingest::parse_date)
-        .map(|d| d.timestamp());
+        .map(|d| d.timestamp())
+        .or(page_published);
     let doc = DocInput {
-        text: &text,
+        text,
         published,
         source: rec.source.as_deref(),
         url: rec.url.as_deref(),

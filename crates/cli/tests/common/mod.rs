@@ -13,6 +13,10 @@ pub fn shared() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
+        assert!(
+            std::env::var_os("PARALLAX_REQUIRE_SHARED").is_none(),
+            "../shared is required here (PARALLAX_REQUIRE_SHARED is set) but data is missing"
+        );
         eprintln!("note: {} is missing; test skipped", dir.display());
         None
     }

@@ -120,15 +120,11 @@ fn draft(line: &str, terminated: bool, origin: &Origin) -> Result<Draft, IngestE
     let text = match (record.text, record.html) {
         (Some(text), _) if !text.trim().is_empty() => text,
         (_, Some(html)) if !html.trim().is_empty() => {
-            parallax_extract::check_depth(&html).map_err(|e| IngestError::BadPage {
-                origin: origin.clone(),
-                message: format!("article {id}: {e}"),
-            })?;
-            let page = parallax_extract::extract_html(
-                &html,
-                record.url.as_deref(),
-                parallax_extract::Mode::Best,
-            );
+            let page =
+                record_page(&html, record.url.as_deref()).map_err(|e| IngestError::BadPage {
+                    origin: origin.clone(),
+                    message: format!("article {id}: {e}"),
+                })?;
             title = title.or(page.title);
             page_date = page.published;
             page.body
@@ -199,4 +195,21 @@ fn kind(v: &Value) -> &'static str {
 fn salvage_id(line: &str) -> Option<ArticleId> {
     let value: Value = serde_json::from_str(line).ok()?;
     read_id(value.get("id").cloned()).ok()
+}
+
+/// The page an Article JSONL record given as `html` (no `text`) reads as:
+/// its nesting checked, then its main text and metadata extracted
+/// ([`parallax_extract::Mode::Best`]). Every command that takes such
+/// records (`run`, `dedup`) reads them through this, so all of them see
+/// the same text.
+pub fn record_page(
+    html: &str,
+    url: Option<&str>,
+) -> Result<parallax_extract::Page, parallax_extract::ExtractError> {
+    parallax_extract::check_depth(html)?;
+    Ok(parallax_extract::extract_html(
+        html,
+        url,
+        parallax_extract::Mode::Best,
+    ))
 }

@@ -88,6 +88,12 @@ pub const MIGRATIONS: &[&str] = &[
     r#"ALTER TABLE stories ADD COLUMN brief_seq BIGINT NOT NULL DEFAULT 0;
      UPDATE stories SET brief_seq =
         COALESCE((SELECT MAX(seq) FROM articles WHERE story_id = stories.id), 0);"#,
+    // 5: engine checkpoints, as the SQLite store's migration 7.
+    r#"CREATE TABLE checkpoints (
+        seq         BIGINT PRIMARY KEY,
+        written_at  TEXT NOT NULL,
+        state       BYTEA NOT NULL
+     );"#,
 ];
 
 /// The schema version this build writes.

@@ -378,14 +378,24 @@ impl Backend for PgStore {
     }
 
     fn stories_with_prefix(&self, prefix: &str) -> Result<Vec<StoryId>> {
-        Ok(self
-            .query(
-                "SELECT id FROM stories WHERE starts_with(id, $1) ORDER BY id",
+        // A range over the primary key (byte-wise "C" collation), so a
+        // full id is one index lookup rather than a scan.
+        let rows = match crate::store::prefix_end(prefix) {
+            Some(end) => self.query(
+                "SELECT id FROM stories WHERE id >= $1 AND id < $2 ORDER BY id",
+                &[&prefix, &end],
+                "resolving a story id",
+            )?,
+            None => self.query(
+                "SELECT id FROM stories WHERE id >= $1 ORDER BY id",
                 &[&prefix],
                 "resolving a story id",
-            )?
+            )?,
+        };
+        Ok(rows
             .iter()
             .map(|r| StoryId(r.get(0)))
+            .filter(|s: &StoryId| s.as_str().starts_with(prefix))
             .collect())
     }
 
@@ -544,6 +554,52 @@ impl Backend for PgStore {
             return written;
         }
         client.batch_execute("COMMIT").context("committing briefs")
+    }
+
+    fn write_checkpoint(&mut self, seq: i64, state: &[u8], keep: usize) -> Result<()> {
+        let now = Utc::now().to_rfc3339();
+        let keep = keep.max(1) as i64;
+        let client = self.client_mut();
+        let mut tx = client
+            .transaction()
+            .context("starting a checkpoint transaction")?;
+        tx.execute(
+            "INSERT INTO checkpoints (seq, written_at, state) VALUES ($1, $2, $3)
+             ON CONFLICT (seq) DO UPDATE SET written_at = EXCLUDED.written_at,
+                state = EXCLUDED.state",
+            &[&seq, &now, &state],
+        )
+        .context("writing a checkpoint")?;
+        tx.execute(
+            "DELETE FROM checkpoints WHERE seq NOT IN
+                (SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT $1)",
+            &[&keep],
+        )
+        .context("dropping old checkpoints")?;
+        tx.commit().context("committing a checkpoint")
+    }
+
+    fn checkpoint_seqs(&self) -> Result<Vec<i64>> {
+        Ok(self
+            .query(
+                "SELECT seq FROM checkpoints ORDER BY seq DESC",
+                &[],
+                "listing checkpoints",
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn checkpoint(&self, seq: i64) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .query(
+                "SELECT state FROM checkpoints WHERE seq = $1",
+                &[&seq],
+                "reading a checkpoint",
+            )?
+            .first()
+            .map(|r| r.get(0)))
     }
 
     // Each article's `tsvector` is computed as it is inserted: the index
