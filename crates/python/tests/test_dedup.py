@@ -58,6 +58,8 @@ def test_dedup_names_the_bad_record(wire):
         parallax.dedup(["just a string"])
     with pytest.raises(ValueError, match="bad id"):
         parallax.dedup([{"id": "a\tb", "text": wire}])
+    with pytest.raises(ValueError, match=r'articles\[1\] \(id "deep"\): elements nest'):
+        parallax.dedup([{"id": "a", "text": wire}, {"id": "deep", "html": "<div>" * 100_000}])
     with pytest.raises(TypeError):
         parallax.dedup(5)
 
