@@ -28,37 +28,51 @@ def main():
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--perms", type=int, default=128)
     a = ap.parse_args()
-    lsh = MinHashLSH(threshold=a.threshold, num_perm=a.perms)
-    meta, sigs = {}, {}
     with open(a.input, encoding="utf-8") as f, open(a.output, "w") as out:
-        for line in f:
-            try:
-                d = json.loads(line)
-            except ValueError:
-                continue
-            i, text = d.get("id"), d.get("text") or ""
-            if not i or i in meta:
-                continue
-            ws = WORD.findall(text.lower())
-            if not ws:
-                continue
-            sh = [" ".join(ws[k:k + 5]).encode() for k in range(max(1, len(ws) - 4))]
-            m = MinHash(num_perm=a.perms)
-            m.update_batch(sh)
-            pub = d.get("published") or ""
-            for j in lsh.query(m):
-                pj, nj = meta[j]
-                if pub and pj and pub != pj:
-                    copy, orig = (i, j) if pub > pj else (j, i)
-                else:
-                    copy, orig = (j, i) if len(ws) >= nj else (i, j)
-                other = sigs[j]
-                jac = float(np.mean(m.hashvalues == other))
-                rel = "duplicate" if jac == 1.0 else "near-duplicate" if jac >= 0.8 else "syndicated"
-                out.write(f"{copy}\t{orig}\t{rel}\t{jac:.4f}\n")
-            lsh.insert(i, m)
-            meta[i] = (pub, len(ws))
-            sigs[i] = m.hashvalues
+        for copy, orig, rel, jac in stream(records(f), a.threshold, a.perms):
+            out.write(f"{copy}\t{orig}\t{rel}\t{jac:.4f}\n")
+
+
+def records(lines):
+    """The JSON objects of Article JSONL lines; unreadable lines are skipped."""
+    for line in lines:
+        try:
+            yield json.loads(line)
+        except ValueError:
+            continue
+
+
+def stream(articles, threshold=0.5, perms=128):
+    """Yields (copy_id, original_id, relation, jaccard) for every pair LSH
+    finds, each article queried against those before it, then inserted.
+    `articles` is an iterable of dicts (id, text, published); bench/python
+    calls this on articles in memory."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=perms)
+    meta, sigs = {}, {}
+    for d in articles:
+        i, text = d.get("id"), d.get("text") or ""
+        if not i or i in meta:
+            continue
+        ws = WORD.findall(text.lower())
+        if not ws:
+            continue
+        sh = [" ".join(ws[k:k + 5]).encode() for k in range(max(1, len(ws) - 4))]
+        m = MinHash(num_perm=perms)
+        m.update_batch(sh)
+        pub = d.get("published") or ""
+        for j in lsh.query(m):
+            pj, nj = meta[j]
+            if pub and pj and pub != pj:
+                copy, orig = (i, j) if pub > pj else (j, i)
+            else:
+                copy, orig = (j, i) if len(ws) >= nj else (i, j)
+            other = sigs[j]
+            jac = float(np.mean(m.hashvalues == other))
+            rel = "duplicate" if jac == 1.0 else "near-duplicate" if jac >= 0.8 else "syndicated"
+            yield copy, orig, rel, jac
+        lsh.insert(i, m)
+        meta[i] = (pub, len(ws))
+        sigs[i] = m.hashvalues
 
 
 if __name__ == "__main__":
