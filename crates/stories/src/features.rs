@@ -2,7 +2,8 @@
 
 use parallax_model::ArticleId;
 use parallax_text::Analyzer;
-use xxhash_rust::xxh3::xxh3_64;
+use parallax_text::tokens::iter_words;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::time::Timestamp;
 
@@ -32,17 +33,129 @@ pub fn term_key(term: &str) -> TermKey {
     xxh3_64(term.as_bytes())
 }
 
+/// Words of the body that make up its lead (the paragraph that names who,
+/// where and when).
+pub const LEAD_WORDS: usize = 60;
+
+/// Words of the body that stand in for a missing headline.
+pub const HEADLINE_WORDS: usize = 20;
+
+/// The narrower views of an article that the learned decision compares
+/// besides its whole text ([`crate::decision`]). Each is a list of distinct
+/// keys with their raw counts, sorted by key.
+#[derive(Debug, Clone, Default)]
+pub struct Channels {
+    /// Terms of the headline; of the body's first [`HEADLINE_WORDS`] words
+    /// when there is none (feeds often fold the headline into the text).
+    pub title: Vec<(TermKey, f32)>,
+    /// Terms of the body's first [`LEAD_WORDS`] words.
+    pub lead: Vec<(TermKey, f32)>,
+    /// Capitalised words that do not open a sentence (names of people,
+    /// places, organisations), case-folded, not stemmed; keyed apart from
+    /// terms ([`name_key`]).
+    pub names: Vec<(TermKey, f32)>,
+    /// Words holding a digit (counts, scores, magnitudes, years), keyed
+    /// apart from terms ([`number_key`]).
+    pub numbers: Vec<(TermKey, f32)>,
+}
+
+/// The key of a name in [`Channels::names`]: not the key of the same word
+/// as a term, so names and terms never share document frequencies.
+///
+/// ```
+/// use parallax_stories::features::{name_key, term_key};
+/// assert_ne!(name_key("aceh"), term_key("aceh"));
+/// ```
+pub fn name_key(folded: &str) -> TermKey {
+    xxh3_64_with_seed(folded.as_bytes(), 0x6e61_6d65)
+}
+
+/// The key of a number in [`Channels::numbers`] (see [`name_key`]).
+pub fn number_key(word: &str) -> TermKey {
+    xxh3_64_with_seed(word.as_bytes(), 0x6e75_6d62)
+}
+
 /// An article reduced to what clustering compares: its id, term counts
-/// (raw frequency; headline terms count [`TITLE_WEIGHT`] times) and
-/// publication time.
+/// (raw frequency; headline terms count [`TITLE_WEIGHT`] times), the
+/// narrower [`Channels`] and publication time.
 #[derive(Debug, Clone)]
 pub struct Doc {
     /// The article.
     pub id: ArticleId,
     /// Distinct terms with their weighted frequency, sorted by key.
     pub terms: Vec<(TermKey, f32)>,
+    /// Headline, lead, names and numbers, each on its own.
+    pub channels: Channels,
     /// When the article was published, if known ([`crate::time`]).
     pub published: Option<Timestamp>,
+}
+
+/// Sorts `keys` and folds repeats into counts.
+fn counted(mut keys: Vec<(TermKey, f32)>) -> Vec<(TermKey, f32)> {
+    keys.sort_unstable_by_key(|&(k, _)| k);
+    keys.dedup_by(|later, first| {
+        if later.0 == first.0 {
+            first.1 += later.1;
+            true
+        } else {
+            false
+        }
+    });
+    keys
+}
+
+/// The byte offset where the `n`-th word of `text` starts (the text's
+/// length when it holds fewer words).
+fn after_words(text: &str, n: usize) -> usize {
+    iter_words(text).nth(n).map_or(text.len(), |w| w.span.start)
+}
+
+/// True when the text between two words ends a sentence (closing quotes
+/// and brackets aside).
+fn ends_sentence(gap: &str) -> bool {
+    gap.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | '\u{201d}' | '\u{2019}' | '\u{201c}' | '('))
+        .ends_with(['.', '!', '?', ':', ';', '\n'])
+        || gap.contains('\n')
+}
+
+/// Names and numbers of `text` (see [`Channels`]), appended to `names` and
+/// `numbers`; `names` is `None` for text whose capitals say nothing (a
+/// headline in title case).
+fn names_and_numbers(
+    text: &str,
+    analyzer: &Analyzer,
+    mut names: Option<&mut Vec<(TermKey, f32)>>,
+    numbers: &mut Vec<(TermKey, f32)>,
+) {
+    let mut prev_end = 0usize;
+    for word in iter_words(text) {
+        let opens = prev_end == 0 || ends_sentence(&text[prev_end..word.span.start]);
+        prev_end = word.span.end;
+        let w = word.text;
+        if w.chars().any(char::is_numeric) {
+            numbers.push((number_key(w), 1.0));
+            continue;
+        }
+        let Some(names) = names.as_deref_mut() else {
+            continue;
+        };
+        let mut chars = w.chars();
+        let (Some(head), Some(_)) = (chars.next(), chars.next()) else {
+            continue;
+        };
+        if opens || !head.is_uppercase() {
+            continue;
+        }
+        let folded = w.to_lowercase();
+        let folded = folded
+            .strip_suffix("'s")
+            .or_else(|| folded.strip_suffix("\u{2019}s"))
+            .unwrap_or(&folded);
+        if analyzer.is_stop_word(folded) {
+            continue;
+        }
+        names.push((name_key(folded), 1.0));
+    }
 }
 
 impl Doc {
@@ -64,22 +177,39 @@ impl Doc {
         analyzer: &Analyzer,
     ) -> Self {
         let mut terms: Vec<(TermKey, f32)> = Vec::with_capacity(body.len() / 8 + 16);
-        if let Some(title) = title {
-            analyzer.for_each_term(title, |t| terms.push((term_key(t), TITLE_WEIGHT)));
-        }
-        analyzer.for_each_term(body, |t| terms.push((term_key(t), 1.0)));
-        terms.sort_unstable_by_key(|&(k, _)| k);
-        terms.dedup_by(|later, first| {
-            if later.0 == first.0 {
-                first.1 += later.1;
-                true
-            } else {
-                false
+        let mut channels = Channels::default();
+        let title = title.filter(|t| !t.trim().is_empty());
+        match title {
+            Some(title) => analyzer.for_each_term(title, |t| {
+                terms.push((term_key(t), TITLE_WEIGHT));
+                channels.title.push((term_key(t), 1.0));
+            }),
+            None => {
+                let end = after_words(body, HEADLINE_WORDS);
+                analyzer.for_each_term(&body[..end], |t| channels.title.push((term_key(t), 1.0)));
             }
+        }
+        // The lead's terms are the body's first terms: one pass over the
+        // lead feeds both, then the rest of the body.
+        let lead_end = after_words(body, LEAD_WORDS);
+        analyzer.for_each_term(&body[..lead_end], |t| {
+            terms.push((term_key(t), 1.0));
+            channels.lead.push((term_key(t), 1.0));
         });
+        analyzer.for_each_term(&body[lead_end..], |t| terms.push((term_key(t), 1.0)));
+        let (mut names, mut numbers) = (Vec::new(), Vec::new());
+        if let Some(title) = title {
+            names_and_numbers(title, analyzer, None, &mut numbers);
+        }
+        names_and_numbers(body, analyzer, Some(&mut names), &mut numbers);
+        channels.title = counted(channels.title);
+        channels.lead = counted(channels.lead);
+        channels.names = counted(names);
+        channels.numbers = counted(numbers);
         Self {
             id: id.into(),
-            terms,
+            terms: counted(terms),
+            channels,
             published: None,
         }
     }

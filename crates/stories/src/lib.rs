@@ -41,11 +41,13 @@
 //! ```
 
 pub mod cluster;
+pub mod decision;
 pub mod features;
 pub mod idf;
 pub mod similarity;
 pub mod time;
 mod weights;
 
-pub use cluster::{Assignment, ClusterConfig, Clusterer, story_id_for};
+pub use cluster::{Assignment, Candidate, ClusterConfig, Clusterer, story_id_for};
+pub use decision::Decision;
 pub use features::Doc;
