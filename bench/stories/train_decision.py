@@ -32,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 DATA = os.path.join(ROOT, "..", "shared", "data", "stories")
 EVALUATE = os.path.join(ROOT, "..", "shared", "tools", "evaluate.py")
 SETS = ["ecbplus-dev", "neus-train", "neus-val"]
-FEATURES = 7
+FEATURES = 13
 
 
 def tool():

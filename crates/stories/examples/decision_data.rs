@@ -8,7 +8,7 @@
 //! is the article's story).
 //!
 //! `decision_data cluster ARTICLES.jsonl DECISION` clusters the stream
-//! with the decision `bias,w0,...,w6,cutoff` (or `threshold:X` for the
+//! with the decision `bias,w0,...,w12,cutoff` (or `threshold:X` for the
 //! plain cosine threshold) and prints `article<TAB>story`, each article
 //! with its story at the end of the stream.
 //!

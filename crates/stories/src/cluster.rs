@@ -11,7 +11,8 @@
 //! only on the stream so far: the same stream gives the same merges, and
 //! [`Clusterer::replay`] redoes them from the stored record.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use parallax_model::{ArticleId, StoryId};
 use rustc_hash::FxHashMap;
@@ -52,6 +53,9 @@ pub struct ClusterConfig {
     /// Most keys kept in each of a story's channel centroids (headline,
     /// lead, names, numbers; read only by the learned decision).
     pub channel_terms: usize,
+    /// How many of a story's latest members the learned decision compares
+    /// an arriving article with, one by one (average linkage over them).
+    pub members: usize,
     /// A story that gained no article during this many arrivals is frozen:
     /// it keeps its id and members in the store but leaves the active set.
     pub active_window: u64,
@@ -93,6 +97,7 @@ impl Default for ClusterConfig {
             candidates: 6,
             centroid_terms: 400,
             channel_terms: 100,
+            members: 8,
             active_window: 250_000,
             // Calibrated on ECB+ dev, NeuS val and NeuS train together
             // (`engine/examples/merge_sweep.rs`, figures in bench/README.md):
@@ -159,6 +164,10 @@ struct StoryState {
     /// Sums of members' unit channel vectors (headline, lead, names,
     /// numbers), like `centroid`; empty without a learned decision.
     channels: [Vec<(u32, f32)>; CHANNELS],
+    /// The latest members (at most [`ClusterConfig::members`]), for the
+    /// learned decision's article-to-article similarities; empty without
+    /// one.
+    members: VecDeque<Arc<Observed>>,
     /// Articles in the story.
     size: u32,
     /// When its dated members were published (`None` while none is).
@@ -420,6 +429,7 @@ impl Clusterer {
     fn absorb(&mut self, survivor: usize, other: usize) {
         let from = std::mem::take(&mut self.stories[other].centroid);
         let channels = std::mem::take(&mut self.stories[other].channels);
+        let members = std::mem::take(&mut self.stories[other].members);
         let last_seen = std::mem::replace(&mut self.lookup[other].last_seen, Lookup::GONE);
         let size = self.stories[other].size;
         let span = self.stories[other].span;
@@ -429,6 +439,12 @@ impl Clusterer {
         self.merges += 1;
         self.fold(survivor, &from);
         self.fold_channels(survivor, &channels);
+        let keep = self.config.members;
+        let held = &mut self.stories[survivor].members;
+        held.extend(members);
+        while held.len() > keep {
+            held.pop_front();
+        }
         let seen = &mut self.lookup[survivor].last_seen;
         *seen = (*seen).max(last_seen);
         let survivor = &mut self.stories[survivor];
@@ -439,7 +455,7 @@ impl Clusterer {
     /// Interns `doc`'s terms (and, with a learned decision, its channels'
     /// keys), counts them in the document frequencies and returns its
     /// unit-length sublinear tf vectors, sorted by id.
-    fn observe(&mut self, doc: &Doc) -> Observed {
+    fn observe(&mut self, doc: &Doc) -> Arc<Observed> {
         self.arrivals += 1;
         if self.arrivals.is_multiple_of(self.freeze_every) {
             self.freeze_idle();
@@ -461,7 +477,7 @@ impl Clusterer {
                 .chain(&channels[3])
                 .map(|(t, _)| *t),
         );
-        Observed { terms, channels }
+        Arc::new(Observed { terms, channels })
     }
 
     /// True when the story is still a candidate: not merged away, and
@@ -484,6 +500,7 @@ impl Clusterer {
             if !story.centroid.is_empty() && !lookup.is_active(now, window) {
                 story.centroid = Vec::new();
                 story.channels = Default::default();
+                story.members = VecDeque::new();
                 story.norm = 0.0;
             }
         }
@@ -584,7 +601,7 @@ impl Clusterer {
                     }
                 });
         };
-        self.score_channels(seen, published);
+        self.score_channels(seen, (&weighted, doc_norm), published);
         let mut best: Option<(usize, f32, f32)> = None;
         for (&(idx, sim), x) in self.scored.iter().zip(&self.features) {
             let p = decision.probability(x);
@@ -598,7 +615,12 @@ impl Clusterer {
     /// Fills `self.features` for the candidates in `self.scored`: the
     /// channel cosines of the article `seen` against each candidate, and
     /// the margins over the other candidates ([`crate::decision::Features`]).
-    fn score_channels(&mut self, seen: &Observed, published: Option<Timestamp>) {
+    fn score_channels(
+        &mut self,
+        seen: &Observed,
+        text: (&[(u32, f32)], f32),
+        published: Option<Timestamp>,
+    ) {
         let docs: [(Vec<(u32, f32)>, f32); CHANNELS] = std::array::from_fn(|c| {
             let v: Vec<(u32, f32)> = seen.channels[c]
                 .iter()
@@ -615,6 +637,17 @@ impl Clusterer {
             x[0] = sim;
             for (c, (doc, doc_norm)) in docs.iter().enumerate() {
                 x[1 + c] = self.channel_cosine(doc, *doc_norm, &story.channels[c]) * decay;
+            }
+            // Average linkage over the latest members, channel by channel,
+            // and the nearest member's text cosine.
+            let n = story.members.len().max(1) as f32;
+            for m in &story.members {
+                let t = self.channel_cosine(text.0, text.1, &m.terms) * decay;
+                x[7] += t / n;
+                x[12] = x[12].max(t);
+                for (c, (doc, doc_norm)) in docs.iter().enumerate() {
+                    x[8 + c] += self.channel_cosine(doc, *doc_norm, &m.channels[c]) * decay / n;
+                }
             }
             self.features.push(x);
         }
@@ -718,6 +751,7 @@ impl Clusterer {
             id,
             centroid: Vec::new(),
             channels: Default::default(),
+            members: VecDeque::new(),
             norm: 0.0,
             norm_docs: 0,
             size: 0,
@@ -732,9 +766,16 @@ impl Clusterer {
     }
 
     /// Adds the article `seen`, published at `published`, to story `idx`.
-    fn add(&mut self, idx: usize, seen: &Observed, published: Option<Timestamp>) {
+    fn add(&mut self, idx: usize, seen: &Arc<Observed>, published: Option<Timestamp>) {
         self.fold(idx, &seen.terms);
         self.fold_channels(idx, &seen.channels);
+        if self.config.decision.is_some() && self.config.members > 0 {
+            let held = &mut self.stories[idx].members;
+            if held.len() == self.config.members {
+                held.pop_front();
+            }
+            held.push_back(Arc::clone(seen));
+        }
         self.lookup[idx].last_seen = self.arrivals;
         let story = &mut self.stories[idx];
         story.size += 1;

@@ -16,7 +16,7 @@
 //! article is placed in its true story) and shipped in [`Decision::SHIPPED`].
 
 /// How many features the decision reads (see [`Features`]).
-pub const FEATURES: usize = 7;
+pub const FEATURES: usize = 13;
 
 /// What the decision reads about one candidate story, in this order:
 ///
@@ -29,7 +29,11 @@ pub const FEATURES: usize = 7;
 /// 5. feature 0 less the best feature 0 among the other candidates (0
 ///    when there is none): positive only for the leader, and the more so
 ///    the clearer its lead;
-/// 6. the same margin for the headline cosine (feature 1).
+/// 6. the same margin for the headline cosine (feature 1);
+/// 7. the mean cosine of the whole texts of the article and of each of the
+///    story's latest members (average linkage);
+/// 8. to 11. the same means for headlines, leads, names and numbers;
+/// 12. the whole-text cosine of the nearest of those members.
 ///
 /// Every cosine is multiplied by the time decay ([`crate::time`]).
 pub type Features = [f32; FEATURES];
@@ -52,7 +56,7 @@ impl Decision {
     /// its leave-one-set-out figures are in `bench/README.md`.
     pub const SHIPPED: Decision = Decision {
         bias: -4.0694,
-        weights: [5.1854, 0.0456, 1.8695, 1.1150, 1.1116, 10.6572, 3.1267],
+        weights: [5.1854, 0.0456, 1.8695, 1.1150, 1.1116, 10.6572, 3.1267, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
         cutoff: 0.5,
     };
 
@@ -61,9 +65,9 @@ impl Decision {
     ///
     /// ```
     /// use parallax_stories::decision::Decision;
-    /// let d = Decision { bias: -2.0, weights: [4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], cutoff: 0.5 };
-    /// assert!(d.probability(&[0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]) > 0.5);
-    /// assert!(d.probability(&[0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]) < 0.5);
+    /// let d = Decision { bias: -2.0, weights: [4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], cutoff: 0.5 };
+    /// assert!(d.probability(&[0.9; 13]) > 0.5);
+    /// assert!(d.probability(&[0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]) < 0.5);
     /// ```
     pub fn probability(&self, x: &Features) -> f32 {
         let z = self
@@ -74,17 +78,17 @@ impl Decision {
         1.0 / (1.0 + (-z).exp())
     }
 
-    /// Reads a decision written as `bias,w0,...,w6,cutoff` (the training
+    /// Reads a decision written as `bias,w0,...,w12,cutoff` (the training
     /// script's output line), for experiments without a rebuild.
     ///
     /// ```
     /// use parallax_stories::decision::Decision;
-    /// let d = Decision::parse("-1,2,0,0,0,0,0,0.5,0.6").unwrap();
+    /// let d = Decision::parse("-1,2,0,0,0,0,0,0,0,0,0,0,0,0.5,0.6").unwrap();
     /// assert_eq!(d.bias, -1.0);
-    /// assert_eq!(d.weights[6], 0.5);
+    /// assert_eq!(d.weights[12], 0.5);
     /// assert_eq!(d.cutoff, 0.6);
     /// assert!(Decision::parse("1,2").is_err());
-    /// assert!(Decision::parse("a,0,0,0,0,0,0,0,0.5").is_err());
+    /// assert!(Decision::parse("a,0,0,0,0,0,0,0,0,0,0,0,0,0,0.5").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Decision, String> {
         let values: Vec<f32> = text
