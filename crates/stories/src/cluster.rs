@@ -18,7 +18,7 @@ use parallax_model::{ArticleId, StoryId};
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::decision::{Decision, FEATURES, Features};
+use crate::decision::{Decision, FEATURES, Features, PAIR_FEATURES, PairFeatures};
 use crate::features::Doc;
 use crate::idf::DocFrequencies;
 use crate::time::{Span, TimeDecay, Timestamp};
@@ -196,6 +196,9 @@ pub struct Candidate {
     pub story: StoryId,
     /// What the learned decision read ([`crate::decision::Features`]).
     pub features: Features,
+    /// The article against each of the story's latest members
+    /// ([`crate::decision::PairFeatures`]), oldest first.
+    pub pairs: Vec<PairFeatures>,
 }
 
 /// The online clusterer: holds the active stories' centroids and an
@@ -224,6 +227,8 @@ pub struct Clusterer {
     /// Scratch: the learned decision's features of each of `scored`
     /// (empty without a decision).
     features: Vec<Features>,
+    /// Scratch: the learned decision's probability for each of `scored`.
+    probabilities: Vec<f32>,
     /// Merges so far.
     merges: u64,
     /// Arrivals between two sweeps of [`Self::freeze_idle`]: a quarter of
@@ -248,6 +253,7 @@ impl Clusterer {
             doc_weights: TermWeights::default(),
             scored: Vec::new(),
             features: Vec::new(),
+            probabilities: Vec::new(),
             merges: 0,
         }
     }
@@ -285,7 +291,10 @@ impl Clusterer {
         };
         match self.best_story(&seen, doc.published) {
             Some((idx, sim, score)) if score >= bar => {
-                let group = self.merges_for(idx);
+                let group = match self.config.decision {
+                    Some(decision) => self.learned_merges(idx, &seen, &decision),
+                    None => self.merges_for(idx),
+                };
                 let survivor = group.first().copied().unwrap_or(idx).min(idx);
                 let mut absorbed = Vec::with_capacity(group.len());
                 for &other in group.iter().chain(std::iter::once(&idx)) {
@@ -352,6 +361,11 @@ impl Clusterer {
             .map(|(&(idx, _), f)| Candidate {
                 story: self.stories[idx].id.clone(),
                 features: *f,
+                pairs: self.stories[idx]
+                    .members
+                    .iter()
+                    .map(|m| self.pair_features(&seen, m))
+                    .collect(),
             })
             .collect();
         let idx = match self.by_id.get(story) {
@@ -368,6 +382,24 @@ impl Clusterer {
         }
         self.add(idx, &seen, doc.published);
         candidates
+    }
+
+    /// The candidate stories the last article placed by [`Self::assign`]
+    /// was scored against, with the learned decision's features of each
+    /// (none without a decision; `pairs` left empty). Stories named here
+    /// may have been merged since: [`Self::current`] resolves them. For
+    /// fitting the decision on the states it meets itself, not only on
+    /// those of [`Self::replay_scored`].
+    pub fn last_candidates(&self) -> Vec<Candidate> {
+        self.scored
+            .iter()
+            .zip(&self.features)
+            .map(|(&(idx, _), f)| Candidate {
+                story: self.stories[idx].id.clone(),
+                features: *f,
+                pairs: Vec::new(),
+            })
+            .collect()
     }
 
     /// Follows merges from story index `idx` to the story that holds its
@@ -397,6 +429,85 @@ impl Clusterer {
             }
         }
         group
+    }
+
+    /// With the learned decision, the stories to merge with `best`, the
+    /// story the article `seen` joins: every other candidate the article
+    /// is at least [`Decision::merge_probe`] likely to belong to, whose
+    /// latest members and `best`'s (the article included) are on average
+    /// at least [`Decision::merge_cutoff`] likely to report one event by
+    /// the article-to-article model (average linkage), in story order. The
+    /// probe bounds the work: almost every article has no such second
+    /// candidate.
+    fn learned_merges(&self, best: usize, seen: &Observed, decision: &Decision) -> Vec<usize> {
+        let mut group = Vec::new();
+        for (&(idx, _), &p) in self.scored.iter().zip(&self.probabilities) {
+            if idx == best || p < decision.merge_probe {
+                continue;
+            }
+            let (a, b) = (&self.stories[best], &self.stories[idx]);
+            if b.members.is_empty() {
+                continue;
+            }
+            let decay = self
+                .config
+                .time_decay
+                .factor(b.span, a.span.map(|s| s.last));
+            let mut sum = 0.0f32;
+            let mut n = 0usize;
+            for x in a.members.iter().map(Arc::as_ref).chain(std::iter::once(seen)) {
+                for y in &b.members {
+                    let mut f = self.pair_features(x, y);
+                    f.iter_mut().for_each(|v| *v *= decay);
+                    sum += decision.pair_probability(&f);
+                    n += 1;
+                }
+            }
+            if sum / n as f32 >= decision.merge_cutoff {
+                group.push(idx);
+            }
+        }
+        group
+    }
+
+    /// Cosine of two sparse tf vectors (sorted by id) in tf-idf form.
+    fn tfidf_cosine(&self, a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+        let norm = |v: &[(u32, f32)]| {
+            v.iter()
+                .map(|&(t, w)| {
+                    let x = w * self.df.idf(t);
+                    x * x
+                })
+                .sum::<f32>()
+                .sqrt()
+        };
+        let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let idf = self.df.idf(a[i].0);
+                    dot += a[i].1 * b[j].1 * idf * idf;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        if dot == 0.0 {
+            return 0.0;
+        }
+        (dot / (norm(a) * norm(b))).clamp(0.0, 1.0)
+    }
+
+    /// What the article-to-article model reads about two articles.
+    fn pair_features(&self, a: &Observed, b: &Observed) -> PairFeatures {
+        let mut f = [0.0f32; PAIR_FEATURES];
+        f[0] = self.tfidf_cosine(&a.terms, &b.terms);
+        for c in 0..CHANNELS {
+            f[1 + c] = self.tfidf_cosine(&a.channels[c], &b.channels[c]);
+        }
+        f
     }
 
     /// Cosine between two stories' centroids in tf-idf form.
@@ -531,6 +642,7 @@ impl Clusterer {
         let doc_norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         self.scored.clear();
         self.features.clear();
+        self.probabilities.clear();
         if doc_norm == 0.0 {
             return None;
         }
@@ -605,6 +717,7 @@ impl Clusterer {
         let mut best: Option<(usize, f32, f32)> = None;
         for (&(idx, sim), x) in self.scored.iter().zip(&self.features) {
             let p = decision.probability(x);
+            self.probabilities.push(p);
             if best.is_none_or(|(_, _, b)| p > b) {
                 best = Some((idx, sim, p));
             }

@@ -38,6 +38,14 @@ pub const FEATURES: usize = 13;
 /// Every cosine is multiplied by the time decay ([`crate::time`]).
 pub type Features = [f32; FEATURES];
 
+/// How many features the article-to-article model reads (see
+/// [`PairFeatures`]).
+pub const PAIR_FEATURES: usize = 5;
+
+/// What the article-to-article model reads about two articles: the
+/// cosines of their whole texts, headlines, leads, names and numbers.
+pub type PairFeatures = [f32; PAIR_FEATURES];
+
 /// A logistic decision over [`Features`]: the article joins the candidate
 /// with the highest probability when that probability reaches `cutoff`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,7 +56,20 @@ pub struct Decision {
     pub weights: Features,
     /// Least probability for the article to join.
     pub cutoff: f32,
+    /// Intercept of the article-to-article model (merges).
+    pub pair_bias: f32,
+    /// Weights of the article-to-article model.
+    pub pair_weights: PairFeatures,
+    /// Least probability of a second candidate story for the two stories
+    /// to be tested for a merge.
+    pub merge_probe: f32,
+    /// Least mean article-to-article probability between two stories'
+    /// latest members for them to merge.
+    pub merge_cutoff: f32,
 }
+
+/// The numbers a decision is written as, in order.
+const NUMBERS: usize = FEATURES + PAIR_FEATURES + 5;
 
 impl Decision {
     /// The decision fitted on the three dev sets together (ECB+ topics
@@ -58,6 +79,10 @@ impl Decision {
         bias: -4.0694,
         weights: [5.1854, 0.0456, 1.8695, 1.1150, 1.1116, 10.6572, 3.1267, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
         cutoff: 0.5,
+        pair_bias: -4.0,
+        pair_weights: [8.0, 0.0, 0.0, 0.0, 0.0],
+        merge_probe: 0.2,
+        merge_cutoff: 0.5,
     };
 
     /// The probability that the article belongs to the candidate scored
@@ -65,30 +90,35 @@ impl Decision {
     ///
     /// ```
     /// use parallax_stories::decision::Decision;
-    /// let d = Decision { bias: -2.0, weights: [4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], cutoff: 0.5 };
+    /// let d = Decision { bias: -2.0, weights: [4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], ..Decision::SHIPPED };
     /// assert!(d.probability(&[0.9; 13]) > 0.5);
     /// assert!(d.probability(&[0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]) < 0.5);
     /// ```
     pub fn probability(&self, x: &Features) -> f32 {
-        let z = self
-            .weights
-            .iter()
-            .zip(x)
-            .fold(self.bias, |z, (w, v)| z + w * v);
-        1.0 / (1.0 + (-z).exp())
+        logistic(self.bias, &self.weights, x)
     }
 
-    /// Reads a decision written as `bias,w0,...,w12,cutoff` (the training
-    /// script's output line), for experiments without a rebuild.
+    /// The probability that two articles with [`PairFeatures`] `x` report
+    /// the same event.
+    pub fn pair_probability(&self, x: &PairFeatures) -> f32 {
+        logistic(self.pair_bias, &self.pair_weights, x)
+    }
+
+    /// Reads a decision written as the training script prints it: `bias`,
+    /// the [`FEATURES`] weights, `cutoff`, `pair_bias`, the
+    /// [`PAIR_FEATURES`] pair weights, `merge_probe`, `merge_cutoff`,
+    /// separated by commas (for experiments without a rebuild).
     ///
     /// ```
     /// use parallax_stories::decision::Decision;
-    /// let d = Decision::parse("-1,2,0,0,0,0,0,0,0,0,0,0,0,0.5,0.6").unwrap();
+    /// let d = Decision::parse("-1,2,0,0,0,0,0,0,0,0,0,0,0,0.5,0.6,-3,4,0,0,0,1,0.2,0.5").unwrap();
     /// assert_eq!(d.bias, -1.0);
     /// assert_eq!(d.weights[12], 0.5);
     /// assert_eq!(d.cutoff, 0.6);
+    /// assert_eq!(d.pair_weights, [4.0, 0.0, 0.0, 0.0, 1.0]);
+    /// assert_eq!((d.merge_probe, d.merge_cutoff), (0.2, 0.5));
     /// assert!(Decision::parse("1,2").is_err());
-    /// assert!(Decision::parse("a,0,0,0,0,0,0,0,0,0,0,0,0,0,0.5").is_err());
+    /// assert!(Decision::parse("a,0,0,0,0,0,0,0,0,0,0,0,0,0,0.5,0,0,0,0,0,0,0.2,0.5").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Decision, String> {
         let values: Vec<f32> = text
@@ -101,19 +131,32 @@ impl Decision {
                     .ok_or_else(|| format!("not a finite number: {v:?}"))
             })
             .collect::<Result<_, _>>()?;
-        if values.len() != FEATURES + 2 {
+        if values.len() != NUMBERS {
             return Err(format!(
-                "a decision is {} numbers (bias, {FEATURES} weights, cutoff), got {}",
-                FEATURES + 2,
+                "a decision is {NUMBERS} numbers (bias, {FEATURES} weights, cutoff, pair bias, \
+                 {PAIR_FEATURES} pair weights, merge probe, merge cutoff), got {}",
                 values.len()
             ));
         }
         let mut weights = [0.0; FEATURES];
         weights.copy_from_slice(&values[1..=FEATURES]);
+        let rest = &values[FEATURES + 1..];
+        let mut pair_weights = [0.0; PAIR_FEATURES];
+        pair_weights.copy_from_slice(&rest[2..2 + PAIR_FEATURES]);
         Ok(Decision {
             bias: values[0],
             weights,
-            cutoff: values[FEATURES + 1],
+            cutoff: rest[0],
+            pair_bias: rest[1],
+            pair_weights,
+            merge_probe: rest[2 + PAIR_FEATURES],
+            merge_cutoff: rest[3 + PAIR_FEATURES],
         })
     }
+}
+
+/// `1 / (1 + e^-(bias + w.x))`.
+fn logistic(bias: f32, weights: &[f32], x: &[f32]) -> f32 {
+    let z = weights.iter().zip(x).fold(bias, |z, (w, v)| z + w * v);
+    1.0 / (1.0 + (-z).exp())
 }
