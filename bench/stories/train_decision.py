@@ -7,13 +7,15 @@ For each dev set (ECB+ topics 1-25, NeuS train, NeuS val, read from
 its true story and reports the candidates it scored on the way
 (`decision_data features`). A logistic regression over those candidates'
 size-free features (label: the candidate is the article's story) is fitted
-on two sets, with each set weighing the same however many candidates it
-has, and the third set is clustered online with it (`decision_data
-cluster`) and scored by ../shared/tools/evaluate.py. The decision fitted
-on all three sets is printed (and, with --write, written into
-decision.rs as Decision::SHIPPED).
+on the other sets, each set weighing the same however many candidates it
+brings, and the held-out set is clustered online with it (`decision_data
+cluster`) and scored by ../shared/tools/evaluate.py, beside the plain
+cosine threshold 0.28 on the same set. The decision fitted on all sets is
+printed last (and, with --write, written into decision.rs as
+Decision::SHIPPED).
 
-Usage: python3 bench/stories/train_decision.py [--cutoff 0.5] [--c 1.0] [--write]
+Usage: python3 bench/stories/train_decision.py [--cutoff P] [--min-similarity S]
+           [--split-ecb] [--drop 1,2] [--write]
 Needs: cargo, numpy, scikit-learn; CARGO_TARGET_DIR is honoured.
 """
 
@@ -32,10 +34,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 DATA = os.path.join(ROOT, "..", "shared", "data", "stories")
 EVALUATE = os.path.join(ROOT, "..", "shared", "tools", "evaluate.py")
 SETS = ["ecbplus-dev", "neus-train", "neus-val"]
-# --split-ecb: ECB+ dev in two halves by topic, so that every fold trains
-# on long ECB+ articles as well as NeuS leads.
+# --split-ecb: ECB+ dev in two halves by topic, so that every fold is
+# fitted on long ECB+ articles as well as on NeuS leads.
 HALVES = {"ecbplus-dev-a": range(1, 13), "ecbplus-dev-b": range(13, 26)}
 SPLIT_DIR = tempfile.mkdtemp(prefix="parallax-decision-")
+FEATURES = 7
 
 
 def path(name, ext):
@@ -44,16 +47,12 @@ def path(name, ext):
         return os.path.join(DATA, name + ext)
     out = os.path.join(SPLIT_DIR, name + ext)
     if not os.path.exists(out):
-        topics = HALVES[name]
-        topic = lambda article: int(re.match(r"ecb-(\d+)_", article).group(1))
         with open(os.path.join(DATA, "ecbplus-dev" + ext)) as f, open(out, "w") as w:
             for line in f:
                 article = json.loads(line)["id"] if ext == ".jsonl" else line.split("\t")[0]
-                if topic(article) in topics:
+                if int(re.match(r"ecb-(\d+)_", article).group(1)) in HALVES[name]:
                     w.write(line)
     return out
-FEATURES = 13
-PAIR_FEATURES = 5
 
 
 def tool():
@@ -65,42 +64,10 @@ def tool():
 
 
 def features(binary, name):
-    out = subprocess.run(
-        [binary, "features", path(name, ".jsonl"), path(name, ".gold.tsv")],
-        check=True, capture_output=True, text=True).stdout
-    cand, pair = [], []
-    for line in out.splitlines():
-        kind, _, *values = line.split("\t")
-        (cand if kind == "c" else pair).append([float(v) for v in values])
-    cand, pair = np.array(cand), np.array(pair)
-    return (cand[:, 1:], cand[:, 0]), (pair[:, 1:], pair[:, 0])
-
-
-def online_rows(binary, name, decision, keep):
-    """Candidates the decision meets when it clusters `name` itself."""
-    out = subprocess.run(
-        [binary, "online-features", path(name, ".jsonl"),
-         path(name, ".gold.tsv"), decision],
-        check=True, capture_output=True, text=True).stdout
-    rows = np.array([[float(v) for v in line.split("\t")[2:]] for line in out.splitlines()])
-    return rows[:, 1:][:, keep], rows[:, 0]
-
-
-def fit_rounds(binary, names, data, pairs, args, keep):
-    """Fits on the true-story replay of `names`, then `args.rounds` times
-    clusters each of them with the decision so far and refits on
-    everything met (each set weighing the same)."""
-    pair = fit([pairs[s] for s in names], args.c)
-    cand = fit([data[s] for s in names], args.c)
-    seen = {s: [data[s]] for s in names}
-    for _ in range(args.rounds):
-        decision = spec(cand, pair, args, keep)
-        for s in names:
-            seen[s].append(online_rows(binary, s, decision, keep))
-        merged = [(np.vstack([x for x, _ in seen[s]]), np.concatenate([y for _, y in seen[s]]))
-                  for s in names]
-        cand = fit(merged, args.c)
-    return cand, pair
+    out = subprocess.run([binary, "features", path(name, ".jsonl"), path(name, ".gold.tsv")],
+                         check=True, capture_output=True, text=True).stdout
+    rows = np.array([[float(v) for v in line.split("\t")] for line in out.splitlines()])
+    return rows[:, 2:], rows[:, 1]
 
 
 def fit(parts, c):
@@ -113,85 +80,69 @@ def fit(parts, c):
     return float(model.intercept_[0]), [float(v) for v in model.coef_[0]]
 
 
-def spec(cand, pair, args, keep):
-    bias, weights = cand
+def spec(model, keep, args):
+    bias, weights = model
     full = [0.0] * FEATURES
     for i, w in zip(keep, weights):
         full[i] = w
-    return ",".join(f"{v:.4f}" for v in [bias, *full, args.cutoff, pair[0], *pair[1],
-                                          args.merge_probe, args.merge_cutoff])
+    return ",".join(f"{v:.4f}" for v in [bias, *full, args.cutoff, args.min_similarity])
 
 
 def score(binary, name, decision):
     with tempfile.NamedTemporaryFile("w+", suffix=".tsv") as pred:
-        subprocess.run([binary, "cluster", path(name, ".jsonl"), decision],
-                       check=True, stdout=pred)
+        subprocess.run([binary, "cluster", path(name, ".jsonl"), decision], check=True, stdout=pred)
         pred.flush()
-        out = subprocess.run([sys.executable, EVALUATE, "clustering",
-                              path(name, ".gold.tsv"), pred.name],
+        out = subprocess.run([sys.executable, EVALUATE, "clustering", path(name, ".gold.tsv"), pred.name],
                              check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cutoff", type=float, default=0.5, help="probability to join (chosen, not tuned)")
+    ap.add_argument("--cutoff", type=float, default=0.5, help="least probability to join")
+    ap.add_argument("--min-similarity", type=float, default=0.0,
+                    help="least whole-text cosine to join (0.28 with a low cutoff: a veto)")
     ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic fit")
-    ap.add_argument("--merge-probe", type=float, default=0.2,
-                    help="least join probability of a second story for a merge test")
-    ap.add_argument("--merge-cutoff", type=float, default=0.5,
-                    help="least mean article-to-article probability to merge (2 = never)")
-    ap.add_argument("--rounds", type=int, default=2,
-                    help="refits on the candidates the decision meets online")
-    ap.add_argument("--split-ecb", action="store_true",
-                    help="four folds: ECB+ dev topics 1-12 and 13-25 apart")
+    ap.add_argument("--split-ecb", action="store_true", help="four folds: ECB+ topics 1-12 and 13-25 apart")
     ap.add_argument("--drop", default="", help="comma-separated feature numbers left out (weight 0)")
     ap.add_argument("--write", action="store_true", help="write the all-sets fit into decision.rs")
     args = ap.parse_args()
-    global SETS
-    if args.split_ecb:
-        SETS = [*HALVES, "neus-train", "neus-val"]
-    for name in ["ecbplus-dev", "neus-train", "neus-val"]:
+    for name in SETS:
         for ext in (".jsonl", ".gold.tsv"):
-            if not os.path.exists(os.path.join(DATA, name + ext)):
-                sys.exit(f"missing dev data: {os.path.join(DATA, name + ext)}")
+            if not os.path.exists(path(name, ext)):
+                sys.exit(f"missing dev data: {path(name, ext)}")
+    sets = [*HALVES, *SETS[1:]] if args.split_ecb else SETS
     binary = tool()
-    data = {name: features(binary, name) for name in SETS}
     keep = [i for i in range(FEATURES) if str(i) not in args.drop.split(",")]
-    pairs = {name: p for name, (_, p) in data.items()}
-    data = {name: (x[:, keep], y) for name, ((x, y), _) in data.items()}
+    data = {name: features(binary, name) for name in sets}
+    data = {name: (x[:, keep], y) for name, (x, y) in data.items()}
     print("| held out | fitted on | B3 F1 | B3 P | B3 R | stories (gold) | threshold 0.28: F1 (P) |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    for held in SETS:
-        train = [s for s in SETS if s != held]
-        cand, pair = fit_rounds(binary, train, data, pairs, args, keep)
-        r = score(binary, held, spec(cand, pair, args, keep))
+    for held in sets:
+        train = [s for s in sets if s != held]
+        r = score(binary, held, spec(fit([data[s] for s in train], args.c), keep, args))
         t = score(binary, held, "threshold:0.28")
         print(f"| {held} | {' + '.join(train)} | {r['bcubed_f1']:.4f} | {r['bcubed_p']:.4f} | "
               f"{r['bcubed_r']:.4f} | {r['pred_stories']} ({r['gold_stories']}) | "
               f"{t['bcubed_f1']:.4f} ({t['bcubed_p']:.4f}) |", flush=True)
-    line = spec(*fit_rounds(binary, SETS, data, pairs, args, keep), args, keep)
-    v = [float(x) for x in line.split(",")]
-    print("all sets:", line)
+    bias, weights = fit([data[s] for s in sets], args.c)
+    line = spec((bias, weights), keep, args)
+    print("fitted on all sets:", line)
     if args.write:
-        path = os.path.join(ROOT, "crates", "stories", "src", "decision.rs")
-        src = open(path).read()
-        f = FEATURES
-        nums = lambda xs: ", ".join(f"{x:.4f}" for x in xs)
+        v = [float(x) for x in line.split(",")]
+        target = os.path.join(ROOT, "crates", "stories", "src", "decision.rs")
+        src = open(target).read()
         block = ("    pub const SHIPPED: Decision = Decision {\n"
                  f"        bias: {v[0]:.4f},\n"
-                 f"        weights: [{nums(v[1:f + 1])}],\n"
-                 f"        cutoff: {v[f + 1]:.4f},\n"
-                 f"        pair_bias: {v[f + 2]:.4f},\n"
-                 f"        pair_weights: [{nums(v[f + 3:f + 3 + PAIR_FEATURES])}],\n"
-                 f"        merge_probe: {v[-2]:.4f},\n"
-                 f"        merge_cutoff: {v[-1]:.4f},\n"
+                 f"        weights: [{', '.join(f'{w:.4f}' for w in v[1:FEATURES + 1])}],\n"
+                 f"        cutoff: {v[FEATURES + 1]},\n"
+                 f"        min_similarity: {v[FEATURES + 2]},\n"
                  "    };")
         new, n = re.subn(r"    pub const SHIPPED: Decision = Decision \{.*?\n    \};", block, src, flags=re.S)
         if n != 1:
             sys.exit("decision.rs: Decision::SHIPPED not found")
-        open(path, "w").write(new)
-        print("written:", path)
+        open(target, "w").write(new)
+        print("written:", target)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@
 //! article is placed in its true story) and shipped in [`Decision::SHIPPED`].
 
 /// How many features the decision reads (see [`Features`]).
-pub const FEATURES: usize = 13;
+pub const FEATURES: usize = 7;
 
 /// What the decision reads about one candidate story, in this order:
 ///
@@ -29,25 +29,19 @@ pub const FEATURES: usize = 13;
 /// 5. feature 0 less the best feature 0 among the other candidates (0
 ///    when there is none): positive only for the leader, and the more so
 ///    the clearer its lead;
-/// 6. the same margin for the headline cosine (feature 1);
-/// 7. the mean cosine of the whole texts of the article and of each of the
-///    story's latest members (average linkage);
-/// 8. to 11. the same means for headlines, leads, names and numbers;
-/// 12. the whole-text cosine of the nearest of those members.
+/// 6. the same margin for the headline cosine (feature 1).
 ///
 /// Every cosine is multiplied by the time decay ([`crate::time`]).
 pub type Features = [f32; FEATURES];
 
-/// How many features the article-to-article model reads (see
-/// [`PairFeatures`]).
-pub const PAIR_FEATURES: usize = 5;
-
-/// What the article-to-article model reads about two articles: the
-/// cosines of their whole texts, headlines, leads, names and numbers.
-pub type PairFeatures = [f32; PAIR_FEATURES];
-
 /// A logistic decision over [`Features`]: the article joins the candidate
-/// with the highest probability when that probability reaches `cutoff`.
+/// with the highest probability when that probability reaches `cutoff`
+/// and its whole-text cosine (feature 0) reaches `min_similarity`.
+///
+/// With `min_similarity` 0 the model decides alone. With the plain
+/// threshold as `min_similarity` and a low `cutoff` it is a veto: the
+/// article joins as the threshold says unless the model finds the join
+/// unlikely (a precision guard; [`Decision::VETO`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Decision {
     /// Intercept of the logistic model.
@@ -56,20 +50,9 @@ pub struct Decision {
     pub weights: Features,
     /// Least probability for the article to join.
     pub cutoff: f32,
-    /// Intercept of the article-to-article model (merges).
-    pub pair_bias: f32,
-    /// Weights of the article-to-article model.
-    pub pair_weights: PairFeatures,
-    /// Least probability of a second candidate story for the two stories
-    /// to be tested for a merge.
-    pub merge_probe: f32,
-    /// Least mean article-to-article probability between two stories'
-    /// latest members for them to merge.
-    pub merge_cutoff: f32,
+    /// Least whole-text cosine for the article to join.
+    pub min_similarity: f32,
 }
-
-/// The numbers a decision is written as, in order.
-const NUMBERS: usize = FEATURES + PAIR_FEATURES + 5;
 
 impl Decision {
     /// The decision fitted on the three dev sets together (ECB+ topics
@@ -77,12 +60,18 @@ impl Decision {
     /// its leave-one-set-out figures are in `bench/README.md`.
     pub const SHIPPED: Decision = Decision {
         bias: -4.0694,
-        weights: [5.1854, 0.0456, 1.8695, 1.1150, 1.1116, 10.6572, 3.1267, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        weights: [5.1854, 0.0456, 1.8695, 1.1150, 1.1116, 10.6572, 3.1267],
         cutoff: 0.5,
-        pair_bias: -4.0,
-        pair_weights: [8.0, 0.0, 0.0, 0.0, 0.0],
-        merge_probe: 0.2,
-        merge_cutoff: 0.5,
+        min_similarity: 0.0,
+    };
+
+    /// The same model as a veto over the plain cosine threshold: an
+    /// article joins when its cosine reaches 0.28 (today's threshold) and
+    /// the model gives the join at least a 0.1 chance.
+    pub const VETO: Decision = Decision {
+        cutoff: 0.1,
+        min_similarity: 0.28,
+        ..Decision::SHIPPED
     };
 
     /// The probability that the article belongs to the candidate scored
@@ -90,35 +79,32 @@ impl Decision {
     ///
     /// ```
     /// use parallax_stories::decision::Decision;
-    /// let d = Decision { bias: -2.0, weights: [4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], ..Decision::SHIPPED };
-    /// assert!(d.probability(&[0.9; 13]) > 0.5);
-    /// assert!(d.probability(&[0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]) < 0.5);
+    /// let d = Decision { bias: -2.0, weights: [4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], ..Decision::SHIPPED };
+    /// assert!(d.probability(&[0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]) > 0.5);
+    /// assert!(d.probability(&[0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]) < 0.5);
     /// ```
     pub fn probability(&self, x: &Features) -> f32 {
-        logistic(self.bias, &self.weights, x)
+        let z = self
+            .weights
+            .iter()
+            .zip(x)
+            .fold(self.bias, |z, (w, v)| z + w * v);
+        1.0 / (1.0 + (-z).exp())
     }
 
-    /// The probability that two articles with [`PairFeatures`] `x` report
-    /// the same event.
-    pub fn pair_probability(&self, x: &PairFeatures) -> f32 {
-        logistic(self.pair_bias, &self.pair_weights, x)
-    }
-
-    /// Reads a decision written as the training script prints it: `bias`,
-    /// the [`FEATURES`] weights, `cutoff`, `pair_bias`, the
-    /// [`PAIR_FEATURES`] pair weights, `merge_probe`, `merge_cutoff`,
-    /// separated by commas (for experiments without a rebuild).
+    /// Reads a decision written as `bias,w0,...,w6,cutoff,min_similarity`
+    /// (the training script's output line), for experiments without a
+    /// rebuild.
     ///
     /// ```
     /// use parallax_stories::decision::Decision;
-    /// let d = Decision::parse("-1,2,0,0,0,0,0,0,0,0,0,0,0,0.5,0.6,-3,4,0,0,0,1,0.2,0.5").unwrap();
+    /// let d = Decision::parse("-1,2,0,0,0,0,0,0.5,0.6,0.28").unwrap();
     /// assert_eq!(d.bias, -1.0);
-    /// assert_eq!(d.weights[12], 0.5);
-    /// assert_eq!(d.cutoff, 0.6);
-    /// assert_eq!(d.pair_weights, [4.0, 0.0, 0.0, 0.0, 1.0]);
-    /// assert_eq!((d.merge_probe, d.merge_cutoff), (0.2, 0.5));
+    /// assert_eq!(d.weights[6], 0.5);
+    /// assert_eq!((d.cutoff, d.min_similarity), (0.6, 0.28));
     /// assert!(Decision::parse("1,2").is_err());
-    /// assert!(Decision::parse("a,0,0,0,0,0,0,0,0,0,0,0,0,0,0.5,0,0,0,0,0,0,0.2,0.5").is_err());
+    /// assert!(Decision::parse("a,0,0,0,0,0,0,0,0.5,0").is_err());
+    /// assert!(Decision::parse("0,0,0,0,0,0,0,0,NaN,0").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Decision, String> {
         let values: Vec<f32> = text
@@ -131,32 +117,21 @@ impl Decision {
                     .ok_or_else(|| format!("not a finite number: {v:?}"))
             })
             .collect::<Result<_, _>>()?;
-        if values.len() != NUMBERS {
+        if values.len() != FEATURES + 3 {
             return Err(format!(
-                "a decision is {NUMBERS} numbers (bias, {FEATURES} weights, cutoff, pair bias, \
-                 {PAIR_FEATURES} pair weights, merge probe, merge cutoff), got {}",
+                "a decision is {} numbers (bias, {FEATURES} weights, cutoff, least similarity), \
+                 got {}",
+                FEATURES + 3,
                 values.len()
             ));
         }
         let mut weights = [0.0; FEATURES];
         weights.copy_from_slice(&values[1..=FEATURES]);
-        let rest = &values[FEATURES + 1..];
-        let mut pair_weights = [0.0; PAIR_FEATURES];
-        pair_weights.copy_from_slice(&rest[2..2 + PAIR_FEATURES]);
         Ok(Decision {
             bias: values[0],
             weights,
-            cutoff: rest[0],
-            pair_bias: rest[1],
-            pair_weights,
-            merge_probe: rest[2 + PAIR_FEATURES],
-            merge_cutoff: rest[3 + PAIR_FEATURES],
+            cutoff: values[FEATURES + 1],
+            min_similarity: values[FEATURES + 2],
         })
     }
-}
-
-/// `1 / (1 + e^-(bias + w.x))`.
-fn logistic(bias: f32, weights: &[f32], x: &[f32]) -> f32 {
-    let z = weights.iter().zip(x).fold(bias, |z, (w, v)| z + w * v);
-    1.0 / (1.0 + (-z).exp())
 }
