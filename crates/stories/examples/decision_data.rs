@@ -72,8 +72,13 @@ fn run(args: &[String]) -> Result<(), String> {
                 let story = StoryId(story.clone());
                 for cand in c.replay_scored(d, &story, &[]) {
                     let x: Vec<String> = cand.features.iter().map(|v| format!("{v:.5}")).collect();
-                    writeln!(out, "{n}\t{}\t{}", u8::from(cand.story == story), x.join("\t"))
-                        .map_err(|e| e.to_string())?;
+                    writeln!(
+                        out,
+                        "{n}\t{}\t{}",
+                        u8::from(cand.story == story),
+                        x.join("\t")
+                    )
+                    .map_err(|e| e.to_string())?;
                 }
             }
         }
@@ -95,7 +100,9 @@ fn run(args: &[String]) -> Result<(), String> {
             }
         }
         _ => {
-            return Err("usage: decision_data features ARTICLES GOLD | cluster ARTICLES DECISION".into());
+            return Err(
+                "usage: decision_data features ARTICLES GOLD | cluster ARTICLES DECISION".into(),
+            );
         }
     }
     out.flush().map_err(|e| e.to_string())

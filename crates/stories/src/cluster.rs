@@ -321,7 +321,7 @@ impl Clusterer {
 
     /// [`Self::replay`], returning the candidate stories the article was
     /// scored against before it was added, with the learned decision's
-    /// features of each (none without a decision). Placing every article
+    /// features of each (empty without a decision). Placing every article
     /// of a labelled stream in its true story this way yields the
     /// decision's training examples: a candidate is positive when it is
     /// the article's story.
@@ -576,16 +576,16 @@ impl Clusterer {
         }
         self.doc_weights = doc_weights;
         let Some(decision) = self.config.decision else {
-            return self
-                .scored
-                .iter()
-                .fold(None, |best: Option<(usize, f32, f32)>, &(idx, sim)| {
+            return self.scored.iter().fold(
+                None,
+                |best: Option<(usize, f32, f32)>, &(idx, sim)| {
                     if best.is_none_or(|(_, _, b)| sim > b) {
                         Some((idx, sim, sim))
                     } else {
                         best
                     }
-                });
+                },
+            );
         };
         self.score_channels(seen, published);
         let mut best: Option<(usize, f32, f32)> = None;
@@ -1132,6 +1132,85 @@ mod tests {
         for d in &extra {
             assert_eq!(resumed.assign(d), again.assign(d));
         }
+    }
+
+    fn learned(decision: Decision) -> ClusterConfig {
+        ClusterConfig {
+            decision: Some(decision),
+            ..ClusterConfig::default()
+        }
+    }
+
+    #[test]
+    fn the_learned_decision_groups_events_and_replays() {
+        for decision in [Decision::SHIPPED, Decision::VETO] {
+            let docs = docs();
+            let run = || {
+                let mut c = Clusterer::new(learned(decision));
+                docs.iter().map(|d| c.assign(d)).collect::<Vec<_>>()
+            };
+            let all = run();
+            let ids: Vec<&StoryId> = all.iter().map(|a| &a.story).collect();
+            assert_eq!(ids[0], ids[2], "{decision:?}");
+            assert_eq!(ids[1], ids[3], "{decision:?}");
+            assert_ne!(ids[0], ids[1]);
+            assert_ne!(ids[4], ids[0]);
+            assert_eq!(all, run());
+            for cut in 0..docs.len() {
+                resume_at(learned(decision), &docs, &all, cut);
+            }
+        }
+    }
+
+    #[test]
+    fn a_decision_that_never_joins_founds_every_story() {
+        let never = Decision {
+            bias: -100.0,
+            ..Decision::SHIPPED
+        };
+        let mut c = Clusterer::new(learned(never));
+        assert!(docs().iter().all(|d| c.assign(d).founded));
+        // A veto that never objects decides as the threshold does.
+        let lenient = Decision {
+            cutoff: 0.0,
+            min_similarity: ClusterConfig::default().threshold,
+            ..Decision::SHIPPED
+        };
+        let stream: Vec<Doc> = fire_docs().into_iter().chain(docs()).collect();
+        let mut plain = Clusterer::new(ClusterConfig::default());
+        let mut vetoed = Clusterer::new(learned(lenient));
+        for d in &stream {
+            let (a, b) = (plain.assign(d), vetoed.assign(d));
+            assert_eq!((a.story, a.founded), (b.story, b.founded));
+        }
+    }
+
+    #[test]
+    fn replay_scored_reports_the_candidates_with_features() {
+        let docs = docs();
+        let mut c = Clusterer::new(learned(Decision::SHIPPED));
+        let quake: StoryId = "quake".into();
+        let saints: StoryId = "saints".into();
+        assert!(c.replay_scored(&docs[0], &quake, &[]).is_empty());
+        c.replay_scored(&docs[1], &saints, &[]);
+        let seen = c.replay_scored(&docs[2], &quake, &[]);
+        let own = seen
+            .iter()
+            .find(|x| x.story == quake)
+            .expect("its story is a candidate");
+        let x = own.features;
+        assert!(x.iter().all(|v| v.is_finite()));
+        // Whole text, lead and numbers ("6.1") agree; its margin is
+        // positive; the other candidate's is negative.
+        assert!(x[0] > 0.2 && x[2] > 0.2 && x[4] > 0.5, "{x:?}");
+        assert!(x[5] > 0.0);
+        if let Some(other) = seen.iter().find(|x| x.story == saints) {
+            assert!(other.features[5] < 0.0);
+        }
+        // Without a decision, no features are computed and none reported.
+        let mut plain = Clusterer::new(ClusterConfig::default());
+        plain.replay_scored(&docs[0], &quake, &[]);
+        assert!(plain.replay_scored(&docs[2], &quake, &[]).is_empty());
     }
 
     #[test]

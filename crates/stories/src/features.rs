@@ -113,8 +113,14 @@ fn after_words(text: &str, n: usize) -> usize {
 /// True when the text between two words ends a sentence (closing quotes
 /// and brackets aside).
 fn ends_sentence(gap: &str) -> bool {
-    gap.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | '\u{201d}' | '\u{2019}' | '\u{201c}' | '('))
-        .ends_with(['.', '!', '?', ':', ';', '\n'])
+    gap.trim_end_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | ')' | '\u{201d}' | '\u{2019}' | '\u{201c}' | '('
+            )
+    })
+    .ends_with(['.', '!', '?', ':', ';', '\n'])
         || gap.contains('\n')
 }
 
@@ -231,5 +237,68 @@ impl Doc {
     /// True when the article had no usable terms.
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(list: &[(TermKey, f32)]) -> Vec<(TermKey, f32)> {
+        list.to_vec()
+    }
+
+    #[test]
+    fn channels_hold_names_numbers_headline_and_lead() {
+        let en = Analyzer::english();
+        let body = "The Saints placed Reggie Bush on injured reserve. Bush was hurt in a 27-24 loss \
+                    to Chicago. \"Reggie's knee\" will heal, the Saints' coach said of Reggie's.";
+        let doc = Doc::new("a", Some("Saints Place Bush On IR"), body, &en);
+        let c = &doc.channels;
+        // Names: capitalised words inside sentences, folded, possessive
+        // dropped; "The", "Bush" and the quoted "Reggie's" open sentences
+        // and do not count there; the title-case headline gives none.
+        let names = |w: &str| c.names.iter().find(|(k, _)| *k == name_key(w)).map(|n| n.1);
+        assert_eq!(names("saints"), Some(2.0));
+        assert_eq!(names("reggie"), Some(2.0));
+        assert_eq!(names("bush"), Some(1.0));
+        assert_eq!(names("chicago"), Some(1.0));
+        assert_eq!(names("the"), None);
+        assert_eq!(names("place"), None);
+        assert_eq!(c.names.len(), 4);
+        // Numbers, from headline and body.
+        let nums: Vec<_> = ["27", "24"].iter().map(|n| (number_key(n), 1.0)).collect();
+        let mut expected = nums.clone();
+        expected.sort_by_key(|&(k, _)| k);
+        assert_eq!(keys(&c.numbers), expected);
+        // The headline channel is the headline's terms, each once.
+        let mut title = Vec::new();
+        en.for_each_term("Saints Place Bush On IR", |t| {
+            title.push((term_key(t), 1.0))
+        });
+        assert_eq!(keys(&c.title), counted(title));
+        // Leads: the whole body here (under LEAD_WORDS words).
+        let mut lead = Vec::new();
+        en.for_each_term(body, |t| lead.push((term_key(t), 1.0)));
+        assert_eq!(keys(&c.lead), counted(lead));
+    }
+
+    #[test]
+    fn a_missing_headline_is_the_opening_and_the_lead_stops() {
+        let en = Analyzer::english();
+        let words: Vec<String> = (0..100).map(|i| format!("w{i}x")).collect();
+        let body = words.join(" ");
+        let doc = Doc::new("a", None, &body, &en);
+        let has = |list: &[(TermKey, f32)], w: &str| list.iter().any(|(k, _)| *k == term_key(w));
+        assert!(has(&doc.channels.title, "w19x") && !has(&doc.channels.title, "w20x"));
+        assert!(has(&doc.channels.lead, "w59x") && !has(&doc.channels.lead, "w60x"));
+        // Splitting the body at the lead changes no term of the text.
+        let mut all = Vec::new();
+        en.for_each_term(&body, |t| all.push((term_key(t), 1.0)));
+        assert_eq!(doc.terms, counted(all));
+        // A blank headline counts as none.
+        let blank = Doc::new("b", Some("  "), &body, &en);
+        assert_eq!(blank.channels.title, doc.channels.title);
+        assert_eq!(blank.terms, doc.terms);
     }
 }
