@@ -110,18 +110,45 @@ fn after_words(text: &str, n: usize) -> usize {
     iter_words(text).nth(n).map_or(text.len(), |w| w.span.start)
 }
 
-/// True when the text between two words ends a sentence (closing quotes
-/// and brackets aside).
-fn ends_sentence(gap: &str) -> bool {
-    gap.trim_end_matches(|c: char| {
-        c.is_whitespace()
+/// Calls `f(word, opens)` for each word of `text`: a run of letters and
+/// digits, with inner apostrophes, dots and commas kept when a letter or
+/// digit follows (`Reggie's`, `U.S`, `6.1`, `80,000`); `opens` is true when
+/// the word starts the text or a sentence (the last character before it,
+/// past spaces, quotes and brackets, ends one). A plain scan of the
+/// characters: this runs on every article, beside the analyser's own pass.
+fn scan_words(text: &str, mut f: impl FnMut(&str, bool)) {
+    let mut opens = true;
+    let mut start: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start {
+            let joins = matches!(c, '\'' | '\u{2019}' | '.' | ',')
+                && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+            if joins {
+                continue;
+            }
+            f(&text[s..i], opens);
+            start = None;
+            opens = false;
+        }
+        if matches!(c, '.' | '!' | '?' | ':' | ';' | '\n') {
+            opens = true;
+        } else if !(c.is_whitespace()
             || matches!(
                 c,
-                '"' | '\'' | ')' | '\u{201d}' | '\u{2019}' | '\u{201c}' | '('
-            )
-    })
-    .ends_with(['.', '!', '?', ':', ';', '\n'])
-        || gap.contains('\n')
+                '"' | '\'' | '(' | ')' | '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}'
+            ))
+        {
+            opens = false;
+        }
+    }
+    if let Some(s) = start {
+        f(&text[s..], opens);
+    }
 }
 
 /// Names and numbers of `text` (see [`Channels`]), appended to `names` and
@@ -133,35 +160,32 @@ fn names_and_numbers(
     mut names: Option<&mut Vec<(TermKey, f32)>>,
     numbers: &mut Vec<(TermKey, f32)>,
 ) {
-    let mut prev_end = 0usize;
-    for word in iter_words(text) {
-        let opens = prev_end == 0 || ends_sentence(&text[prev_end..word.span.start]);
-        prev_end = word.span.end;
-        let w = word.text;
+    let mut folded = String::new();
+    scan_words(text, |w, opens| {
         if w.chars().any(char::is_numeric) {
             numbers.push((number_key(w), 1.0));
-            continue;
+            return;
         }
         let Some(names) = names.as_deref_mut() else {
-            continue;
+            return;
         };
         let mut chars = w.chars();
         let (Some(head), Some(_)) = (chars.next(), chars.next()) else {
-            continue;
+            return;
         };
         if opens || !head.is_uppercase() {
-            continue;
+            return;
         }
-        let folded = w.to_lowercase();
-        let folded = folded
+        folded.clear();
+        folded.extend(w.chars().flat_map(char::to_lowercase));
+        let name = folded
             .strip_suffix("'s")
             .or_else(|| folded.strip_suffix("\u{2019}s"))
             .unwrap_or(&folded);
-        if analyzer.is_stop_word(folded) {
-            continue;
+        if !analyzer.is_stop_word(name) {
+            names.push((name_key(name), 1.0));
         }
-        names.push((name_key(folded), 1.0));
-    }
+    });
 }
 
 impl Doc {
