@@ -138,9 +138,16 @@ enum Command {
         /// Where to write `article_id<TAB>story_id` lines.
         #[arg(long)]
         output: PathBuf,
-        /// Least cosine for an article to join a story.
+        /// Least cosine for an article to join a story (the threshold and
+        /// veto decisions).
         #[arg(long)]
         threshold: Option<f32>,
+        /// How an article is placed: `threshold` (its cosine to the closest
+        /// story reaches `--threshold`), `learned` (a logistic model over
+        /// headline, lead, name and number similarities), or `veto` (the
+        /// threshold, unless the model finds the join unlikely).
+        #[arg(long, value_enum, default_value = "threshold")]
+        decision: commands::cluster::DecisionKind,
         /// Days over which a story's pull on an article halves once the
         /// article was published more than 3 days from the story's reports
         /// (`published`); 0 ignores publication dates. Default 7.
@@ -267,8 +274,9 @@ fn main() -> ExitCode {
             input,
             output,
             threshold,
+            decision,
             half_life_days,
-        } => commands::cluster::cluster(&input, &output, threshold, half_life_days),
+        } => commands::cluster::cluster(&input, &output, decision, threshold, half_life_days),
         Command::Similarity { input, output } => commands::similarity::similarity(&input, &output),
         Command::Brief {
             input,

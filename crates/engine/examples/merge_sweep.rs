@@ -86,7 +86,7 @@ fn load(stem: &str) -> Set {
         name: stem.rsplit('/').next().unwrap_or(stem).to_owned(),
         docs: articles
             .iter()
-            .map(parallax_engine::pipeline::doc_for)
+            .map(|a| parallax_engine::pipeline::doc_for(a, &ClusterConfig::default()))
             .collect(),
         gold,
     }

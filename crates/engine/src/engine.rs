@@ -212,7 +212,10 @@ impl Engine {
         // Analysis is a pure function of each article: on all cores, in
         // chunks so memory stays bounded; placement replays in order.
         for (chunk, placed) in stored.chunks(4096).zip(placements.chunks(4096)) {
-            let docs: Vec<Doc> = chunk.par_iter().map(|s| doc_for(&s.article)).collect();
+            let docs: Vec<Doc> = chunk
+                .par_iter()
+                .map(|s| doc_for(&s.article, &config.cluster))
+                .collect();
             for (doc, (story, absorbed)) in docs.iter().zip(placed) {
                 clusterer.replay(doc, story, absorbed);
             }
@@ -505,7 +508,7 @@ impl Engine {
         }
         // Analysed here, outside the placement lock, so that other writers
         // of a shared store wait only for placement itself.
-        let doc = doc_for(&article);
+        let doc = doc_for(&article, &self.config.cluster);
         Ok(Some(Pending { article, hash, doc }))
     }
 
@@ -520,8 +523,11 @@ impl Engine {
         let mut placed = Vec::with_capacity(articles.len());
         for s in articles {
             let (story, absorbed) = events.of(&s);
-            self.clusterer
-                .replay(&doc_for(&s.article), &story, &absorbed);
+            self.clusterer.replay(
+                &doc_for(&s.article, &self.config.cluster),
+                &story,
+                &absorbed,
+            );
             // The pairs this finds were stored by the writer of `s`.
             let links = self.detector.add(&s.article);
             self.seen = s.seq;

@@ -17,6 +17,7 @@ use parallax_model::{ArticleId, StoryId};
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::decision::{Decision, FEATURES, Features};
 use crate::features::Doc;
 use crate::idf::DocFrequencies;
 use crate::time::{Span, TimeDecay, Timestamp};
@@ -27,8 +28,11 @@ use crate::weights::TermWeights;
 /// hand.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ClusterConfig {
+    /// The learned decision that places articles ([`crate::decision`]);
+    /// `None` places them by [`Self::threshold`] alone.
+    pub decision: Option<Decision>,
     /// Least cosine between an article and a story centroid for the article
-    /// to join the story.
+    /// to join the story, when no learned decision is set.
     pub threshold: f32,
     /// How many of an article's heaviest terms are used to look up candidate
     /// stories.
@@ -45,6 +49,9 @@ pub struct ClusterConfig {
     /// Most terms kept in a story centroid (its heaviest by tf-idf), so a
     /// story's cost and memory stop growing with its size.
     pub centroid_terms: usize,
+    /// Most keys kept in each of a story's channel centroids (headline,
+    /// lead, names, numbers; read only by the learned decision).
+    pub channel_terms: usize,
     /// A story that gained no article during this many arrivals is frozen:
     /// it keeps its id and members in the store but leaves the active set.
     pub active_window: u64,
@@ -69,6 +76,10 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         Self {
+            // The learned decision does not beat the threshold below on
+            // every dev set scored leave-one-set-out (bench/README.md,
+            // "Stories: a learned decision"), so it is opt-in.
+            decision: None,
             // Tuned on ECB+ dev and NeuS val together (bench/run.sh): a
             // plateau from 0.25 to 0.28. With 6 candidates (below), 0.28
             // gives ECB+ 0.867 / NeuS val 0.838 / NeuS train 0.679, at
@@ -84,6 +95,7 @@ impl Default for ClusterConfig {
             // recall.
             candidates: 6,
             centroid_terms: 400,
+            channel_terms: 100,
             active_window: 250_000,
             // Calibrated on ECB+ dev, NeuS val and NeuS train together
             // (`engine/examples/merge_sweep.rs`, figures in bench/README.md):
@@ -148,6 +160,9 @@ struct StoryState {
     /// IDF had seen when it was computed.
     norm: f32,
     norm_docs: u32,
+    /// Sums of members' unit channel vectors (headline, lead, names,
+    /// numbers), like `centroid`; empty without a learned decision.
+    channels: [Vec<(u32, f32)>; CHANNELS],
     /// Articles in the story.
     size: u32,
     /// When its dated members were published (`None` while none is).
@@ -155,6 +170,27 @@ struct StoryState {
     /// The story this one was merged into, once it has been: it then holds
     /// nothing and is never a candidate again.
     absorbed_into: Option<u32>,
+}
+
+/// Channels of [`crate::features::Channels`], in feature order.
+const CHANNELS: usize = 4;
+
+/// An article as the clusterer holds it while placing it: unit-length
+/// sublinear tf vectors over interned ids, sorted by id.
+struct Observed {
+    terms: Vec<(u32, f32)>,
+    /// Headline, lead, names, numbers (empty without a learned decision).
+    channels: [Vec<(u32, f32)>; CHANNELS],
+}
+
+/// One candidate story an article was scored against
+/// ([`Clusterer::replay_scored`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The story.
+    pub story: StoryId,
+    /// What the learned decision read ([`crate::decision::Features`]).
+    pub features: Features,
 }
 
 /// The online clusterer: holds the active stories' centroids and an
@@ -187,6 +223,9 @@ pub struct Clusterer {
     /// Scratch: the candidates of the last article scored, with their
     /// cosines, in story order.
     scored: Vec<(usize, f32)>,
+    /// Scratch: the learned decision's features of each of `scored`
+    /// (empty without a decision).
+    features: Vec<Features>,
     /// Merges so far.
     merges: u64,
     /// Arrivals between two sweeps of [`Self::freeze_idle`]: a quarter of
@@ -210,6 +249,7 @@ impl Clusterer {
             touched: Vec::new(),
             doc_weights: TermWeights::default(),
             scored: Vec::new(),
+            features: Vec::new(),
             merges: 0,
         }
     }
@@ -240,9 +280,13 @@ impl Clusterer {
     /// joins, those stories are merged first (see [`Self::merges_for`]),
     /// and the article joins the merged story.
     pub fn assign(&mut self, doc: &Doc) -> Assignment {
-        let terms = self.observe(doc);
-        match self.best_story(&terms, doc.published) {
-            Some((idx, sim)) if sim >= self.config.threshold => {
+        let seen = self.observe(doc);
+        let (bar, floor) = match &self.config.decision {
+            Some(d) => (d.cutoff, d.min_similarity),
+            None => (self.config.threshold, self.config.threshold),
+        };
+        match self.best_story(&seen, doc.published) {
+            Some((idx, sim, score)) if score >= bar && sim >= floor => {
                 let group = self.merges_for(idx);
                 let survivor = group.first().copied().unwrap_or(idx).min(idx);
                 let mut absorbed = Vec::with_capacity(group.len());
@@ -252,7 +296,7 @@ impl Clusterer {
                         absorbed.push(self.stories[other].id.clone());
                     }
                 }
-                self.add(survivor, &terms, doc.published);
+                self.add(survivor, &seen, doc.published);
                 Assignment {
                     story: self.stories[survivor].id.clone(),
                     founded: false,
@@ -263,7 +307,7 @@ impl Clusterer {
             _ => {
                 let id = self.fresh_id(&doc.id);
                 let idx = self.found(id.clone());
-                self.add(idx, &terms, doc.published);
+                self.add(idx, &seen, doc.published);
                 Assignment {
                     story: id,
                     founded: true,
@@ -280,14 +324,38 @@ impl Clusterer {
     /// ([`Assignment::absorbed`]), merged again here in the same order, so
     /// the state is the one [`Self::assign`] left.
     pub fn replay(&mut self, doc: &Doc, story: &StoryId, absorbed: &[StoryId]) {
-        let terms = self.observe(doc);
+        self.replay_scored(doc, story, absorbed);
+    }
+
+    /// [`Self::replay`], returning the candidate stories the article was
+    /// scored against before it was added, with the learned decision's
+    /// features of each (empty without a decision). Placing every article
+    /// of a labelled stream in its true story this way yields the
+    /// decision's training examples: a candidate is positive when it is
+    /// the article's story.
+    pub fn replay_scored(
+        &mut self,
+        doc: &Doc,
+        story: &StoryId,
+        absorbed: &[StoryId],
+    ) -> Vec<Candidate> {
+        let seen = self.observe(doc);
         // Scored as `assign` would, though the answer is known: scoring
         // refreshes the cached norms of the candidate stories, and later
         // decisions read those caches. Skipping it left the replayed state
         // a little off the live one, so a resumed run could place an
         // article elsewhere than an uninterrupted run (found by the kill -9
         // test, crates/cli/tests/crash.rs).
-        let _ = self.best_story(&terms, doc.published);
+        let _ = self.best_story(&seen, doc.published);
+        let candidates = self
+            .scored
+            .iter()
+            .zip(&self.features)
+            .map(|(&(idx, _), f)| Candidate {
+                story: self.stories[idx].id.clone(),
+                features: *f,
+            })
+            .collect();
         let idx = match self.by_id.get(story) {
             Some(&idx) => self.live(idx),
             None => self.found(story.clone()),
@@ -300,7 +368,8 @@ impl Clusterer {
                 }
             }
         }
-        self.add(idx, &terms, doc.published);
+        self.add(idx, &seen, doc.published);
+        candidates
     }
 
     /// Follows merges from story index `idx` to the story that holds its
@@ -361,6 +430,7 @@ impl Clusterer {
     /// its id resolves to `survivor` from now on.
     fn absorb(&mut self, survivor: usize, other: usize) {
         let from = std::mem::take(&mut self.stories[other].centroid);
+        let channels = std::mem::take(&mut self.stories[other].channels);
         let last_seen = std::mem::replace(&mut self.lookup[other].last_seen, Lookup::GONE);
         let size = self.stories[other].size;
         let span = self.stories[other].span;
@@ -369,6 +439,7 @@ impl Clusterer {
         story.absorbed_into = Some(survivor as u32);
         self.merges += 1;
         self.fold(survivor, &from);
+        self.fold_channels(survivor, &channels);
         let seen = &mut self.lookup[survivor].last_seen;
         *seen = (*seen).max(last_seen);
         let survivor = &mut self.stories[survivor];
@@ -376,25 +447,32 @@ impl Clusterer {
         survivor.span = Span::union(survivor.span, span);
     }
 
-    /// Interns `doc`'s terms, counts them in the document frequencies and
-    /// returns its unit-length sublinear tf vector, sorted by term id.
-    fn observe(&mut self, doc: &Doc) -> Vec<(u32, f32)> {
+    /// Interns `doc`'s terms (and, with a learned decision, its channels'
+    /// keys), counts them in the document frequencies and returns its
+    /// unit-length sublinear tf vectors, sorted by id.
+    fn observe(&mut self, doc: &Doc) -> Observed {
         self.arrivals += 1;
         if self.arrivals.is_multiple_of(self.freeze_every) {
             self.freeze_idle();
         }
-        let mut terms: Vec<(u32, f32)> = doc
-            .terms
-            .iter()
-            .map(|&(key, f)| (self.df.intern(key), 1.0 + f.ln()))
-            .collect();
-        terms.sort_unstable_by_key(|&(t, _)| t);
-        self.df.observe(terms.iter().map(|(t, _)| *t));
-        let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            terms.iter_mut().for_each(|(_, w)| *w /= norm);
-        }
-        terms
+        let df = &mut self.df;
+        let terms = unit_tf(&doc.terms, |k| df.intern(k));
+        let channels = if self.config.decision.is_some() {
+            let c = &doc.channels;
+            [&c.title, &c.lead, &c.names, &c.numbers].map(|keys| unit_tf(keys, |k| df.intern(k)))
+        } else {
+            Default::default()
+        };
+        // Headline and lead terms are terms of the text already; names and
+        // numbers are keys of their own.
+        self.df.observe(
+            terms
+                .iter()
+                .chain(&channels[2])
+                .chain(&channels[3])
+                .map(|(t, _)| *t),
+        );
+        Observed { terms, channels }
     }
 
     /// True when the story is still a candidate: not merged away, and
@@ -416,6 +494,7 @@ impl Clusterer {
         for (story, lookup) in self.stories.iter_mut().zip(&self.lookup) {
             if !story.centroid.is_empty() && !lookup.is_active(now, window) {
                 story.centroid = Vec::new();
+                story.channels = Default::default();
                 story.norm = 0.0;
             }
         }
@@ -426,15 +505,18 @@ impl Clusterer {
         });
     }
 
-    /// The best of the candidate stories for an article with unit tf vector
-    /// `terms` published at `published`, with its similarity: the tf-idf
-    /// cosine times the time decay. Every candidate's similarity is left in
-    /// `self.scored` for the merge check.
+    /// The best of the candidate stories for the article `seen` published
+    /// at `published`, with its similarity (the tf-idf cosine times the
+    /// time decay) and its score: the learned decision's probability, or
+    /// the similarity again without one. Every candidate's similarity is
+    /// left in `self.scored` for the merge check, and its features in
+    /// `self.features`.
     fn best_story(
         &mut self,
-        terms: &[(u32, f32)],
+        seen: &Observed,
         published: Option<Timestamp>,
-    ) -> Option<(usize, f32)> {
+    ) -> Option<(usize, f32, f32)> {
+        let terms = &seen.terms;
         // The document's tf-idf vector and its norm.
         let weighted: Vec<(u32, f32)> = terms
             .iter()
@@ -442,6 +524,7 @@ impl Clusterer {
             .collect();
         let doc_norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         self.scored.clear();
+        self.features.clear();
         if doc_norm == 0.0 {
             return None;
         }
@@ -490,7 +573,6 @@ impl Clusterer {
             self.df.terms(),
             weighted.iter().map(|&(t, w)| (t, w * self.df.idf(t))),
         );
-        let mut best: Option<(usize, f32)> = None;
         self.scored.clear();
         for (idx, _) in candidates {
             let idx = idx as usize;
@@ -499,12 +581,104 @@ impl Clusterer {
             let sim = Self::cosine(&doc_weights, doc_norm, story)
                 * self.config.time_decay.factor(story.span, published);
             self.scored.push((idx, sim));
-            if best.is_none_or(|(_, b)| sim > b) {
-                best = Some((idx, sim));
-            }
         }
         self.doc_weights = doc_weights;
+        let Some(decision) = self.config.decision else {
+            return self.scored.iter().fold(
+                None,
+                |best: Option<(usize, f32, f32)>, &(idx, sim)| {
+                    if best.is_none_or(|(_, _, b)| sim > b) {
+                        Some((idx, sim, sim))
+                    } else {
+                        best
+                    }
+                },
+            );
+        };
+        self.score_channels(seen, published);
+        let mut best: Option<(usize, f32, f32)> = None;
+        for (&(idx, sim), x) in self.scored.iter().zip(&self.features) {
+            let p = decision.probability(x);
+            if best.is_none_or(|(_, _, b)| p > b) {
+                best = Some((idx, sim, p));
+            }
+        }
         best
+    }
+
+    /// Fills `self.features` for the candidates in `self.scored`: the
+    /// channel cosines of the article `seen` against each candidate, and
+    /// the margins over the other candidates ([`crate::decision::Features`]).
+    fn score_channels(&mut self, seen: &Observed, published: Option<Timestamp>) {
+        let docs: [(Vec<(u32, f32)>, f32); CHANNELS] = std::array::from_fn(|c| {
+            let v: Vec<(u32, f32)> = seen.channels[c]
+                .iter()
+                .map(|&(t, w)| (t, w * self.df.idf(t)))
+                .collect();
+            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            (v, norm)
+        });
+        self.features.clear();
+        for &(idx, sim) in &self.scored {
+            let story = &self.stories[idx];
+            let decay = self.config.time_decay.factor(story.span, published);
+            let mut x = [0.0f32; FEATURES];
+            x[0] = sim;
+            for (c, (doc, doc_norm)) in docs.iter().enumerate() {
+                x[1 + c] = self.channel_cosine(doc, *doc_norm, &story.channels[c]) * decay;
+            }
+            self.features.push(x);
+        }
+        // Margins: each candidate's cosine less the best of the others'.
+        for (feature, margin) in [(0, 5), (1, 6)] {
+            let (mut first, mut second) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
+            for x in &self.features {
+                if x[feature] > first {
+                    second = first;
+                    first = x[feature];
+                } else if x[feature] > second {
+                    second = x[feature];
+                }
+            }
+            for x in &mut self.features {
+                let other = if x[feature] == first { second } else { first };
+                x[margin] = if other.is_finite() {
+                    x[feature] - other
+                } else {
+                    x[feature]
+                };
+            }
+        }
+    }
+
+    /// Cosine between an article's channel (`doc`: tf-idf weights by id,
+    /// sorted, norm `doc_norm`) and a story's channel centroid (IDF applied
+    /// here).
+    fn channel_cosine(&self, doc: &[(u32, f32)], doc_norm: f32, story: &[(u32, f32)]) -> f32 {
+        if doc_norm == 0.0 || story.is_empty() {
+            return 0.0;
+        }
+        let (mut i, mut j, mut dot, mut norm) = (0, 0, 0.0f32, 0.0f32);
+        for &(t, w) in story {
+            let x = w * self.df.idf(t);
+            norm += x * x;
+        }
+        while i < doc.len() && j < story.len() {
+            match doc[i].0.cmp(&story[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += doc[i].1 * story[j].1 * self.df.idf(story[j].0);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        if norm == 0.0 {
+            0.0
+        } else {
+            (dot / (doc_norm * norm.sqrt())).clamp(0.0, 1.0)
+        }
     }
 
     /// Recomputes a story's norm when the IDF has moved on by more than a
@@ -554,6 +728,7 @@ impl Clusterer {
         self.stories.push(StoryState {
             id,
             centroid: Vec::new(),
+            channels: Default::default(),
             norm: 0.0,
             norm_docs: 0,
             size: 0,
@@ -567,10 +742,10 @@ impl Clusterer {
         idx
     }
 
-    /// Adds an article's unit tf vector `terms`, published at `published`,
-    /// to story `idx`.
-    fn add(&mut self, idx: usize, terms: &[(u32, f32)], published: Option<Timestamp>) {
-        self.fold(idx, terms);
+    /// Adds the article `seen`, published at `published`, to story `idx`.
+    fn add(&mut self, idx: usize, seen: &Observed, published: Option<Timestamp>) {
+        self.fold(idx, &seen.terms);
+        self.fold_channels(idx, &seen.channels);
         self.lookup[idx].last_seen = self.arrivals;
         let story = &mut self.stories[idx];
         story.size += 1;
@@ -629,6 +804,45 @@ impl Clusterer {
         self.trim_postings(terms);
     }
 
+    /// Adds channel vectors to story `idx`'s channel centroids, each capped
+    /// at [`ClusterConfig::channel_terms`] keys as [`Self::fold`] caps.
+    fn fold_channels(&mut self, idx: usize, channels: &[Vec<(u32, f32)>; CHANNELS]) {
+        for (c, add) in channels.iter().enumerate() {
+            if add.is_empty() {
+                continue;
+            }
+            let old = std::mem::take(&mut self.stories[idx].channels[c]);
+            let mut merged = Vec::with_capacity(old.len() + add.len());
+            let (mut i, mut j) = (0, 0);
+            while i < old.len() || j < add.len() {
+                if j == add.len() || (i < old.len() && old[i].0 < add[j].0) {
+                    merged.push(old[i]);
+                    i += 1;
+                } else if i == old.len() || add[j].0 < old[i].0 {
+                    merged.push(add[j]);
+                    j += 1;
+                } else {
+                    merged.push((old[i].0, old[i].1 + add[j].1));
+                    i += 1;
+                    j += 1;
+                }
+            }
+            let cap = self.config.channel_terms;
+            if merged.len() > cap + cap / 2 {
+                let mut ranked: Vec<(f32, u32, f32)> = merged
+                    .iter()
+                    .map(|&(t, w)| (w * self.df.idf(t), t, w))
+                    .collect();
+                keep_first(&mut ranked, cap, |a, b| {
+                    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+                });
+                merged = ranked.iter().map(|&(_, t, w)| (t, w)).collect();
+                merged.sort_unstable_by_key(|&(t, _)| t);
+            }
+            self.stories[idx].channels[c] = merged;
+        }
+    }
+
     /// Keeps posting lists bounded: entries beyond twice the depth that is
     /// ever read are dropped, oldest first.
     fn trim_postings(&mut self, terms: &[(u32, f32)]) {
@@ -653,6 +867,21 @@ impl Clusterer {
             salt += 1;
         }
     }
+}
+
+/// The unit-length sublinear tf vector of `keys` (distinct keys with
+/// counts), with ids from `intern`, sorted by id.
+fn unit_tf(keys: &[(u64, f32)], mut intern: impl FnMut(u64) -> u32) -> Vec<(u32, f32)> {
+    let mut v: Vec<(u32, f32)> = keys
+        .iter()
+        .map(|&(key, f)| (intern(key), 1.0 + f.ln()))
+        .collect();
+    v.sort_unstable_by_key(|&(t, _)| t);
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|(_, w)| *w /= norm);
+    }
+    v
 }
 
 /// Keeps the `k` items of `items` that come first in `order` (a total
@@ -911,6 +1140,85 @@ mod tests {
         for d in &extra {
             assert_eq!(resumed.assign(d), again.assign(d));
         }
+    }
+
+    fn learned(decision: Decision) -> ClusterConfig {
+        ClusterConfig {
+            decision: Some(decision),
+            ..ClusterConfig::default()
+        }
+    }
+
+    #[test]
+    fn the_learned_decision_groups_events_and_replays() {
+        for decision in [Decision::SHIPPED, Decision::VETO] {
+            let docs = docs();
+            let run = || {
+                let mut c = Clusterer::new(learned(decision));
+                docs.iter().map(|d| c.assign(d)).collect::<Vec<_>>()
+            };
+            let all = run();
+            let ids: Vec<&StoryId> = all.iter().map(|a| &a.story).collect();
+            assert_eq!(ids[0], ids[2], "{decision:?}");
+            assert_eq!(ids[1], ids[3], "{decision:?}");
+            assert_ne!(ids[0], ids[1]);
+            assert_ne!(ids[4], ids[0]);
+            assert_eq!(all, run());
+            for cut in 0..docs.len() {
+                resume_at(learned(decision), &docs, &all, cut);
+            }
+        }
+    }
+
+    #[test]
+    fn a_decision_that_never_joins_founds_every_story() {
+        let never = Decision {
+            bias: -100.0,
+            ..Decision::SHIPPED
+        };
+        let mut c = Clusterer::new(learned(never));
+        assert!(docs().iter().all(|d| c.assign(d).founded));
+        // A veto that never objects decides as the threshold does.
+        let lenient = Decision {
+            cutoff: 0.0,
+            min_similarity: ClusterConfig::default().threshold,
+            ..Decision::SHIPPED
+        };
+        let stream: Vec<Doc> = fire_docs().into_iter().chain(docs()).collect();
+        let mut plain = Clusterer::new(ClusterConfig::default());
+        let mut vetoed = Clusterer::new(learned(lenient));
+        for d in &stream {
+            let (a, b) = (plain.assign(d), vetoed.assign(d));
+            assert_eq!((a.story, a.founded), (b.story, b.founded));
+        }
+    }
+
+    #[test]
+    fn replay_scored_reports_the_candidates_with_features() {
+        let docs = docs();
+        let mut c = Clusterer::new(learned(Decision::SHIPPED));
+        let quake: StoryId = "quake".into();
+        let saints: StoryId = "saints".into();
+        assert!(c.replay_scored(&docs[0], &quake, &[]).is_empty());
+        c.replay_scored(&docs[1], &saints, &[]);
+        let seen = c.replay_scored(&docs[2], &quake, &[]);
+        let own = seen
+            .iter()
+            .find(|x| x.story == quake)
+            .expect("its story is a candidate");
+        let x = own.features;
+        assert!(x.iter().all(|v| v.is_finite()));
+        // Whole text, lead and numbers ("6.1") agree; its margin is
+        // positive; the other candidate's is negative.
+        assert!(x[0] > 0.2 && x[2] > 0.2 && x[4] > 0.5, "{x:?}");
+        assert!(x[5] > 0.0);
+        if let Some(other) = seen.iter().find(|x| x.story == saints) {
+            assert!(other.features[5] < 0.0);
+        }
+        // Without a decision, no features are computed and none reported.
+        let mut plain = Clusterer::new(ClusterConfig::default());
+        plain.replay_scored(&docs[0], &quake, &[]);
+        assert!(plain.replay_scored(&docs[2], &quake, &[]).is_empty());
     }
 
     #[test]

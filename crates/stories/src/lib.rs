@@ -17,6 +17,11 @@
 //!    well and the two stories' centroids are close to each other, they
 //!    have converged on one event: the younger is merged into the older
 //!    first ([`Assignment::absorbed`]).
+//! 5. [`decision`]: instead of the threshold (opt-in, see
+//!    [`ClusterConfig::decision`]), a logistic model over size-free
+//!    similarities of the article and each candidate (whole text,
+//!    headline, lead, names, numbers, margins over the other candidates)
+//!    decides, alone or as a veto over the threshold.
 //!
 //! [`similarity`] scores every pair of articles with the same
 //! representation (`parallax similarity`).
@@ -41,11 +46,13 @@
 //! ```
 
 pub mod cluster;
+pub mod decision;
 pub mod features;
 pub mod idf;
 pub mod similarity;
 pub mod time;
 mod weights;
 
-pub use cluster::{Assignment, ClusterConfig, Clusterer, story_id_for};
+pub use cluster::{Assignment, Candidate, ClusterConfig, Clusterer, story_id_for};
+pub use decision::Decision;
 pub use features::Doc;

@@ -9,9 +9,21 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use parallax_ingest::IngestOptions;
 use parallax_model::StoryId;
-use parallax_stories::ClusterConfig;
+use parallax_stories::{ClusterConfig, Decision};
 
 use super::{check_read, create, report};
+
+/// How `parallax cluster` places an article (see
+/// [`parallax_stories::decision`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DecisionKind {
+    /// Join the closest story when the cosine reaches the threshold.
+    Threshold,
+    /// The learned model alone ([`Decision::SHIPPED`]).
+    Learned,
+    /// The threshold, vetoed by the learned model ([`Decision::VETO`]).
+    Veto,
+}
 
 /// Clusters `input` in file order and writes `article_id<TAB>story_id`, each
 /// article with the story it belongs to at the end of the stream (after
@@ -26,12 +38,35 @@ use super::{check_read, create, report};
 pub fn cluster(
     input: &Path,
     output: &Path,
+    decision: DecisionKind,
     threshold: Option<f32>,
     half_life_days: Option<f32>,
 ) -> Result<ExitCode> {
     let mut config = ClusterConfig::default();
     if let Some(t) = threshold {
-        config.threshold = t;
+        anyhow::ensure!(t.is_finite(), "--threshold must be a number (got {t})");
+    }
+    match decision {
+        DecisionKind::Threshold => {
+            config.decision = None;
+            if let Some(t) = threshold {
+                config.threshold = t;
+            }
+        }
+        DecisionKind::Learned => {
+            anyhow::ensure!(
+                threshold.is_none(),
+                "--threshold applies to --decision threshold or veto, not learned"
+            );
+            config.decision = Some(Decision::SHIPPED);
+        }
+        DecisionKind::Veto => {
+            let mut veto = Decision::VETO;
+            if let Some(t) = threshold {
+                veto.min_similarity = t;
+            }
+            config.decision = Some(veto);
+        }
     }
     if let Some(days) = half_life_days {
         anyhow::ensure!(
