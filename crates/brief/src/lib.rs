@@ -47,7 +47,7 @@ pub mod timeline;
 pub mod unique;
 pub mod words;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 
@@ -89,6 +89,11 @@ pub struct Briefer {
     /// When set, weights are those after the article at this position.
     #[serde(skip)]
     at: Option<u64>,
+    /// In a view ([`Briefer::as_of`]): the weights already looked up. A
+    /// brief asks for the same terms tens of thousands of times, and a
+    /// weight as of an earlier point costs two lookups and a search.
+    #[serde(skip)]
+    memo: Option<Arc<Mutex<FxHashMap<Box<str>, f32>>>>,
 }
 
 /// Document frequencies, and the recent part of the stream by position.
@@ -172,6 +177,27 @@ impl Briefer {
         }
     }
 
+    /// Drops what was remembered of positions at or before `position`:
+    /// [`Self::as_of`] stays exact for `position` and later ones, and the
+    /// memory of a long run does not grow with it.
+    pub fn forget_up_to(&mut self, position: u64) {
+        let Some(recent) = self.stats.recent.as_ref() else {
+            return;
+        };
+        if recent.docs.first().is_none_or(|&p| p > position) {
+            return;
+        }
+        if let Some(recent) = &mut Arc::make_mut(&mut self.stats).recent {
+            let k = recent.docs.partition_point(|&p| p <= position);
+            recent.docs.drain(..k);
+            recent.terms.retain(|_, positions| {
+                let k = positions.partition_point(|&p| p <= position);
+                positions.drain(..k);
+                !positions.is_empty()
+            });
+        }
+    }
+
     /// A view of this briefer (sharing its statistics, cheap) whose term
     /// weights are those it had right after observing position `position`.
     /// Exact for any position at or after the last [`Self::remember_from`];
@@ -182,11 +208,25 @@ impl Briefer {
             config: self.config.clone(),
             stats: self.stats.clone(),
             at: (position < self.stats.position).then_some(position),
+            memo: Some(Arc::default()),
         }
     }
 
     /// Inverse document frequency of `term` against the background.
     pub(crate) fn idf(&self, term: &str) -> f32 {
+        let Some(memo) = &self.memo else {
+            return self.weigh(term);
+        };
+        let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&w) = memo.get(term) {
+            return w;
+        }
+        let w = self.weigh(term);
+        memo.insert(term.into(), w);
+        w
+    }
+
+    fn weigh(&self, term: &str) -> f32 {
         let stats = &*self.stats;
         let mut df = stats.df.get(term).copied().unwrap_or(0);
         let mut docs = stats.docs;
@@ -364,5 +404,23 @@ mod tests {
         }
         // Without a view, the briefer answers as of now.
         assert_ne!(later.idf("storm"), later.as_of(1).idf("storm"));
+
+        // Forgetting what is before position 2 keeps every later answer.
+        let mut trimmed = later.clone();
+        trimmed.forget_up_to(2);
+        for upto in 2..=articles.len() {
+            for term in ["river", "storm", "close", "coast", "absent"] {
+                assert_eq!(
+                    trimmed.as_of(upto as u64).idf(term),
+                    later.as_of(upto as u64).idf(term),
+                    "{term} as of {upto} after forgetting up to 2"
+                );
+            }
+        }
+        assert_ne!(
+            trimmed.as_of(1).idf("storm"),
+            later.as_of(1).idf("storm"),
+            "what was forgotten is not answered exactly any more"
+        );
     }
 }

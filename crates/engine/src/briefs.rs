@@ -7,6 +7,11 @@
 //! keeps each story's members, marks the stories a batch touched as due,
 //! and briefs the due stories together, in parallel, when it flushes. A
 //! story touched by fifty batches between two flushes is briefed once.
+//! While ingesting, a flush is a round of at most about a second
+//! ([`ROUND`]): the stories due longest go first and the rest wait for the
+//! next round, so following the stream (and the write path behind it)
+//! never waits long, and in a bulk import each story is briefed at most
+//! once a round. Asked to sync (the end of a run), it briefs them all.
 //!
 //! **Why the result does not depend on timing.** A brief weighs words by
 //! how common they are in the stream, which grows. The projector builds
@@ -34,7 +39,7 @@
 //! ([`Projection::sync`]); and [`Projection::inline`] (an in-memory
 //! store, which has no second connection), flushing after every batch.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -98,6 +103,70 @@ const PENDING_BATCHES: usize = 16;
 
 /// Briefs stored per transaction.
 const WRITE_CHUNK: usize = 64;
+
+/// How long one flush round may brief while ingesting: stories still due
+/// after it wait for the next round (oldest due first), so the projection
+/// goes back to following the stream (and the write path, waiting on its
+/// queue, goes on) within about this long, and a story touched by every
+/// batch of a bulk import is briefed once a round at most, not once a
+/// batch.
+const ROUND: Duration = Duration::from_secs(1);
+
+/// Stories due for a brief, oldest first, each once.
+#[derive(Default)]
+struct DueQueue {
+    order: VecDeque<StoryId>,
+    set: HashSet<StoryId>,
+}
+
+impl DueQueue {
+    fn insert(&mut self, story: StoryId) {
+        if self.set.insert(story.clone()) {
+            self.order.push_back(story);
+        }
+    }
+
+    /// Removes `story` (a story merged away: rare, so a scan is fine).
+    fn remove(&mut self, story: &StoryId) {
+        if self.set.remove(story) {
+            self.order.retain(|s| s != story);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.set.len()
+    }
+
+    /// The `n` stories due longest, taken off the queue.
+    fn take(&mut self, n: usize) -> Vec<StoryId> {
+        let mut out = Vec::with_capacity(n.min(self.set.len()));
+        while out.len() < n {
+            let Some(story) = self.order.pop_front() else {
+                break;
+            };
+            self.set.remove(&story);
+            out.push(story);
+        }
+        out
+    }
+
+    /// The due stories, oldest first.
+    fn to_vec(&self) -> Vec<&StoryId> {
+        self.order.iter().collect()
+    }
+
+    fn from_vec(stories: Vec<StoryId>) -> Self {
+        let mut queue = Self::default();
+        for story in stories {
+            queue.insert(story);
+        }
+        queue
+    }
+}
 
 /// One committed article, as the projector follows the stream.
 pub(crate) struct Placed {
@@ -184,7 +253,10 @@ pub(crate) struct Projector {
     config: ProjectorConfig,
     briefer: Briefer,
     stories: HashMap<StoryId, Members>,
-    due: BTreeSet<StoryId>,
+    due: DueQueue,
+    /// Seconds one brief took in the last flush (all threads together), to
+    /// size a round.
+    per_brief: Option<f64>,
     cache: ArticleCache,
     /// `seq` of the latest article followed.
     position: i64,
@@ -202,7 +274,8 @@ impl Projector {
             cache: ArticleCache::new(config.cached_articles.max(1)),
             config,
             stories: HashMap::new(),
-            due: BTreeSet::new(),
+            due: DueQueue::default(),
+            per_brief: None,
             position: 0,
             indexed: 0,
             pool: rayon::ThreadPoolBuilder::new()
@@ -266,8 +339,13 @@ impl Projector {
     /// due, which a projection restored from it briefs exactly as this one
     /// would have. So a checkpoint need not wait for a flush.
     fn snapshot(&self) -> Result<Vec<u8>> {
-        postcard::to_stdvec(&(self.position, &self.briefer, &self.stories, &self.due))
-            .map_err(|e| EngineError::Projection(format!("encoding the brief state: {e}")))
+        postcard::to_stdvec(&(
+            self.position,
+            &self.briefer,
+            &self.stories,
+            self.due.to_vec(),
+        ))
+        .map_err(|e| EngineError::Projection(format!("encoding the brief state: {e}")))
     }
 
     /// Writes a checkpoint at `seq` from the engine's encoded placement
@@ -288,19 +366,42 @@ impl Projector {
     /// Takes up the state [`Self::snapshot`] encoded (a checkpoint's), as
     /// if it had followed the stream up to that point.
     fn restore(&mut self, state: &[u8]) -> Result<()> {
-        type State = (i64, Briefer, HashMap<StoryId, Members>, BTreeSet<StoryId>);
+        type State = (i64, Briefer, HashMap<StoryId, Members>, Vec<StoryId>);
         let (position, briefer, stories, due): State = postcard::from_bytes(state)
             .map_err(|e| EngineError::Projection(format!("reading the brief state: {e}")))?;
         self.position = position;
         self.briefer = briefer;
         self.stories = stories;
-        self.due = due;
+        self.due = DueQueue::from_vec(due);
         Ok(())
     }
 
-    /// Briefs every due story, as of its latest article, and stores the
-    /// briefs in one transaction. Returns how many were written.
-    fn flush(&mut self, store: &mut dyn Backend) -> Result<usize> {
+    /// Briefs every due story (`all`), or those due longest that fit in a
+    /// [`ROUND`], each as of its latest article, and stores the briefs.
+    /// Returns how many were written.
+    fn flush(&mut self, store: &mut dyn Backend, all: bool) -> Result<usize> {
+        let mut written = 0;
+        loop {
+            written += self.flush_round(store, all)?;
+            if !all || self.due.is_empty() {
+                return Ok(written);
+            }
+        }
+    }
+
+    /// Stories one round briefs: as many as took [`ROUND`] in the last
+    /// one (at least 64), or every due one when `all`.
+    fn round_size(&self, all: bool) -> usize {
+        if all {
+            return self.due.len();
+        }
+        match self.per_brief {
+            Some(secs) if secs > 0.0 => ((ROUND.as_secs_f64() / secs) as usize).max(64),
+            _ => 256,
+        }
+    }
+
+    fn flush_round(&mut self, store: &mut dyn Backend, all: bool) -> Result<usize> {
         if self.indexed < self.position {
             self.indexed = store.index_articles(self.position)?;
         }
@@ -308,7 +409,7 @@ impl Projector {
             return Ok(0);
         }
         let started = Instant::now();
-        let due: Vec<StoryId> = std::mem::take(&mut self.due).into_iter().collect();
+        let due = self.due.take(self.round_size(all));
         // Gather what each brief reads (the store is one connection: read
         // in turn), then brief in parallel.
         let mut jobs = Vec::with_capacity(due.len());
@@ -360,11 +461,28 @@ impl Projector {
                 .collect()
         });
         let built = started.elapsed();
-        // Nothing is due now: no brief needs to look back until a story
-        // falls due again (which starts remembering afresh), so what the
-        // briefer remembered is dropped rather than kept and checkpointed.
+        if !briefs.is_empty() {
+            self.per_brief = Some(built.as_secs_f64() / briefs.len() as f64);
+        }
         drop(jobs);
-        self.briefer.forget_recent();
+        if self.due.is_empty() {
+            // Nothing is due: no brief needs to look back until a story
+            // falls due again (which starts remembering afresh), so what
+            // the briefer remembered is dropped, not kept and checkpointed.
+            self.briefer.forget_recent();
+        } else {
+            // Still due: each will be briefed as of its latest article, so
+            // nothing before the earliest of those is needed any more.
+            let earliest = self
+                .due
+                .set
+                .iter()
+                .filter_map(|s| self.stories.get(s)?.seqs.last())
+                .min();
+            if let Some(&earliest) = earliest {
+                self.briefer.forget_up_to(earliest as u64 - 1);
+            }
+        }
         // Short transactions: the write path waits for each one.
         for chunk in briefs.chunks(WRITE_CHUNK) {
             store.write_briefs(chunk)?;
@@ -476,7 +594,7 @@ impl Projection {
         match self {
             Self::Inline(projector) => {
                 projector.follow(placed, due);
-                projector.flush(store).map(drop)
+                projector.flush(store, true).map(drop)
             }
             Self::Threaded { .. } => self.send(Message::Follow(placed, due)),
         }
@@ -493,7 +611,7 @@ impl Projection {
                 for story in stories {
                     projector.mark_due(story);
                 }
-                projector.flush(store).map(drop)
+                projector.flush(store, true).map(drop)
             }
             Self::Threaded { .. } => self.send(Message::MarkDue(stories)),
         }
@@ -604,10 +722,11 @@ fn project(
     let mut due_since: Option<Instant> = None;
     let flush = |projector: &mut Projector,
                  store: &mut dyn Backend,
-                 wait: &mut Duration|
+                 wait: &mut Duration,
+                 all: bool|
      -> Result<usize> {
         let started = Instant::now();
-        let written = projector.flush(store)?;
+        let written = projector.flush(store, all)?;
         *wait = projector.config.interval.max(started.elapsed() * 2);
         Ok(written)
     };
@@ -630,7 +749,7 @@ fn project(
                 }
             }
             Ok(Message::Sync(reply)) => {
-                let flushed = flush(&mut projector, store.as_mut(), &mut wait);
+                let flushed = flush(&mut projector, store.as_mut(), &mut wait, true);
                 let failed = flushed.as_ref().err().map(|e| e.to_string());
                 let _ = reply.send(flushed);
                 if let Some(why) = failed {
@@ -661,18 +780,19 @@ fn project(
                 let _ = reply.send(projector.restore(&state));
             }
             Err(RecvTimeoutError::Timeout) => {
-                flush(&mut projector, store.as_mut(), &mut wait)?;
+                flush(&mut projector, store.as_mut(), &mut wait, false)?;
             }
             Err(RecvTimeoutError::Disconnected) => {
-                flush(&mut projector, store.as_mut(), &mut wait)?;
+                flush(&mut projector, store.as_mut(), &mut wait, true)?;
                 return Ok(());
             }
         }
         due_since = match (projector.due.is_empty(), due_since) {
             (true, _) => None,
             (false, Some(since)) if since.elapsed() >= wait => {
-                flush(&mut projector, store.as_mut(), &mut wait)?;
-                None
+                flush(&mut projector, store.as_mut(), &mut wait, false)?;
+                // What one round left waits for the next.
+                (!projector.due.is_empty()).then(Instant::now)
             }
             (false, since) => Some(since.unwrap_or_else(Instant::now)),
         };
@@ -692,6 +812,26 @@ mod tests {
                 .collect(),
             links: Vec::new(),
         }
+    }
+
+    #[test]
+    fn due_stories_are_taken_oldest_first_each_once() {
+        let id = |s: &str| StoryId(s.to_owned());
+        let mut due = DueQueue::default();
+        for s in ["b", "a", "c", "b", "d"] {
+            due.insert(id(s));
+        }
+        due.remove(&id("c"));
+        assert_eq!(due.len(), 3);
+        assert_eq!(due.take(2), vec![id("b"), id("a")]);
+        due.insert(id("a"));
+        due.insert(id("c"));
+        let left: Vec<StoryId> = due.to_vec().into_iter().cloned().collect();
+        assert_eq!(left, vec![id("d"), id("a"), id("c")]);
+        let restored = DueQueue::from_vec(left);
+        assert_eq!(restored.len(), 3);
+        assert_eq!(due.take(10), vec![id("d"), id("a"), id("c")]);
+        assert!(due.is_empty());
     }
 
     #[test]
