@@ -241,7 +241,7 @@ fn extract_pruned(html: &str, pruned: &str, url: Option<&str>, mode: Mode) -> Pa
         let links = combine::link_texts(&document.root());
         // Its first attempt is the one with every rule on.
         let first = readability(document, url, mode, ParsePolicy::Strict);
-        let first_chars = first.as_ref().map(|(_, doc)| article_chars(doc));
+        let first_chars = first.as_ref().map(|(_, doc)| article_chars(doc, mode));
         if first_chars.is_some_and(|n| n >= config(mode).char_threshold) {
             (links, first)
         } else {
@@ -344,7 +344,7 @@ fn readability(
 /// its threshold of characters wins, else the one that found the most (the
 /// earliest of equals). Each rule is dropped in turn: unlikely candidates
 /// kept, then class weights, then the conditional cleaning. Two guards
-/// that Readability lacks: an article made mostly of readers' comments
+/// that Readability lacks, in [`Mode::Best`]: an article made mostly of readers' comments
 /// counts as empty ([`article_chars`]), and when the first attempt found
 /// [`MIN_FIRST_CHARS`] or more, a retry must hold most of what it found.
 fn later_attempts(
@@ -358,7 +358,7 @@ fn later_attempts(
     // must extend it, not land elsewhere.
     let first_text = first
         .as_ref()
-        .filter(|(_, n)| *n >= MIN_FIRST_CHARS)
+        .filter(|(_, n)| mode == Mode::Best && *n >= MIN_FIRST_CHARS)
         .map(|((_, doc), _)| container_text(doc));
     let mut best = first;
     let mut document = Some(document);
@@ -376,7 +376,7 @@ fn later_attempts(
         {
             continue;
         }
-        let chars = article_chars(&found.1);
+        let chars = article_chars(&found.1, mode);
         if chars >= config(mode).char_threshold {
             return Some(found);
         }
@@ -411,13 +411,14 @@ fn config(mode: Mode) -> dom_smoothie::Config {
 
 /// The characters of the article Readability left in `doc`, counted as
 /// Readability counts them to decide whether to try again; none when more
-/// than [`MAX_COMMENT_SHARE`] of them are readers' comments.
-fn article_chars(doc: &dom_query::Document) -> usize {
+/// than [`MAX_COMMENT_SHARE`] of them are readers' comments ([`Mode::Best`]
+/// only: [`Mode::Fast`] is Readability as it is).
+fn article_chars(doc: &dom_query::Document, mode: Mode) -> usize {
     doc.select_single("#readability-page-1")
         .nodes()
         .first()
         .map_or(0, |root| {
-            if clean::comment_share(root) > MAX_COMMENT_SHARE {
+            if mode == Mode::Best && clean::comment_share(root) > MAX_COMMENT_SHARE {
                 0
             } else {
                 root.normalized_char_count()
@@ -475,17 +476,21 @@ mod tests {
 
     /// A blog post too short for Readability's threshold above a long
     /// comment thread: Readability alone retries with the thread kept and
-    /// takes it for the article; the thread is turned down as comments.
+    /// takes it for the article; the thread is turned down (as comments,
+    /// and as a find that does not extend the first).
     #[test]
     fn a_comment_thread_is_not_the_article() {
-        let post = "The old bridge closes on Monday for a year.";
+        let post = "The old bridge closes on Monday for a year. The council voted for the repairs \
+                    on Tuesday after a long debate, and drivers will be sent through the north road \
+                    while the work goes on. Shops on the bridge street say they fear losing trade, \
+                    and the council has promised them help with their rents until it opens again.";
         let page = format!(
             "<html><head><title>Bridge</title></head><body>\
              <div class=\"entry\"><h2>Bridge</h2><p>{post}</p></div>\
              <div id=\"comments\">{}</div></body></html>",
             comments(6)
         );
-        let body = extract_html(&page, None, Mode::Fast).body;
+        let body = extract_html(&page, None, Mode::Best).body;
         assert!(body.contains(post), "{body}");
         assert!(!body.contains("Reader 1 wrote"), "{body}");
     }
@@ -497,17 +502,19 @@ mod tests {
     fn a_retry_must_extend_the_first_find() {
         let post = "The council voted on Tuesday to close the old bridge for repairs. \
                     Drivers will use the north road while the work goes on, officials said. \
-                    The work is planned to take a full year.";
+                    The work is planned to take a full year, and shops on the bridge street \
+                    fear they will lose trade; the council has promised them help with rents. \
+                    A new bridge was ruled out as too dear.";
         let about =
             "<p>I am a writer and photographer who has lived in this town for thirty years, \
                      and I write about its streets, its people and its history.</p>"
                 .repeat(10);
         let page = format!(
             "<html><head><title>Bridge</title></head><body>\
-             <div class=\"main\"><div class=\"post\"><p>{post}</p></div></div>\
-             <div class=\"sidebar\"><div class=\"bio\">{about}</div></div></body></html>"
+             <div class=\"main\"><div class=\"content\"><div class=\"post\"><p>{post}</p></div></div></div>\
+             <div class=\"sidebar\"><div class=\"widget\"><div class=\"bio\">{about}</div></div></div></body></html>"
         );
-        let body = extract_html(&page, None, Mode::Fast).body;
+        let body = extract_html(&page, None, Mode::Best).body;
         assert!(body.contains("The council voted"), "{body}");
         assert!(!body.contains("photographer"), "{body}");
     }
