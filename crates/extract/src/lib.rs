@@ -14,7 +14,11 @@
 //! `dom_smoothie` (a port of Mozilla's Readability) for the container
 //! that holds the article (its first attempt alone; its later ones, on the
 //! page without those cuts, only when the first finds under its threshold
-//! of 500 characters); then it cuts, from the document Readability
+//! of 500 characters; those later attempts, which keep what the first
+//! drops as unlikely, are held to two rules Readability lacks: an article
+//! that is mostly readers' comments counts as empty, and once the first
+//! attempt found 100 characters a later one must hold most of them, not
+//! land on a sidebar); then it cuts, from the document Readability
 //! leaves, the furniture publishers put inside that container (see
 //! `clean`): captions, credits and galleries, bylines and
 //! "Updated ..." stamps, share bars, pop-ups, tag links (`rel="tag"`),
