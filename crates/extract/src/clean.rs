@@ -156,25 +156,37 @@ pub(crate) fn comment_share(root: &NodeRef<'_>) -> f64 {
 /// True when the element's class/id words say readers' comments. A cheap
 /// byte test first: most elements carry no such name at all.
 fn is_comment_block(node: &NodeRef<'_>) -> bool {
-    let mut names = String::new();
-    for attr in ["class", "id"] {
-        if let Some(v) = node.attr(attr) {
-            names.push_str(&v);
-            names.push(' ');
-        }
+    let class = node.attr("class");
+    let id = node.attr("id");
+    // Most elements have neither attribute, or no cue in it: told without
+    // allocating.
+    let cued = |v: Option<&str>| {
+        v.is_some_and(|v| {
+            [
+                "comment",
+                "respond",
+                "replies",
+                "discussion",
+                "disqus",
+                "dsq",
+            ]
+            .iter()
+            .any(|cue| {
+                v.as_bytes()
+                    .windows(cue.len())
+                    .any(|w| w.eq_ignore_ascii_case(cue.as_bytes()))
+            })
+        })
+    };
+    if !cued(class.as_deref()) && !cued(id.as_deref()) {
+        return false;
     }
-    let lower = names.to_ascii_lowercase();
-    let maybe = [
-        "comment",
-        "respond",
-        "replies",
-        "discussion",
-        "disqus",
-        "dsq",
-    ]
-    .iter()
-    .any(|w| lower.contains(w));
-    maybe && name_words(&names).any(|w| COMMENT_WORDS.contains(&w.as_str()))
+    let names = format!(
+        "{} {}",
+        class.as_deref().unwrap_or(""),
+        id.as_deref().unwrap_or("")
+    );
+    name_words(&names).any(|w| COMMENT_WORDS.contains(&w.as_str()))
 }
 
 /// Visible characters (whitespace not counted) under a node, and how many
