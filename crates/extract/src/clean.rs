@@ -79,6 +79,20 @@ const MEDIA_WORDS: &[&str] = &[
     "image", "images", "img", "photo", "photos", "picture", "video",
 ];
 
+/// Words of `class`/`id` values that mark readers' comments and the form
+/// to write one (compared as [`FURNITURE_WORDS`] are). `reply` alone is
+/// left out: forum posts, often the page's content, carry it.
+const COMMENT_WORDS: &[&str] = &[
+    "comment",
+    "comments",
+    "commentlist",
+    "respond",
+    "replies",
+    "discussion",
+    "disqus",
+    "dsq",
+];
+
 /// Most characters (whitespace not counted) of a media block that is cut as a caption.
 const MAX_CAPTION_CHARS: usize = 340;
 
@@ -113,6 +127,66 @@ pub(crate) fn article_text(root: &NodeRef<'_>) -> String {
         node.remove_from_parent();
     }
     root.formatted_text().to_string()
+}
+
+/// Share of the text under `root` (Readability's article) that sits in
+/// readers' comments: elements whose class/id words say so ([`COMMENT_WORDS`]),
+/// `root` itself included. Readability's retries, which keep what its first
+/// attempt drops as unlikely, often take the comment thread of a short blog
+/// post for the article; the caller turns such a find down.
+pub(crate) fn comment_share(root: &NodeRef<'_>) -> f64 {
+    if is_comment_block(root) {
+        return 1.0;
+    }
+    let mut inside = 0;
+    let mut stack: Vec<NodeRef<'_>> = root.element_children();
+    while let Some(node) = stack.pop() {
+        if is_comment_block(&node) {
+            inside += node.normalized_char_count();
+        } else {
+            stack.extend(node.element_children());
+        }
+    }
+    if inside == 0 {
+        return 0.0;
+    }
+    inside as f64 / root.normalized_char_count().max(1) as f64
+}
+
+/// True when the element's class/id words say readers' comments. A cheap
+/// byte test first: most elements carry no such name at all.
+fn is_comment_block(node: &NodeRef<'_>) -> bool {
+    let class = node.attr("class");
+    let id = node.attr("id");
+    // Most elements have neither attribute, or no cue in it: told without
+    // allocating.
+    let cued = |v: Option<&str>| {
+        v.is_some_and(|v| {
+            [
+                "comment",
+                "respond",
+                "replies",
+                "discussion",
+                "disqus",
+                "dsq",
+            ]
+            .iter()
+            .any(|cue| {
+                v.as_bytes()
+                    .windows(cue.len())
+                    .any(|w| w.eq_ignore_ascii_case(cue.as_bytes()))
+            })
+        })
+    };
+    if !cued(class.as_deref()) && !cued(id.as_deref()) {
+        return false;
+    }
+    let names = format!(
+        "{} {}",
+        class.as_deref().unwrap_or(""),
+        id.as_deref().unwrap_or("")
+    );
+    name_words(&names).any(|w| COMMENT_WORDS.contains(&w.as_str()))
 }
 
 /// Visible characters (whitespace not counted) under a node, and how many
@@ -400,6 +474,33 @@ mod tests {
         assert!(!text.contains("Mayor opens a park"));
         assert!(!text.contains("Fire on Main Street"));
         assert!(text.contains("A quoted post"));
+    }
+
+    #[test]
+    fn measures_the_share_of_readers_comments() {
+        let post = "The council voted on Tuesday to close the old bridge for repairs. ".repeat(2);
+        let comment = "I drive over that bridge every day and I am glad it gets fixed at last. ";
+        let thread = format!(
+            r#"<ol class="commentList"><li class="comment-body"><p>{comment}</p></li>
+               <li class="comment-body"><p>{comment}</p></li><li><p>{comment}</p></li></ol>"#
+        );
+        // A short post under a long thread: most of the text is comments.
+        let doc = dom_query::Document::from(format!(
+            r#"<div id="root"><div class="entry"><p>{post}</p></div>{thread}</div>"#
+        ));
+        let root = doc.select_single("#root").nodes()[0];
+        assert!(comment_share(&root) > 0.6, "{}", comment_share(&root));
+        // The container itself named as the comments.
+        let doc = dom_query::Document::from(format!(r#"<div id="comments">{thread}</div>"#));
+        let root = doc.select_single("#comments").nodes()[0];
+        assert!((comment_share(&root) - 1.0).abs() < 1e-9);
+        // Names that only look alike, and a forum's "reply" posts, are not comments.
+        let doc = dom_query::Document::from(format!(
+            r#"<div id="root"><div class="commentary"><p>{post}</p></div>
+               <div class="reply"><p>{comment}</p></div><div class="responsive"><p>{comment}</p></div></div>"#
+        ));
+        let root = doc.select_single("#root").nodes()[0];
+        assert_eq!(comment_share(&root), 0.0);
     }
 
     #[test]

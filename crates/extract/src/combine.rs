@@ -59,6 +59,17 @@ fn shingles(tokens: &[&str]) -> HashSet<u64> {
         .collect()
 }
 
+/// Share of `part`'s word 4-grams also found in `whole` (1 when `part`
+/// has none).
+pub(crate) fn containment(part: &str, whole: &str) -> f64 {
+    let part = shingles(&words(part).collect::<Vec<_>>());
+    if part.is_empty() {
+        return 1.0;
+    }
+    let whole = shingles(&words(whole).collect::<Vec<_>>());
+    part.iter().filter(|s| whole.contains(s)).count() as f64 / part.len() as f64
+}
+
 /// Keep the paragraphs of `main` that `support` backs, when the two agree
 /// on the article; otherwise `main` unchanged.
 pub(crate) fn supported(main: &str, support: &str) -> String {
@@ -212,6 +223,23 @@ mod tests {
         // Disagreement on what the article is: nothing is cut.
         let other = "A completely different text about football results and the weather in another city far away from here today";
         assert_eq!(supported(&main, &format!("{other} {other}")), main);
+    }
+
+    #[test]
+    fn measures_containment_by_word_four_grams() {
+        let first = "The council voted on Tuesday to close the old bridge";
+        assert_eq!(
+            containment(first, &format!("Bridge news. {first} for repairs.")),
+            1.0
+        );
+        assert_eq!(
+            containment(first, "A profile box about the writer of this blog"),
+            0.0
+        );
+        // Half of the 4-grams kept.
+        let half = containment("a b c d e f g", "a b c d e x y");
+        assert!((half - 0.5).abs() < 1e-9, "{half}");
+        assert_eq!(containment("", "anything"), 1.0);
     }
 
     #[test]

@@ -14,7 +14,11 @@
 //! `dom_smoothie` (a port of Mozilla's Readability) for the container
 //! that holds the article (its first attempt alone; its later ones, on the
 //! page without those cuts, only when the first finds under its threshold
-//! of 500 characters); then it cuts, from the document Readability
+//! of 500 characters; those later attempts, which keep what the first
+//! drops as unlikely, are held to two rules Readability lacks: an article
+//! that is mostly readers' comments counts as empty, and once the first
+//! attempt found 100 characters a later one must hold most of them, not
+//! land on a sidebar); then it cuts, from the document Readability
 //! leaves, the furniture publishers put inside that container (see
 //! `clean`): captions, credits and galleries, bylines and
 //! "Updated ..." stamps, share bars, pop-ups, tag links (`rel="tag"`),
@@ -70,6 +74,24 @@ pub use strip::{MAX_ATTRIBUTES, MAX_TAG_BYTES};
 /// Fewest words of cleaned Readability text taken as the article without
 /// asking rs-trafilatura.
 const MIN_ARTICLE_WORDS: usize = 50;
+
+/// Largest share of Readability's article that may sit in readers'
+/// comments ([`clean::comment_share`]) for it to count as a find: past
+/// it, the article counts as empty, so the next attempt is made and any
+/// other find is preferred. Chosen leaving one benchmark set out (of
+/// 0.3 / 0.5 / 0.7; `bench/README.md`).
+const MAX_COMMENT_SHARE: f64 = 0.3;
+
+/// Fewest characters (as Readability counts them) Readability's first
+/// attempt must find for its later attempts to be held to it: a retry whose
+/// article holds under [`MIN_EXTENDED`] of the first find's word 4-grams
+/// found another part of the page (a sidebar, a profile box), not more of
+/// the article, and is passed over. Chosen leaving one set out (of 1, 50,
+/// 100, 200).
+const MIN_FIRST_CHARS: usize = 100;
+
+/// Least share of the first find's word 4-grams a later attempt must hold.
+const MIN_EXTENDED: f64 = 0.5;
 
 /// Default for the largest page accepted, after gunzipping: 32 MiB.
 pub const DEFAULT_MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -223,7 +245,7 @@ fn extract_pruned(html: &str, pruned: &str, url: Option<&str>, mode: Mode) -> Pa
         let links = combine::link_texts(&document.root());
         // Its first attempt is the one with every rule on.
         let first = readability(document, url, mode, ParsePolicy::Strict);
-        let first_chars = first.as_ref().map(|(_, doc)| article_chars(doc));
+        let first_chars = first.as_ref().map(|(_, doc)| article_chars(doc, mode));
         if first_chars.is_some_and(|n| n >= config(mode).char_threshold) {
             (links, first)
         } else {
@@ -325,7 +347,10 @@ fn readability(
 /// `document`, the way `Readability::parse` makes them: the first to find
 /// its threshold of characters wins, else the one that found the most (the
 /// earliest of equals). Each rule is dropped in turn: unlikely candidates
-/// kept, then class weights, then the conditional cleaning.
+/// kept, then class weights, then the conditional cleaning. Two guards
+/// that Readability lacks, in [`Mode::Best`]: an article made mostly of readers' comments
+/// counts as empty ([`article_chars`]), and when the first attempt found
+/// [`MIN_FIRST_CHARS`] or more, a retry must hold most of what it found.
 fn later_attempts(
     document: dom_query::Document,
     url: Option<&str>,
@@ -333,6 +358,12 @@ fn later_attempts(
     first: Option<((dom_smoothie::Article, dom_query::Document), usize)>,
 ) -> Option<(dom_smoothie::Article, dom_query::Document)> {
     let policies = [ParsePolicy::Moderate, ParsePolicy::Clean, ParsePolicy::Raw];
+    // A first find with some text says where the article is: a retry
+    // must extend it, not land elsewhere.
+    let first_text = first
+        .as_ref()
+        .filter(|(_, n)| mode == Mode::Best && *n >= MIN_FIRST_CHARS)
+        .map(|((_, doc), _)| container_text(doc));
     let mut best = first;
     let mut document = Some(document);
     for (i, policy) in policies.into_iter().enumerate() {
@@ -344,7 +375,12 @@ fn later_attempts(
         let Some(found) = copy.and_then(|doc| readability(doc, url, mode, policy)) else {
             continue;
         };
-        let chars = article_chars(&found.1);
+        if let Some(text) = &first_text
+            && combine::containment(text, &container_text(&found.1)) < MIN_EXTENDED
+        {
+            continue;
+        }
+        let chars = article_chars(&found.1, mode);
         if chars >= config(mode).char_threshold {
             return Some(found);
         }
@@ -353,6 +389,15 @@ fn later_attempts(
         }
     }
     best.map(|(found, _)| found)
+}
+
+/// The text of the article Readability left in `doc`.
+fn container_text(doc: &dom_query::Document) -> String {
+    doc.select_single("#readability-page-1")
+        .nodes()
+        .first()
+        .map(|root| root.text().to_string())
+        .unwrap_or_default()
 }
 
 /// Readability's configuration.
@@ -369,12 +414,20 @@ fn config(mode: Mode) -> dom_smoothie::Config {
 }
 
 /// The characters of the article Readability left in `doc`, counted as
-/// Readability counts them to decide whether to try again.
-fn article_chars(doc: &dom_query::Document) -> usize {
+/// Readability counts them to decide whether to try again; none when more
+/// than [`MAX_COMMENT_SHARE`] of them are readers' comments ([`Mode::Best`]
+/// only: [`Mode::Fast`] is Readability as it is).
+fn article_chars(doc: &dom_query::Document, mode: Mode) -> usize {
     doc.select_single("#readability-page-1")
         .nodes()
         .first()
-        .map_or(0, |root| root.normalized_char_count())
+        .map_or(0, |root| {
+            if mode == Mode::Best && clean::comment_share(root) > MAX_COMMENT_SHARE {
+                0
+            } else {
+                root.normalized_char_count()
+            }
+        })
 }
 
 /// True when `text` has at least [`MIN_ARTICLE_WORDS`] words.
@@ -411,6 +464,64 @@ fn non_empty(s: Option<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `n` sentences of comment prose, each naming its number.
+    fn comments(n: usize) -> String {
+        (1..=n)
+            .map(|i| {
+                format!(
+                    "<div class=\"comment-body\"><p>Reader {i} wrote: I drive over that bridge every \
+                     morning on the way to work and I am glad the council finally decided to fix it \
+                     before something terrible happened to somebody.</p></div>"
+                )
+            })
+            .collect()
+    }
+
+    /// A blog post too short for Readability's threshold above a long
+    /// comment thread: Readability alone retries with the thread kept and
+    /// takes it for the article; the thread is turned down (as comments,
+    /// and as a find that does not extend the first).
+    #[test]
+    fn a_comment_thread_is_not_the_article() {
+        let post = "The old bridge closes on Monday for a year. The council voted for the repairs \
+                    on Tuesday after a long debate, and drivers will be sent through the north road \
+                    while the work goes on. Shops on the bridge street say they fear losing trade, \
+                    and the council has promised them help with their rents until it opens again.";
+        let page = format!(
+            "<html><head><title>Bridge</title></head><body>\
+             <div class=\"entry\"><h2>Bridge</h2><p>{post}</p></div>\
+             <div id=\"comments\">{}</div></body></html>",
+            comments(6)
+        );
+        let body = extract_html(&page, None, Mode::Best).body;
+        assert!(body.contains(post), "{body}");
+        assert!(!body.contains("Reader 1 wrote"), "{body}");
+    }
+
+    /// A short post and, in a block the first attempt drops as unlikely,
+    /// a longer profile box: a retry that lands on the box instead of
+    /// extending the post is passed over.
+    #[test]
+    fn a_retry_must_extend_the_first_find() {
+        let post = "The council voted on Tuesday to close the old bridge for repairs. \
+                    Drivers will use the north road while the work goes on, officials said. \
+                    The work is planned to take a full year, and shops on the bridge street \
+                    fear they will lose trade; the council has promised them help with rents. \
+                    A new bridge was ruled out as too dear.";
+        let about =
+            "<p>I am a writer and photographer who has lived in this town for thirty years, \
+                     and I write about its streets, its people and its history.</p>"
+                .repeat(10);
+        let page = format!(
+            "<html><head><title>Bridge</title></head><body>\
+             <div class=\"main\"><div class=\"content\"><div class=\"post\"><p>{post}</p></div></div></div>\
+             <div class=\"sidebar\"><div class=\"widget\"><div class=\"bio\">{about}</div></div></div></body></html>"
+        );
+        let body = extract_html(&page, None, Mode::Best).body;
+        assert!(body.contains("The council voted"), "{body}");
+        assert!(!body.contains("photographer"), "{body}");
+    }
 
     /// A page whose readable text all sits in blocks Readability's first
     /// attempt strips ("comment"): that attempt finds nothing on the
