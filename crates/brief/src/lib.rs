@@ -93,8 +93,11 @@ pub struct Briefer {
     /// brief asks for the same terms tens of thousands of times, and a
     /// weight as of an earlier point costs two lookups and a search.
     #[serde(skip)]
-    memo: Option<Arc<Mutex<FxHashMap<Box<str>, f32>>>>,
+    memo: Option<Arc<Mutex<Weights>>>,
 }
+
+/// Term weights already looked up, by term.
+type Weights = FxHashMap<Box<str>, f32>;
 
 /// Document frequencies, and the recent part of the stream by position.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]

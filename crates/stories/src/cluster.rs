@@ -779,29 +779,33 @@ impl Clusterer {
                 j += 1;
             }
         }
-        let cap = self.config.centroid_terms;
-        if merged.len() > cap + cap / 2 {
-            // Keep the heaviest terms by tf-idf: the words that say what
-            // the story is about, not the ones every story uses.
-            // A selection of the `cap` heaviest, ranked once by a total
-            // order (weight, then term id), so ties cut the same way on
-            // every run.
-            let mut ranked: Vec<(f32, u32, f32)> = merged
-                .iter()
-                .map(|&(t, w)| (w * self.df.idf(t), t, w))
-                .collect();
-            keep_first(&mut ranked, cap, |a, b| {
-                b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-            });
-            merged = ranked.iter().map(|&(_, t, w)| (t, w)).collect();
-            merged.sort_unstable_by_key(|&(t, _)| t);
-        }
+        self.cap_terms(&mut merged, self.config.centroid_terms);
         let norm = self.centroid_norm(&merged);
         let story = &mut self.stories[idx];
         story.centroid = merged;
         story.norm = norm;
         story.norm_docs = self.df.docs();
         self.trim_postings(terms);
+    }
+
+    /// Cuts a term vector (sorted by term id) that grew past half again
+    /// `cap` back to its `cap` heaviest terms by tf-idf: the words that say
+    /// what the story is about, not the ones every story uses. Ranked once
+    /// by a total order (weight, then term id), so ties cut the same way on
+    /// every run.
+    fn cap_terms(&self, terms: &mut Vec<(u32, f32)>, cap: usize) {
+        if terms.len() <= cap + cap / 2 {
+            return;
+        }
+        let mut ranked: Vec<(f32, u32, f32)> = terms
+            .iter()
+            .map(|&(t, w)| (w * self.df.idf(t), t, w))
+            .collect();
+        keep_first(&mut ranked, cap, |a, b| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+        });
+        *terms = ranked.iter().map(|&(_, t, w)| (t, w)).collect();
+        terms.sort_unstable_by_key(|&(t, _)| t);
     }
 
     /// Adds channel vectors to story `idx`'s channel centroids, each capped
@@ -827,18 +831,7 @@ impl Clusterer {
                     j += 1;
                 }
             }
-            let cap = self.config.channel_terms;
-            if merged.len() > cap + cap / 2 {
-                let mut ranked: Vec<(f32, u32, f32)> = merged
-                    .iter()
-                    .map(|&(t, w)| (w * self.df.idf(t), t, w))
-                    .collect();
-                keep_first(&mut ranked, cap, |a, b| {
-                    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-                });
-                merged = ranked.iter().map(|&(_, t, w)| (t, w)).collect();
-                merged.sort_unstable_by_key(|&(t, _)| t);
-            }
+            self.cap_terms(&mut merged, self.config.channel_terms);
             self.stories[idx].channels[c] = merged;
         }
     }
