@@ -710,6 +710,12 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Every story, oldest first, handed to `each` as it is read, until
+    /// `each` returns false (see [`Backend::each_story`]).
+    pub fn each_story(&self, each: &mut dyn FnMut(StoryRow) -> bool) -> Result<()> {
+        Ok(self.store.each_story(each)?)
+    }
+
     /// Opens the store `db` (an SQLite file or a PostgreSQL URL) for
     /// reading; a store written by an older build is migrated first.
     pub fn open(db: &Path) -> Result<Self> {

@@ -63,6 +63,18 @@ pub trait Backend: Send {
     /// Every story, oldest first, with its members.
     fn stories(&self) -> Result<Vec<StoryRow>>;
 
+    /// Every story, oldest first, with its members, handed to `each` as it
+    /// is read, until `each` returns false: a listing piped into `head`
+    /// costs what its first lines do, not the whole store.
+    fn each_story(&self, each: &mut dyn FnMut(StoryRow) -> bool) -> Result<()> {
+        for story in self.stories()? {
+            if !each(story) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// The stored brief of `story`.
     fn brief(&self, story: &StoryId) -> Result<Option<Brief>>;
 
@@ -209,6 +221,10 @@ impl Backend for Store {
 
     fn stories(&self) -> Result<Vec<StoryRow>> {
         Store::stories(self)
+    }
+
+    fn each_story(&self, each: &mut dyn FnMut(StoryRow) -> bool) -> Result<()> {
+        Store::each_story(self, each)
     }
 
     fn brief(&self, story: &StoryId) -> Result<Option<Brief>> {

@@ -436,29 +436,55 @@ impl Store {
 
     /// Every story, oldest first, with its members.
     pub fn stories(&self) -> Result<Vec<StoryRow>> {
+        let mut out = Vec::new();
+        self.each_story(&mut |story| {
+            out.push(story);
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// Every story, oldest first, with its members, handed to `each` as it
+    /// is read, until `each` returns false.
+    pub fn each_story(&self, each: &mut dyn FnMut(StoryRow) -> bool) -> Result<()> {
+        // Stories as the outer loop (`CROSS JOIN` fixes the order in
+        // SQLite), in `first_seq` order by its index, each story's
+        // articles by `articles_by_story`: rows stream out in order with
+        // no sort of the whole store first (the plain join sorted a million
+        // rows before the first one: 2.8 s).
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT s.id, s.title, a.id FROM stories s
-                 JOIN articles a ON a.story_id = s.id
+                 CROSS JOIN articles a ON a.story_id = s.id
                  ORDER BY s.first_seq, a.seq",
             )
             .context("listing stories")?;
         let mut rows = stmt.query([]).context("listing stories")?;
-        let mut out: Vec<StoryRow> = Vec::new();
+        let mut current: Option<StoryRow> = None;
         while let Some(row) = rows.next().context("listing stories")? {
             let id: String = row.get(0).context("reading a story")?;
             let article: String = row.get(2).context("reading a story")?;
-            match out.last_mut() {
-                Some(last) if last.id.0 == id => last.articles.push(ArticleId(article)),
-                _ => out.push(StoryRow {
-                    id: StoryId(id),
-                    title: row.get(1).context("reading a story")?,
-                    articles: vec![ArticleId(article)],
-                }),
+            match &mut current {
+                Some(story) if story.id.0 == id => story.articles.push(ArticleId(article)),
+                _ => {
+                    let next = StoryRow {
+                        id: StoryId(id),
+                        title: row.get(1).context("reading a story")?,
+                        articles: vec![ArticleId(article)],
+                    };
+                    if let Some(done) = current.replace(next)
+                        && !each(done)
+                    {
+                        return Ok(());
+                    }
+                }
             }
         }
-        Ok(out)
+        if let Some(last) = current {
+            each(last);
+        }
+        Ok(())
     }
 
     /// The stored brief of `story`.

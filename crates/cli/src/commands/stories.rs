@@ -30,12 +30,15 @@ pub fn open_existing(db: &Path) -> Result<Catalog> {
 /// Lists stories, as text or as one JSON object per line.
 pub fn stories(db: &Path, as_json: bool) -> Result<ExitCode> {
     let engine = open_existing(db)?;
-    let stories = engine.stories()?;
     let mut out = std::io::stdout().lock();
-    for s in &stories {
-        if as_json {
+    let mut listed = 0usize;
+    let mut failed: Option<std::io::Error> = None;
+    // Printed as read: `parallax stories | head` stops the listing early.
+    engine.each_story(&mut |s| {
+        listed += 1;
+        let written = if as_json {
             let line = json!({"story": s.id, "title": s.title, "articles": s.articles});
-            writeln!(out, "{line}")?;
+            writeln!(out, "{line}")
         } else {
             writeln!(
                 out,
@@ -43,10 +46,20 @@ pub fn stories(db: &Path, as_json: bool) -> Result<ExitCode> {
                 output::term(s.id.as_str()),
                 s.articles.len(),
                 output::term(&s.title)
-            )?;
+            )
+        };
+        match written {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
         }
+    })?;
+    if let Some(e) = failed {
+        return Err(e.into());
     }
-    if !as_json && stories.is_empty() {
+    if !as_json && listed == 0 {
         writeln!(out, "(no stories in {})", parallax_engine::display_db(db))?;
     }
     Ok(ExitCode::SUCCESS)
