@@ -220,15 +220,15 @@ impl Engine {
                 clusterer.replay(doc, story, absorbed);
             }
         }
-        // The copy detector is rebuilt the same way, from the articles
-        // rather than from the `copies` table or an index file of its own:
-        // its state (which article's text each sample points to, who is
-        // the root of each copy chain) is a deterministic function of the
-        // stream in arrival order, and the articles are already read for
-        // the clusterer, so replay costs only the fingerprints (parallel,
-        // a few microseconds an article) and can never disagree with the
-        // store, as a second file written outside its transactions could
-        // after a crash. The pairs replay finds are the stored ones.
+        // The copy detector goes on the same way, from the checkpoint and
+        // the articles after it, never from the `copies` table or an index
+        // file of its own: its state (which article's text each sample
+        // points to, who is the root of each copy chain) is a
+        // deterministic function of the stream in arrival order, and the
+        // checkpoint sits in the store itself, so it can never disagree
+        // with the store, as a second file written outside its
+        // transactions could after a crash. The pairs replay finds are the
+        // stored ones.
         let refs: Vec<&Article> = stored.iter().map(|s| &s.article).collect();
         let replayed = detector.add_all(&refs);
         drop(refs);
