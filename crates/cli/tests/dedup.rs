@@ -51,6 +51,20 @@ fn stream(path: &Path, n: usize) -> Vec<String> {
     ids
 }
 
+/// `parallax dedup --input INPUT --output OUTPUT [--index INDEX]`, run to
+/// its end.
+fn dedup(input: &Path, output: &Path, index: Option<&Path>) -> std::process::Output {
+    let mut cmd = Command::new(bin());
+    cmd.args(["dedup", "--input"])
+        .arg(input)
+        .arg("--output")
+        .arg(output);
+    if let Some(index) = index {
+        cmd.arg("--index").arg(index);
+    }
+    cmd.output().unwrap()
+}
+
 fn lines(path: &Path) -> BTreeSet<String> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -75,13 +89,7 @@ fn writes_contract_lines_and_reports_bad_records() {
     )
     .unwrap();
     let output = dir.path().join("out.tsv");
-    let out = Command::new(bin())
-        .args(["dedup", "--input"])
-        .arg(&input)
-        .arg("--output")
-        .arg(&output)
-        .output()
-        .unwrap();
+    let out = dedup(&input, &output, None);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("a.jsonl:2"), "{err}");
@@ -168,15 +176,7 @@ fn kill_during_indexing_loses_no_acknowledged_article_and_adds_no_phantom_pair()
     // Restarting finishes the job: exactly the reference pairs, none lost,
     // none invented, none twice.
     let resumed = dir.path().join("resumed.tsv");
-    let out = Command::new(bin())
-        .args(["dedup", "--input"])
-        .arg(&input)
-        .arg("--output")
-        .arg(&resumed)
-        .arg("--index")
-        .arg(&index)
-        .output()
-        .unwrap();
+    let out = dedup(&input, &resumed, Some(&index));
     assert!(
         out.status.success(),
         "{}",
@@ -192,15 +192,7 @@ fn kill_during_indexing_loses_no_acknowledged_article_and_adds_no_phantom_pair()
 
     // Running again adds nothing and reports the same pairs.
     let again = dir.path().join("again.tsv");
-    let out = Command::new(bin())
-        .args(["dedup", "--input"])
-        .arg(&input)
-        .arg("--output")
-        .arg(&again)
-        .arg("--index")
-        .arg(&index)
-        .output()
-        .unwrap();
+    let out = dedup(&input, &again, Some(&index));
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains(" 0 indexed"));
     assert_eq!(lines(&again), reference);
@@ -246,13 +238,7 @@ fn html_records_are_read_as_run_reads_them() {
     .unwrap();
     assert!(!page.body.contains("Section link"), "{}", page.body);
     let output = dir.path().join("pairs.tsv");
-    let out = Command::new(bin())
-        .args(["dedup", "--input"])
-        .arg(&input)
-        .arg("--output")
-        .arg(&output)
-        .output()
-        .unwrap();
+    let out = dedup(&input, &output, None);
     assert!(
         out.status.success(),
         "{}",
