@@ -142,7 +142,8 @@ enum Input<'a> {
 /// others stored meanwhile (see [`Backend`]), so every engine's clusterer
 /// sees the store's stream in the store's order.
 pub struct Engine {
-    store: Box<dyn Backend>,
+    /// The store, written here and read through the catalog's methods.
+    catalog: Catalog,
     /// The highest `seq` this engine's clustering state has seen.
     seen: i64,
     detector: CopyDetector,
@@ -259,7 +260,7 @@ impl Engine {
         )?;
         debug!(articles = seen, from, "resumed from store");
         Ok(Self {
-            store,
+            catalog: Catalog { store },
             seen,
             detector,
             clusterer,
@@ -309,7 +310,7 @@ impl Engine {
         .map_err(EngineError::Checkpoint)?;
         let key = self.config.checkpoint_key();
         self.projection
-            .checkpoint(self.seen, key, placed, wait, self.store.as_mut())?;
+            .checkpoint(self.seen, key, placed, wait, self.catalog.store.as_mut())?;
         self.checkpointed = self.seen;
         Ok(())
     }
@@ -388,7 +389,7 @@ impl Engine {
 
     /// The store, for reading.
     pub fn store(&self) -> &dyn Backend {
-        self.store.as_ref()
+        self.catalog.store.as_ref()
     }
 
     /// Ingests every path: reads, cleans, clusters and stores new articles,
@@ -502,7 +503,7 @@ impl Engine {
     ) -> Result<Option<Pending>> {
         prepare(&mut article);
         let hash = content_hash(&article);
-        if let Some(stored) = self.store.content_hash(&article.id)? {
+        if let Some(stored) = self.catalog.store.content_hash(&article.id)? {
             count_known(&article, &hash, &stored, report, notify);
             return Ok(None);
         }
@@ -515,11 +516,11 @@ impl Engine {
     /// Replays what other writers stored since this engine last looked, in
     /// the store's order.
     fn catch_up(&mut self) -> Result<()> {
-        let articles = self.store.articles_after(self.seen)?;
+        let articles = self.catalog.store.articles_after(self.seen)?;
         if articles.is_empty() {
             return Ok(());
         }
-        let mut events = Placements::new(self.store.events_after(self.seen)?);
+        let mut events = Placements::new(self.catalog.store.events_after(self.seen)?);
         let mut placed = Vec::with_capacity(articles.len());
         for s in articles {
             let (story, absorbed) = events.of(&s);
@@ -540,7 +541,8 @@ impl Engine {
             });
         }
         // Their writer briefs their stories; this projection only follows.
-        self.projection.follow(placed, false, self.store.as_mut())
+        self.projection
+            .follow(placed, false, self.catalog.store.as_mut())
     }
 
     /// Places the pending articles and stores them with their copy pairs in
@@ -557,18 +559,18 @@ impl Engine {
         // Writes commit in `seq` order, so what is visible now is a prefix
         // of the stream: most of it can be replayed before taking the lock.
         self.catch_up()?;
-        self.store.begin_placement()?;
+        self.catalog.store.begin_placement()?;
         let placed = self
             .catch_up()
             .and_then(|()| self.place(std::mem::take(pending), report, notify));
         let (batch, links) = match placed {
             Ok(placed) => placed,
             Err(e) => {
-                self.store.abandon_placement();
+                self.catalog.store.abandon_placement();
                 return Err(e);
             }
         };
-        self.seen = self.store.commit_batch(&batch)?;
+        self.seen = self.catalog.store.commit_batch(&batch)?;
         debug!(
             articles = batch.articles.len(),
             copies = batch.copies.len(),
@@ -591,7 +593,8 @@ impl Engine {
                 links,
             })
             .collect();
-        self.projection.follow(placed, true, self.store.as_mut())?;
+        self.projection
+            .follow(placed, true, self.catalog.store.as_mut())?;
         // A long run checkpoints as it goes (rarely: see `checkpoint.rs`),
         // so a kill does not leave the whole run to replay.
         self.checkpoint_if_due(false, false)
@@ -610,7 +613,7 @@ impl Engine {
         // Another writer may have stored some of ours since `accept` looked;
         // an id may also come twice in one batch.
         let ids: Vec<&ArticleId> = pending.iter().map(|p| &p.article.id).collect();
-        let mut known = self.store.content_hashes(&ids)?;
+        let mut known = self.catalog.store.content_hashes(&ids)?;
         let mut articles = Vec::with_capacity(pending.len());
         let mut links_of = Vec::with_capacity(pending.len());
         let mut copies: Vec<CopyLink> = Vec::new();
@@ -673,31 +676,13 @@ impl Engine {
 
     /// The copy pairs `article` is part of, as copy or as original.
     pub fn article_copies(&self, article: &ArticleId) -> Result<Vec<CopyLink>> {
-        Ok(self.store.article_copies(article)?)
+        Ok(self.catalog.store.article_copies(article)?)
     }
 
-    /// Every story, oldest first.
-    pub fn stories(&self) -> Result<Vec<StoryRow>> {
-        Ok(self.store.stories()?)
-    }
-
-    /// The brief of the story whose id is or starts with `id`.
-    pub fn brief(&self, id: &str) -> Result<Brief> {
-        brief(self.store.as_ref(), id)
-    }
-
-    /// The events of the story `id` names (see [`Self::resolve`]) and of
-    /// the stories merged into it, in order.
-    pub fn story_events(&self, id: &str) -> Result<Vec<StoryEvent>> {
-        Ok(self
-            .store
-            .story_events(&resolve(self.store.as_ref(), id)?)?)
-    }
-
-    /// The one story id that is or starts with `id`; a story merged into
-    /// another (named in full) resolves to the story it is part of now.
-    pub fn resolve(&self, id: &str) -> Result<StoryId> {
-        resolve(self.store.as_ref(), id)
+    /// What the store holds, read as a [`Catalog`] reads it (stories,
+    /// briefs, events, story ids by prefix).
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 }
 
@@ -747,8 +732,8 @@ impl Catalog {
             .story_events(&resolve(self.store.as_ref(), id)?)?)
     }
 
-    /// The one story id that is or starts with `id` (see
-    /// [`Engine::resolve`]).
+    /// The one story id that is or starts with `id`; a story merged into
+    /// another (named in full) resolves to the story it is part of now.
     pub fn resolve(&self, id: &str) -> Result<StoryId> {
         resolve(self.store.as_ref(), id)
     }

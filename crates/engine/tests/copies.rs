@@ -42,12 +42,13 @@ fn degrade(text: &str) -> String {
 
 fn the_brief(engine: &Engine, article: &str) -> Brief {
     let row = engine
+        .catalog()
         .stories()
         .unwrap()
         .into_iter()
         .find(|s| s.articles.iter().any(|a| a.as_str() == article))
         .expect("the article is in a story");
-    engine.brief(row.id.as_str()).unwrap()
+    engine.catalog().brief(row.id.as_str()).unwrap()
 }
 
 #[test]

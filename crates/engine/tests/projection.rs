@@ -83,11 +83,12 @@ fn briefs_do_not_depend_on_when_they_are_built() {
     inline
         .ingest(std::slice::from_ref(&input), &mut |_| {})
         .unwrap();
-    let mut at_once: Vec<Brief> = inline
+    let catalog = inline.catalog();
+    let mut at_once: Vec<Brief> = catalog
         .stories()
         .unwrap()
         .iter()
-        .map(|s| inline.brief(s.id.as_str()).unwrap())
+        .map(|s| catalog.brief(s.id.as_str()).unwrap())
         .collect();
     // ... and by the projection thread, flushing whenever it gets to it.
     let db = dir.path().join("p.db");

@@ -22,6 +22,7 @@ fn seeds() -> Option<Vec<PathBuf>> {
 
 fn stories(engine: &Engine) -> Vec<(String, Vec<String>)> {
     engine
+        .catalog()
         .stories()
         .unwrap()
         .into_iter()

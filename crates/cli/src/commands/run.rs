@@ -67,7 +67,7 @@ pub fn run(
     // holds (`parallax stories` lists them all).
     let mut out = std::io::stdout().lock();
     for id in &report.touched {
-        let brief = engine.brief(id.as_str())?;
+        let brief = engine.catalog().brief(id.as_str())?;
         if as_json {
             serde_json::to_writer(&mut out, &brief)?;
             writeln!(out)?;
