@@ -108,18 +108,21 @@ pub(crate) fn encode_placement(placement: &PlacementRef<'_>) -> Result<Vec<u8>, 
 /// Encodes a checkpoint at `seq` made with settings `key`, from the two
 /// encoded states.
 pub(crate) fn encode(seq: i64, key: u64, placed: &[u8], projection: &[u8]) -> Vec<u8> {
-    let mut payload = Vec::with_capacity(8 + placed.len() + projection.len());
-    payload.extend_from_slice(&(placed.len() as u64).to_le_bytes());
-    payload.extend_from_slice(placed);
-    payload.extend_from_slice(projection);
-    let mut out = Vec::with_capacity(HEADER + payload.len());
+    // Written in place, length and checksum filled in last: the state is
+    // hundreds of megabytes at a million articles, not to be copied twice.
+    let payload_len = 8 + placed.len() + projection.len();
+    let mut out = Vec::with_capacity(HEADER + payload_len);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
     out.extend_from_slice(&key.to_le_bytes());
     out.extend_from_slice(&seq.to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
-    out.extend_from_slice(&payload);
+    out.extend_from_slice(&(payload_len as u64).to_le_bytes());
+    out.extend_from_slice(&[0; 8]);
+    out.extend_from_slice(&(placed.len() as u64).to_le_bytes());
+    out.extend_from_slice(placed);
+    out.extend_from_slice(projection);
+    let sum = xxh3_64(&out[HEADER..]);
+    out[HEADER - 8..HEADER].copy_from_slice(&sum.to_le_bytes());
     out
 }
 
