@@ -440,6 +440,7 @@ impl Projector {
             jobs.push((story, articles));
         }
         let gathered = started.elapsed();
+        let read: usize = jobs.iter().map(|(_, a)| a.len()).sum();
         let stories = &self.stories;
         let briefer = &self.briefer;
         let briefs: Vec<Brief> = self.pool.install(|| {
@@ -492,6 +493,7 @@ impl Projector {
         }
         debug!(
             stories = briefs.len(),
+            articles = read,
             gathered = gathered.as_secs_f32(),
             built = built.as_secs_f32(),
             seconds = started.elapsed().as_secs_f32(),
