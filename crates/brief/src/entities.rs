@@ -175,8 +175,16 @@ struct Candidate {
 
 /// Whether a sentence reads as cased text (not a caseless copy).
 pub(crate) fn is_cased(text: &str) -> bool {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let upper = text.chars().filter(|c| c.is_uppercase()).count();
+    let (mut letters, mut upper) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_ascii() {
+            letters += usize::from(c.is_ascii_alphabetic());
+            upper += usize::from(c.is_ascii_uppercase());
+        } else if c.is_alphabetic() {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        }
+    }
     letters < 20 || upper * 100 >= letters
 }
 
@@ -192,7 +200,7 @@ impl Names {
         // from one pass: each sentence is tokenised once.)
         let mut mid: HashSet<String> = HashSet::default();
         for p in profiles.iter().filter(|p| p.english) {
-            for s in p.sentences.iter().filter(|s| is_cased(&s.text)) {
+            for s in p.sentences.iter().filter(|s| s.cased) {
                 let toks = tokens(&s.text);
                 for (k, t) in toks.iter().enumerate() {
                     if t.text.chars().next().is_some_and(char::is_lowercase)
@@ -213,7 +221,7 @@ impl Names {
         let seen = Seen { lowercase, mid };
         let mut votes: HashMap<String, (Vec<String>, [u32; 4])> = HashMap::default();
         for p in profiles.iter().filter(|p| p.english) {
-            for s in p.sentences.iter().filter(|s| is_cased(&s.text)) {
+            for s in p.sentences.iter().filter(|s| s.cased) {
                 for c in candidates(&s.text, &seen, &en) {
                     let key = c.lower.join(" ");
                     let e = votes.entry(key).or_insert_with(|| (c.name.clone(), [0; 4]));
@@ -394,7 +402,7 @@ impl Names {
     fn find_people_in_caseless(&mut self, profiles: &[ArticleProfile], en: &Analyzer) {
         let n = profiles.len();
         for p in profiles.iter().filter(|p| p.english) {
-            for s in p.sentences.iter().filter(|s| !is_cased(&s.text)) {
+            for s in p.sentences.iter().filter(|s| !s.cased) {
                 let toks = tokens(&s.text);
                 let words: Vec<String> = toks.iter().map(Tok::lower).collect();
                 for i in 0..words.len().saturating_sub(1) {

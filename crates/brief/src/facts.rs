@@ -1493,9 +1493,34 @@ pub fn overlap(briefer: &Briefer, a: &[String], b: &[String]) -> f32 {
             briefer.idf(t)
         }
     };
-    let wa: f32 = a.iter().map(w).sum();
-    let wb: f32 = b.iter().map(w).sum();
-    let common: f32 = a.iter().filter(|t| b.binary_search(t).is_ok()).map(w).sum();
+    // One merge pass (grouping is quadratic in a key's mentions, so this
+    // runs often); each sum still adds its terms in list order.
+    let (mut wa, mut wb, mut common) = (0.0f32, 0.0f32, 0.0f32);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                wa += w(&a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                wb += w(&b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let x = w(&a[i]);
+                wa += x;
+                common += x;
+                i += 1;
+            }
+        }
+    }
+    for t in &a[i..] {
+        wa += w(t);
+    }
+    for t in &b[j..] {
+        wb += w(t);
+    }
     let d = wa.min(wb);
     if d > 0.0 { common / d } else { 0.0 }
 }

@@ -3,10 +3,46 @@
 //! Lists are deliberately modest: rules do most of the work, a list only
 //! settles what a rule cannot (is "Claire" a name? is "Iran" a place?).
 
+use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// A word list asked whether it holds a word: hashed on first use, since a
+/// brief asks its lists tens of thousands of times and a scan compared the
+/// word with every entry.
+pub struct WordSet {
+    words: &'static [&'static str],
+    set: OnceLock<FxHashSet<&'static str>>,
+}
+
+impl WordSet {
+    const fn new(words: &'static [&'static str]) -> Self {
+        Self {
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    fn set(&self) -> &FxHashSet<&'static str> {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+    }
+
+    /// Whether the list holds `word` (lowercase, exactly).
+    pub fn contains<W: AsRef<str> + ?Sized>(&self, word: &W) -> bool {
+        self.set().contains(word.as_ref())
+    }
+
+    /// The entry equal to `word`, as the list spells it.
+    fn get(&self, word: &str) -> Option<&'static str> {
+        self.set().get(word).copied()
+    }
+}
+
 /// Common given names (English-speaking press). Names that are also
 /// common words (will, mark, may, rose, bill, grant) are left out: they
 /// would fire on ordinary text in caseless copy.
-pub const GIVEN_NAMES: &[&str] = &[
+pub static GIVEN_NAMES: WordSet = WordSet::new(&[
     "aaron",
     "abdul",
     "abigail",
@@ -335,11 +371,11 @@ pub const GIVEN_NAMES: &[&str] = &[
     "xavier",
     "yvonne",
     "zachary",
-];
+]);
 
 /// Titles and roles written before a name ("President Donald Trump",
 /// "Commerce Secretary Wilbur Ross"). Lowercase, without a final stop.
-pub const TITLES: &[&str] = &[
+pub static TITLES: WordSet = WordSet::new(&[
     "president",
     "mr",
     "mrs",
@@ -432,7 +468,7 @@ pub const TITLES: &[&str] = &[
     "player",
     "striker",
     "manager",
-];
+]);
 
 /// Lowercase words right before a name that say it is a person ("lawyer
 /// Douglas Jacobson", "leader Xi Jinping").
@@ -441,7 +477,7 @@ pub fn is_role(w: &str) -> bool {
 }
 
 /// Occupations and relations that stand before a name.
-const ROLES: &[&str] = &[
+static ROLES: WordSet = WordSet::new(&[
     "official",
     "officials",
     "spokesperson",
@@ -479,22 +515,20 @@ const ROLES: &[&str] = &[
     "investor",
     "model",
     "boss",
-];
+]);
 
 /// The role or title `w` names ("judge", "prosecutor"), as the list
 /// spells it.
 pub fn role_word(w: &str) -> Option<&'static str> {
     TITLES
-        .iter()
-        .chain(ROLES.iter())
-        .find(|r| **r == w)
-        .copied()
+        .get(w)
+        .or_else(|| ROLES.get(w))
         .filter(|r| !matches!(*r, "mr" | "mrs" | "ms" | "dr" | "officials"))
 }
 
 /// Last words that make a name an organisation ("ZTE Corp", "Commerce
 /// Department", "Cornell University").
-pub const ORG_WORDS: &[&str] = &[
+pub static ORG_WORDS: WordSet = WordSet::new(&[
     "corp",
     "corporation",
     "inc",
@@ -599,10 +633,10 @@ pub const ORG_WORDS: &[&str] = &[
     "fc",
     "united",
     "city",
-];
+]);
 
 /// Organisations known by one word.
-pub const ORGS: &[&str] = &[
+pub static ORGS: WordSet = WordSet::new(&[
     "pentagon",
     "kremlin",
     "reuters",
@@ -681,10 +715,10 @@ pub const ORGS: &[&str] = &[
     "medicaid",
     "medicare",
     "obamacare",
-];
+]);
 
 /// Places, and what they stand for (`""`: the name itself).
-pub const PLACES: &[(&str, &str)] = &[
+const PLACES: &[(&str, &str)] = &[
     ("us", "United States"),
     ("u.s", "United States"),
     ("u.s.", "United States"),
@@ -1007,7 +1041,7 @@ pub const PLACES: &[(&str, &str)] = &[
 
 /// Adjectives of nationality, party or religion: capitalised, never an
 /// entity on their own.
-pub const ADJECTIVES: &[&str] = &[
+pub static ADJECTIVES: WordSet = WordSet::new(&[
     "american",
     "chinese",
     "british",
@@ -1088,7 +1122,7 @@ pub const ADJECTIVES: &[&str] = &[
     "former",
     "new",
     "top",
-];
+]);
 
 /// Month names, full and abbreviated, with their numbers.
 pub fn month(w: &str) -> Option<u32> {
@@ -1125,8 +1159,20 @@ pub fn weekday(w: &str) -> Option<u32> {
 
 /// The canonical place for a lowercase name, if it is one.
 pub fn place(lower: &str) -> Option<&'static str> {
-    PLACES
-        .iter()
-        .find(|(k, _)| *k == lower)
-        .map(|(k, v)| if v.is_empty() { *k } else { *v })
+    static CANONICAL: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
+    CANONICAL
+        .get_or_init(|| {
+            let mut map = FxHashMap::default();
+            for &(name, canonical) in PLACES {
+                // The first entry for a name wins, as a scan found it.
+                map.entry(name).or_insert(if canonical.is_empty() {
+                    name
+                } else {
+                    canonical
+                });
+            }
+            map
+        })
+        .get(lower)
+        .copied()
 }

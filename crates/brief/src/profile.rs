@@ -18,6 +18,9 @@ pub struct SentenceProfile {
     pub position: usize,
     /// Whether it may be shown (not cut from degraded text).
     pub well_formed: bool,
+    /// Whether it reads as cased text, not a caseless copy
+    /// (`entities::is_cased`): the name finder asks it of every sentence.
+    pub cased: bool,
     /// Stemmed content terms in text order (case and punctuation ignored).
     pub ordered: Vec<String>,
     /// The same terms, sorted and distinct.
@@ -73,6 +76,7 @@ impl<'a> ArticleProfile<'a> {
                 terms.dedup();
                 SentenceProfile {
                     words: text.split_whitespace().count(),
+                    cased: crate::entities::is_cased(&text),
                     text,
                     span,
                     position,

@@ -27,7 +27,20 @@ impl Tok<'_> {
 
     /// Lowercase form, with curly apostrophes made straight.
     pub fn lower(&self) -> String {
-        self.text.to_lowercase().replace('\u{2019}', "'")
+        let lower = if self
+            .text
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+        {
+            self.text.to_lowercase()
+        } else {
+            self.text.to_owned()
+        };
+        if lower.contains('\u{2019}') {
+            lower.replace('\u{2019}', "'")
+        } else {
+            lower
+        }
     }
 
     /// Whether it is exactly `p` (a punctuation test).

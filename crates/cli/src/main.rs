@@ -11,6 +11,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// The pipeline allocates many small, short-lived strings and vectors on
+/// several threads at once (briefs, cleaning, analysis); mimalloc's
+/// per-thread free lists cut the time the system allocator spent there
+/// (about a fifth of `parallax run`'s CPU time, by profile).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Turn a stream of news articles into stories: one view per real-world
 /// event, with what every source said.
 #[derive(Debug, Parser)]
