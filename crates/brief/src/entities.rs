@@ -92,19 +92,17 @@ const COMPANY_SUFFIXES: &[&str] = &[
     "co",
 ];
 
-/// A lookup key for a span of tokens.
-fn key_of(toks: &[Tok]) -> String {
-    toks.iter()
-        .map(|t| {
-            let l = t.lower();
-            l.strip_suffix("'s")
-                .map(str::to_owned)
-                .unwrap_or(l)
-                .trim_end_matches('.')
-                .to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A token as the name index keys it: lowercase, without a possessive
+/// "'s" or trailing stops (a name's key is its tokens' keys joined by
+/// spaces).
+fn key_word(t: &Tok) -> String {
+    let mut l = t.lower();
+    if l.ends_with("'s") {
+        l.truncate(l.len() - 2);
+    }
+    let kept = l.trim_end_matches('.').len();
+    l.truncate(kept);
+    l
 }
 
 /// A word as shown: possessive and trailing stop removed, except in
@@ -197,38 +195,41 @@ impl Names {
         let mut lowercase: HashSet<String> = HashSet::default();
         // Words the story capitalises inside a sentence: a word capitalised
         // only at sentence starts ("Millions") is not a name. (Both sets
-        // from one pass: each sentence is tokenised once.)
+        // from one pass; each sentence is tokenised once, for this pass and
+        // the candidates below.)
         let mut mid: HashSet<String> = HashSet::default();
-        for p in profiles.iter().filter(|p| p.english) {
-            for s in p.sentences.iter().filter(|s| s.cased) {
-                let toks = tokens(&s.text);
-                for (k, t) in toks.iter().enumerate() {
-                    if t.text.chars().next().is_some_and(char::is_lowercase)
-                        && !lowercase.contains(t.text)
-                    {
-                        lowercase.insert(t.text.to_owned());
-                    }
-                    if k > 0
-                        && t.is_capitalised()
-                        && toks[k - 1].is_word()
-                        && !toks[k - 1].text.ends_with(['.', ':'])
-                    {
-                        mid.insert(bare_lower(t));
-                    }
+        let cased: Vec<Vec<Tok>> = profiles
+            .iter()
+            .filter(|p| p.english)
+            .flat_map(|p| p.sentences.iter().filter(|s| s.cased))
+            .map(|s| tokens(&s.text))
+            .collect();
+        for toks in &cased {
+            for (k, t) in toks.iter().enumerate() {
+                if t.text.chars().next().is_some_and(char::is_lowercase)
+                    && !lowercase.contains(t.text)
+                {
+                    lowercase.insert(t.text.to_owned());
+                }
+                if k > 0
+                    && t.is_capitalised()
+                    && toks[k - 1].is_word()
+                    && !toks[k - 1].text.ends_with(['.', ':'])
+                {
+                    mid.insert(bare_lower(t));
                 }
             }
         }
         let seen = Seen { lowercase, mid };
         let mut votes: HashMap<String, (Vec<String>, [u32; 4])> = HashMap::default();
-        for p in profiles.iter().filter(|p| p.english) {
-            for s in p.sentences.iter().filter(|s| s.cased) {
-                for c in candidates(&s.text, &seen, &en) {
-                    let key = c.lower.join(" ");
-                    let e = votes.entry(key).or_insert_with(|| (c.name.clone(), [0; 4]));
-                    e.1[kind_index(c.kind)] += 1;
-                }
+        for toks in &cased {
+            for c in candidates(toks, &seen, &en) {
+                let key = c.lower.join(" ");
+                let e = votes.entry(key).or_insert_with(|| (c.name.clone(), [0; 4]));
+                e.1[kind_index(c.kind)] += 1;
             }
         }
+        drop(cased);
         let mut names = Names::default();
         // Multi-word names first, so surnames can join them.
         let mut keys: Vec<(String, Vec<String>, EntityKind)> = votes
@@ -445,10 +446,7 @@ impl Names {
     pub fn find(&self, text: &str, en: &Analyzer) -> Vec<Found> {
         let cased = is_cased(text);
         let toks = tokens(text);
-        let norm: Vec<String> = toks
-            .iter()
-            .map(|t| key_of(std::slice::from_ref(t)))
-            .collect();
+        let norm: Vec<String> = toks.iter().map(key_word).collect();
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
@@ -585,9 +583,8 @@ fn capital(t: &Tok, l: &str) -> bool {
 }
 
 /// Name candidates in one cased sentence.
-fn candidates(text: &str, seen: &Seen, en: &Analyzer) -> Vec<Candidate> {
+fn candidates(toks: &[Tok], seen: &Seen, en: &Analyzer) -> Vec<Candidate> {
     let lowercase = &seen.lowercase;
-    let toks = tokens(text);
     let lower: Vec<String> = toks.iter().map(Tok::lower).collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -921,7 +918,9 @@ mod tests {
         let en = Analyzer::english();
         let none = Seen::default();
         let c = candidates(
-            "Washington lawyer Douglas Jacobson, who represents ZTE Corp., said the Commerce Department and President Donald J. Trump met in the U.S. with Scott Kennedy of the Center for Strategic & International Studies.",
+            &tokens(
+                "Washington lawyer Douglas Jacobson, who represents ZTE Corp., said the Commerce Department and President Donald J. Trump met in the U.S. with Scott Kennedy of the Center for Strategic & International Studies.",
+            ),
             &none,
             &en,
         );

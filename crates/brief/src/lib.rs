@@ -155,9 +155,20 @@ impl Briefer {
         stats.docs += 1;
         stats.position = stats.position.max(position);
         for term in terms {
-            *stats.df.entry(term.clone()).or_insert(0) += 1;
+            // Most terms are known: count them without a new key string.
+            match stats.df.get_mut(term.as_str()) {
+                Some(df) => *df += 1,
+                None => {
+                    stats.df.insert(term.clone(), 1);
+                }
+            }
             if let Some(recent) = &mut stats.recent {
-                recent.terms.entry(term.clone()).or_default().push(position);
+                match recent.terms.get_mut(term.as_str()) {
+                    Some(positions) => positions.push(position),
+                    None => {
+                        recent.terms.insert(term.clone(), vec![position]);
+                    }
+                }
             }
         }
         if let Some(recent) = &mut stats.recent {

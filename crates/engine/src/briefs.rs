@@ -365,7 +365,14 @@ impl Projector {
 
     /// Takes up the state [`Self::snapshot`] encoded (a checkpoint's), as
     /// if it had followed the stream up to that point.
-    fn restore(&mut self, state: &[u8]) -> Result<()> {
+    fn restore(&mut self, state: Option<&[u8]>) -> Result<()> {
+        let Some(state) = state else {
+            self.position = 0;
+            self.briefer = Briefer::new(self.config.brief.clone());
+            self.stories.clear();
+            self.due = DueQueue::default();
+            return Ok(());
+        };
         type State = (i64, Briefer, HashMap<StoryId, Members>, Vec<StoryId>);
         let (position, briefer, stories, due): State = postcard::from_bytes(state)
             .map_err(|e| EngineError::Projection(format!("reading the brief state: {e}")))?;
@@ -538,8 +545,29 @@ pub(crate) enum Message {
         placed: Vec<u8>,
         reply: Option<Sender<Result<()>>>,
     },
-    /// Take up a checkpoint's state (before following anything).
-    Restore(Vec<u8>, Sender<Result<()>>),
+    /// Take up a checkpoint's state (before following anything), or go
+    /// back to none.
+    Restore(Option<Vec<u8>>, Sender<Result<()>>),
+}
+
+/// A projection state being taken up ([`Projection::start_restore`]).
+pub(crate) enum PendingRestore {
+    Done(Result<()>),
+    Waiting(Receiver<Result<()>>),
+}
+
+impl PendingRestore {
+    /// Waits until the state is taken up, or refused.
+    pub(crate) fn wait(self) -> Result<()> {
+        match self {
+            Self::Done(result) => result,
+            Self::Waiting(answer) => answer.recv().unwrap_or_else(|_| {
+                Err(EngineError::Projection(
+                    "the brief projection stopped while taking up a checkpoint".into(),
+                ))
+            }),
+        }
+    }
 }
 
 /// The brief projection an engine feeds after each commit.
@@ -651,15 +679,19 @@ impl Projection {
         }
     }
 
-    /// Takes up a checkpoint's projection state; called before anything is
-    /// followed.
-    pub(crate) fn restore(&mut self, state: Vec<u8>) -> Result<()> {
+    /// Starts taking up a checkpoint's projection state (`None`: back to
+    /// the state of an empty store); called before anything is followed.
+    /// A threaded projection decodes it on its own thread while the caller
+    /// goes on: [`PendingRestore::wait`] says how it went.
+    pub(crate) fn start_restore(&mut self, state: Option<Vec<u8>>) -> Result<PendingRestore> {
         match self {
-            Self::Inline(projector) => projector.restore(&state),
+            Self::Inline(projector) => {
+                Ok(PendingRestore::Done(projector.restore(state.as_deref())))
+            }
             Self::Threaded { .. } => {
                 let (reply, answer) = mpsc::channel();
                 self.send(Message::Restore(state, reply))?;
-                answer.recv().map_err(|_| self.stopped())?
+                Ok(PendingRestore::Waiting(answer))
             }
         }
     }
@@ -779,13 +811,15 @@ fn project(
             Ok(Message::Restore(state, reply)) => {
                 // A state that cannot be read is the caller's to handle
                 // (it replays the stream instead): the thread goes on.
-                let _ = reply.send(projector.restore(&state));
+                let _ = reply.send(projector.restore(state.as_deref()));
             }
             Err(RecvTimeoutError::Timeout) => {
                 flush(&mut projector, store.as_mut(), &mut wait, false)?;
             }
             Err(RecvTimeoutError::Disconnected) => {
                 flush(&mut projector, store.as_mut(), &mut wait, true)?;
+                drop(store);
+                crate::free_in_background(projector);
                 return Ok(());
             }
         }

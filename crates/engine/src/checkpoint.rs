@@ -38,8 +38,10 @@ use crate::copies::CopyDetector;
 const MAGIC: &[u8; 8] = b"PXCHECK\x01";
 
 /// Bumped whenever a serialized state type changes shape: a checkpoint of
-/// another format is skipped (the store is replayed instead).
-const FORMAT: u32 = 1;
+/// another format is skipped (the store is replayed instead). Format 2
+/// keeps the clusterer and the copy detector as two parts, so they are
+/// encoded and decoded at the same time.
+const FORMAT: u32 = 2;
 
 const HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
 
@@ -78,8 +80,15 @@ pub(crate) struct Placement {
 pub(crate) struct Restored {
     pub seq: i64,
     pub placement: Placement,
+}
+
+/// The two states of a checkpoint whose header and checksum were checked,
+/// still encoded.
+pub(crate) struct Checked<'a> {
+    /// The placement state, for [`decode_placement`].
+    pub placed: &'a [u8],
     /// The projection's state, for [`crate::briefs::Projection::restore`].
-    pub projection: Vec<u8>,
+    pub projection: &'a [u8],
 }
 
 /// Why a stored checkpoint was not used.
@@ -100,9 +109,49 @@ impl std::fmt::Display for Unusable {
     }
 }
 
-/// Encodes the placement state for [`encode`].
+/// Encodes the placement state for [`encode`]: the clusterer's length,
+/// the clusterer, the copy detector, the two encoded at the same time (at
+/// a million articles each is hundreds of megabytes of small records).
 pub(crate) fn encode_placement(placement: &PlacementRef<'_>) -> Result<Vec<u8>, String> {
-    postcard::to_stdvec(placement).map_err(|e| e.to_string())
+    let (clusterer, detector) = rayon::join(
+        || postcard::to_stdvec(placement.clusterer),
+        || postcard::to_stdvec(placement.detector),
+    );
+    let (clusterer, detector) = (
+        clusterer.map_err(|e| format!("clusterer: {e}"))?,
+        detector.map_err(|e| format!("copy detector: {e}"))?,
+    );
+    tracing::debug!(
+        clusterer = clusterer.len(),
+        detector = detector.len(),
+        "placement state encoded"
+    );
+    let mut out = Vec::with_capacity(8 + clusterer.len() + detector.len());
+    out.extend_from_slice(&(clusterer.len() as u64).to_le_bytes());
+    out.extend_from_slice(&clusterer);
+    out.extend_from_slice(&detector);
+    Ok(out)
+}
+
+/// Decodes what [`encode_placement`] wrote, both parts at the same time.
+pub(crate) fn decode_placement(placed: &[u8]) -> Result<Placement, Unusable> {
+    let (clusterer, detector) =
+        split(placed).ok_or_else(|| Unusable::Torn("placement state cut short".into()))?;
+    let (clusterer, detector) = rayon::join(
+        || postcard::from_bytes(clusterer),
+        || postcard::from_bytes(detector),
+    );
+    Ok(Placement {
+        clusterer: clusterer.map_err(|e| Unusable::Torn(format!("clusterer state: {e}")))?,
+        detector: detector.map_err(|e| Unusable::Torn(format!("copy detector state: {e}")))?,
+    })
+}
+
+/// Splits `bytes` after its leading length: the part it measures, the rest.
+fn split(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+    let rest = &bytes[8..];
+    (len <= rest.len() as u64).then(|| rest.split_at(len as usize))
 }
 
 /// Encodes a checkpoint at `seq` made with settings `key`, from the two
@@ -126,9 +175,10 @@ pub(crate) fn encode(seq: i64, key: u64, placed: &[u8], projection: &[u8]) -> Ve
     out
 }
 
-/// Reads and checks a checkpoint stored at `seq`, made by this build with
-/// settings `key`.
-pub(crate) fn decode(seq: i64, key: u64, bytes: &[u8]) -> Result<Restored, Unusable> {
+/// Checks a checkpoint stored at `seq`, made by this build with settings
+/// `key`, and finds its two states (decoded by the caller, each on its
+/// own thread).
+pub(crate) fn check(seq: i64, key: u64, bytes: &[u8]) -> Result<Checked<'_>, Unusable> {
     let torn = |why: &str| Unusable::Torn(why.to_owned());
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
         return Err(torn("no checkpoint header"));
@@ -150,22 +200,8 @@ pub(crate) fn decode(seq: i64, key: u64, bytes: &[u8]) -> Result<Restored, Unusa
             "made with other clustering, copy or brief settings".into(),
         ));
     }
-    if payload.len() < 8 {
-        return Err(torn("no placement state"));
-    }
-    let placed_len = u64::from_le_bytes(payload[..8].try_into().expect("8 bytes"));
-    let rest = &payload[8..];
-    if placed_len > rest.len() as u64 {
-        return Err(torn("placement state cut short"));
-    }
-    let (placed, projection) = rest.split_at(placed_len as usize);
-    let placement: Placement = postcard::from_bytes(placed)
-        .map_err(|e| Unusable::Torn(format!("placement state: {e}")))?;
-    Ok(Restored {
-        seq,
-        placement,
-        projection: projection.to_vec(),
-    })
+    let (placed, projection) = split(payload).ok_or_else(|| torn("placement state cut short"))?;
+    Ok(Checked { placed, projection })
 }
 
 /// The key of the settings a checkpoint's state depends on: a checkpoint
@@ -191,13 +227,39 @@ mod tests {
         encode(42, 7, &placed, b"projection")
     }
 
+    /// Checks and decodes a checkpoint, as the engine does.
+    fn decode(seq: i64, key: u64, bytes: &[u8]) -> Result<(Placement, Vec<u8>), Unusable> {
+        let checked = check(seq, key, bytes)?;
+        Ok((
+            decode_placement(checked.placed)?,
+            checked.projection.to_vec(),
+        ))
+    }
+
     #[test]
     fn a_checkpoint_reads_back() {
-        let Ok(r) = decode(42, 7, &sample()) else {
+        let Ok((_, projection)) = decode(42, 7, &sample()) else {
             panic!("decodes")
         };
-        assert_eq!(r.seq, 42);
-        assert_eq!(r.projection, b"projection");
+        assert_eq!(projection, b"projection");
+    }
+
+    #[test]
+    fn a_cut_placement_state_is_torn() {
+        let clusterer = Clusterer::new(ClusterConfig::default());
+        let detector = CopyDetector::default();
+        let placed = encode_placement(&PlacementRef {
+            clusterer: &clusterer,
+            detector: &detector,
+        })
+        .expect("encodes");
+        assert!(decode_placement(&placed).is_ok());
+        for cut in [0, 7, 8, placed.len() - 1] {
+            assert!(
+                matches!(decode_placement(&placed[..cut]), Err(Unusable::Torn(_))),
+                "cut at {cut}"
+            );
+        }
     }
 
     #[test]

@@ -160,6 +160,19 @@ pub struct Engine {
     resumed_from: i64,
 }
 
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // The placement state is freed off this thread (the projection
+        // frees its own): see `free_in_background`.
+        let clusterer = std::mem::replace(
+            &mut self.clusterer,
+            Clusterer::new(self.config.cluster.clone()),
+        );
+        let detector = std::mem::take(&mut self.detector);
+        crate::free_in_background((clusterer, detector));
+    }
+}
+
 impl Engine {
     /// Opens the store at `path` (creating it) and resumes from it: an
     /// SQLite file, or a PostgreSQL database when `path` is a
@@ -774,24 +787,39 @@ fn restore_checkpoint(
     key: u64,
 ) -> Result<Option<Restored>> {
     for seq in store.checkpoint_seqs()? {
+        let started = std::time::Instant::now();
         let Some(bytes) = store.checkpoint(seq)? else {
             continue;
         };
-        let mut restored = match checkpoint::decode(seq, key, &bytes) {
-            Ok(r) => r,
+        let read = started.elapsed();
+        let checked = match checkpoint::check(seq, key, &bytes) {
+            Ok(checked) => checked,
             Err(why) => {
                 warn!(seq, "checkpoint not used: {why}");
                 continue;
             }
         };
+        // The projection decodes its state on its own thread while this
+        // one decodes the placement state (itself two parts at once).
+        let pending = projection.start_restore(Some(checked.projection.to_vec()))?;
+        let placement = checkpoint::decode_placement(checked.placed);
+        let restored = pending.wait();
         drop(bytes);
-        match projection.restore(std::mem::take(&mut restored.projection)) {
-            Ok(()) => {
-                debug!(seq, "resuming from checkpoint");
-                return Ok(Some(restored));
+        match (placement, restored) {
+            (Ok(placement), Ok(())) => {
+                debug!(
+                    seq,
+                    read = read.as_secs_f32(),
+                    seconds = started.elapsed().as_secs_f32(),
+                    "resuming from checkpoint"
+                );
+                return Ok(Some(Restored { seq, placement }));
             }
-            Err(e) => warn!(seq, "checkpoint not used: {e}"),
+            (Err(why), _) => warn!(seq, "checkpoint not used: {why}"),
+            (_, Err(e)) => warn!(seq, "checkpoint not used: {e}"),
         }
+        // The projection may hold this checkpoint's state: back to none.
+        projection.start_restore(None)?.wait()?;
     }
     Ok(None)
 }

@@ -33,3 +33,16 @@ pub use prepare::{analyzer_for, content_hash, prepare};
 
 /// Result type of engine operations.
 pub type Result<T> = std::result::Result<T, EngineError>;
+
+/// Drops `value` on a thread of its own, not waited for. The state of a
+/// big store (a million articles' placement, copy and brief state) is
+/// millions of allocations, a second or more to free: a command that ends
+/// there should not wait for it, and a process that goes on frees it in
+/// the background.
+pub(crate) fn free_in_background<T: Send + 'static>(value: T) {
+    let spare = std::thread::Builder::new()
+        .name("parallax-free".into())
+        .spawn(move || drop(value));
+    // With no thread to spare, freeing here is what would have happened.
+    drop(spare);
+}
