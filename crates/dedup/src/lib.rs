@@ -38,7 +38,7 @@
 //!
 //! Everything is written for a stream: an article is compared with what came
 //! before it and then indexed, with no rebuild, in a few microseconds, and the
-//! index keeps no text (under 256 bytes per article; see `bench/dedup/`).
+//! index keeps no text (a few hundred bytes per article; see `bench/dedup/`).
 //!
 //! ```
 //! use parallax_dedup::{Added, DocInput, Index, Relation};
