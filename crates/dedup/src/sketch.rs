@@ -26,9 +26,11 @@
 //! whose hash is at most `t`"), so two sketches are compared at the lower of
 //! their thresholds and the estimates stay unbiased.
 //!
-//! In the index only the low 32 bits of a sample are stored (its *key*):
-//! the high bits chose the sample, the low bits are independent of that
-//! choice and so spread evenly over the key space.
+//! In the posting table only the low 32 bits of a sample are stored (its
+//! *key*): the high bits chose the sample, the low bits are independent of
+//! that choice and so spread evenly over the key space. The index keeps the
+//! high 32 bits of every sample too, to count shared samples exactly when
+//! it checks a candidate (see [`crate::index`]).
 
 use crate::shingle::{Words, for_each_shingle};
 

@@ -184,3 +184,27 @@ fn the_outlets_own_text_alone_is_not_a_copy() {
         assert!(pairs_with_wire(seed, &wire, &own).is_empty(), "seed {seed}");
     }
 }
+
+#[test]
+fn copies_are_still_found_after_older_articles_are_evicted() {
+    // Eviction drops the old articles' samples and moves the others: the
+    // wire story indexed after them must still be matched on all of its
+    // samples.
+    let wire = WIRE.join("\n");
+    let repost = [OWN_INTRO.join("\n"), WIRE[..3].join("\n")].join("\n");
+    for seed in SEEDS {
+        let mut index = index(seed);
+        for (i, text) in OWN_MORE.iter().enumerate() {
+            pairs_of(&mut index, &format!("old{i}"), &dated(text, i as i64));
+        }
+        pairs_of(&mut index, "same-event", &dated(SAME_EVENT, 5));
+        pairs_of(&mut index, "wire", &dated(&wire, 1_000));
+        assert_eq!(index.evict_before(1_700_000_000 / 60 + 100), 4);
+        let pairs = pairs_of(&mut index, "repost", &dated(&repost, 1_090));
+        let named: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|p| (index.id(p.copy), index.id(p.original)))
+            .collect();
+        assert_eq!(named, [("repost", "wire")], "seed {seed}");
+    }
+}
