@@ -188,16 +188,6 @@ pub fn count_under(samples: &[u64], t: u32) -> usize {
     samples.partition_point(|&h| high(h) <= t)
 }
 
-/// Estimated number of samples a sketch with `n` samples at threshold `own`
-/// has at the lower threshold `t` (hashes are uniform, so in proportion).
-pub fn scaled_count(n: u32, own: u32, t: u32) -> f64 {
-    if t >= own {
-        f64::from(n)
-    } else {
-        f64::from(n) * (f64::from(t) + 1.0) / (f64::from(own) + 1.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
