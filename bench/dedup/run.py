@@ -137,6 +137,11 @@ def main():
     print(f"{'method':<28}{'F1':>8}{'P':>8}{'R':>8}{'dir':>8}{'art/s':>10}")
     for name, r in (("parallax", q["parallax"]), (f"datasketch (t={best})", q["datasketch"])):
         print(f"{name:<28}{r['f1']:>8}{r['precision']:>8}{r['recall']:>8}{r['direction_acc']:>8}{r['articles_per_s']:>10}")
+    for name in ("parallax", "datasketch"):
+        k = q[name]["by_kind"]
+        rk = {kind: v["recall"] for kind, v in k["by_kind"].items()}
+        print(f"{name}: recall by kind {rk}; hard negatives {k['hard_negatives']}; "
+              f"direction when both dated {k['direction_both_dated']}")
     print(f"seeds: {summary['seeds']}")
     print(f"\n{'articles':>10}{'parallax art/s':>16}{'peak RSS MB':>13}{'index B/art':>13}{'datasketch art/s':>18}{'ratio':>8}")
     for r in summary["scale"]:

@@ -1,13 +1,23 @@
 //! The incremental index: every article added is first compared with those
 //! already indexed, then indexed itself, in one call and without rebuilds.
 //!
-//! Per article it keeps 24 bytes of facts (exact hash, time, word count,
-//! sampling threshold, flags, its root original) plus its id, and one
-//! posting per sample in the [`PostingTable`]; nothing of its text. A query
-//! looks up the new article's samples, counts for every article found how
-//! many samples the two share (only samples under both thresholds count),
-//! and hands the counts to [`relation::classify`] and
-//! [`direction::original`].
+//! Per article it keeps 28 bytes of facts (exact hash, time, word count,
+//! sampling threshold, flags, its root original, where its samples end)
+//! plus its id, the high 32 bits of every sample (4 bytes each, in one
+//! arena), and a posting for each of its [`INDEXED_SAMPLES`] smallest
+//! samples in the [`PostingTable`]; nothing of its text.
+//!
+//! Two tiers, because the two jobs need different sample sizes. Finding
+//! candidates needs a few samples per article: a pair that shares a passage
+//! shares some of the smallest hashes of both. Telling a partial repost
+//! (40-60% of the shorter text shared) from a pair sharing one quote needs
+//! many: a containment estimate from 16 samples cannot. So only the
+//! smallest samples are posted (each posting is a cache miss on lookup and
+//! on insert), and a candidate is checked against all of both articles'
+//! samples under both thresholds, read from the arena in one place. A query
+//! looks up the new article's posted samples, and for every article found
+//! at least twice counts the samples the two share, and hands the counts
+//! to [`relation::classify`] and [`direction::original`].
 
 use std::fmt;
 
@@ -15,13 +25,23 @@ use crate::direction::{self, Agencies, DATED, EVICTED, Facts, Original, Rule};
 use crate::postings::PostingTable;
 use crate::relation::{self, Overlap, Relation};
 use crate::shingle::hash_bytes;
-use crate::sketch::{Sketch, Sketcher, count_under, high, key, scaled_count};
+use crate::sketch::{Sketch, Sketcher, count_under, high, key};
 use crate::{Config, DocInput};
 
 /// An article's number in an [`Index`]: its arrival order, from 0.
 pub type DocNo = u32;
 
-/// What the index keeps of an article besides its postings (24 bytes).
+/// Samples per article that go into the posting table (its smallest ones,
+/// a consistent sample too, so two articles sharing a passage share some).
+pub const INDEXED_SAMPLES: usize = 20;
+
+/// Posting hits an article needs to be checked as a candidate: one hit in
+/// 20 posted samples is what a shared stock phrase gives; a shared passage
+/// worth checking (at least `min_shared` of 40 or more samples) gives
+/// several.
+const MIN_HITS: usize = 2;
+
+/// What the index keeps of an article besides its postings (28 bytes).
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct DocMeta {
     /// Low 32 bits of the exact hash: compared only between articles that
@@ -31,6 +51,9 @@ struct DocMeta {
     threshold: u32,
     /// End of the id in the id arena (the start is the previous doc's end).
     id_end: u32,
+    /// End of its samples in the sample arena (the start is the previous
+    /// doc's end).
+    sample_end: u32,
     /// The original this article copies (itself when it is a root).
     parent: DocNo,
     /// Content words, saturating at `u16::MAX`.
@@ -203,6 +226,8 @@ pub struct Index {
     ids: PostingTable,
     docs: Vec<DocMeta>,
     id_bytes: String,
+    /// High 32 bits of every article's samples, ascending per article.
+    sample_highs: Vec<u32>,
     clock: i32,
     live: usize,
     /// Scratch for [`Index::compare`].
@@ -225,6 +250,7 @@ impl Index {
             ids: PostingTable::default(),
             docs: Vec::new(),
             id_bytes: String::new(),
+            sample_highs: Vec::new(),
             clock: 0,
             live: 0,
             hits: Vec::new(),
@@ -298,6 +324,7 @@ impl Index {
                 + self.ids.heap_bytes()
                 + self.docs.capacity() * std::mem::size_of::<DocMeta>()
                 + self.id_bytes.capacity()
+                + self.sample_highs.capacity() * 4
                 + self.hits.capacity() * 4,
         }
     }
@@ -321,6 +348,7 @@ impl Index {
         }
         if self.docs.len() >= (u32::MAX - 1) as usize
             || self.id_bytes.len() + id.len() > u32::MAX as usize
+            || self.sample_highs.len() + usize::from(u8::MAX) > u32::MAX as usize
         {
             return Err(IndexError::Full);
         }
@@ -335,18 +363,22 @@ impl Index {
             words: fp.content_words.min(u32::from(u16::MAX)) as u16,
             threshold: fp.sketch.threshold,
             id_end: 0,
+            sample_end: 0,
             parent: doc,
             samples: fp.sketch.samples.len().min(usize::from(u8::MAX)) as u8,
             flags: (fp.flags & !(DATED | EVICTED)) | dated,
         };
         let mut pairs = self.compare(doc, &meta, &fp.sketch);
         self.id_bytes.push_str(id);
+        let kept = &fp.sketch.samples[..usize::from(meta.samples)];
+        self.sample_highs.extend(kept.iter().map(|&h| high(h)));
         self.docs.push(DocMeta {
             id_end: self.id_bytes.len() as u32,
+            sample_end: self.sample_highs.len() as u32,
             ..meta
         });
         self.link(doc, &mut pairs);
-        for &h in &fp.sketch.samples {
+        for &h in posted(kept) {
             self.postings.insert(key(h), doc);
         }
         self.ids.insert(id_key(id), doc);
@@ -358,18 +390,17 @@ impl Index {
     fn compare(&mut self, doc: DocNo, meta: &DocMeta, sketch: &Sketch) -> Vec<Pair> {
         let mut hits = std::mem::take(&mut self.hits);
         hits.clear();
+        let samples = &sketch.samples[..usize::from(meta.samples)];
+        let query = posted(samples);
         // Start every sample's cache miss before walking any of them.
-        let touched = sketch
-            .samples
+        let touched = query
             .iter()
             .fold(0u64, |acc, &h| acc ^ self.postings.touch(key(h)));
         std::hint::black_box(touched);
-        for &h in &sketch.samples {
-            let hi = high(h);
+        for &h in query {
             self.postings
                 .for_each(key(h), self.config.max_postings, |d| {
-                    let m = &self.docs[d as usize];
-                    if hi <= m.threshold && m.flags & EVICTED == 0 {
+                    if self.docs[d as usize].flags & EVICTED == 0 {
                         hits.push(d);
                     }
                 });
@@ -384,15 +415,22 @@ impl Index {
             while j < hits.len() && hits[j] == d {
                 j += 1;
             }
-            let shared = (j - i) as u32;
+            let found = j - i;
             i = j;
             let m = self.docs[d as usize];
+            let exact = meta.exact == m.exact && !samples.is_empty();
+            if found < MIN_HITS && !exact {
+                continue;
+            }
             let t = meta.threshold.min(m.threshold);
+            let theirs = self.samples_of(d);
+            let ours = &samples[..count_under(samples, t)];
+            let theirs = &theirs[..theirs.partition_point(|&x| x <= t)];
             let overlap = Overlap {
-                shared,
-                a_samples: count_under(&sketch.samples, t) as f64,
-                b_samples: scaled_count(u32::from(m.samples), m.threshold, t),
-                exact: meta.exact == m.exact && !sketch.samples.is_empty(),
+                shared: shared_highs(ours, theirs),
+                a_samples: ours.len() as f64,
+                b_samples: theirs.len() as f64,
+                exact,
             };
             let Some((relation, score)) = relation::classify(&overlap, &self.config.relation)
             else {
@@ -490,9 +528,33 @@ impl Index {
             self.postings
                 .retain(|d| docs[d as usize].flags & EVICTED == 0);
             self.ids.retain(|d| docs[d as usize].flags & EVICTED == 0);
+            // Evicted articles' samples leave the arena: their ranges become
+            // empty, the others move down.
+            let mut kept = Vec::with_capacity(self.sample_highs.len());
+            let mut start = 0usize;
+            for m in &mut self.docs {
+                let end = m.sample_end as usize;
+                if m.flags & EVICTED == 0 {
+                    kept.extend_from_slice(&self.sample_highs[start..end]);
+                }
+                start = end;
+                m.sample_end = kept.len() as u32;
+            }
+            self.sample_highs = kept;
             self.live -= n;
         }
         n
+    }
+
+    /// The high 32 bits of `doc`'s samples, ascending.
+    fn samples_of(&self, doc: DocNo) -> &[u32] {
+        let d = doc as usize;
+        let start = if d == 0 {
+            0
+        } else {
+            self.docs[d - 1].sample_end as usize
+        };
+        &self.sample_highs[start..self.docs[d].sample_end as usize]
     }
 
     /// The time (minutes since 1970) recorded for `doc`.
@@ -513,6 +575,35 @@ fn best_original(doc: DocNo, pairs: &[Pair]) -> Option<DocNo> {
                 .then(b.score.total_cmp(&a.score))
         })
         .map(|p| p.original)
+}
+
+/// The samples of a sketch that are posted: its [`INDEXED_SAMPLES`]
+/// smallest, with any that tie the last one on the high bits (so the set is
+/// "every sample under a threshold", like the sketch itself).
+fn posted(samples: &[u64]) -> &[u64] {
+    if samples.len() <= INDEXED_SAMPLES {
+        return samples;
+    }
+    let t = high(samples[INDEXED_SAMPLES - 1]);
+    &samples[..count_under(samples, t)]
+}
+
+/// How many values two ascending lists share.
+fn shared_highs(a: &[u64], b: &[u32]) -> u32 {
+    let (mut i, mut j, mut n) = (0, 0, 0u32);
+    while i < a.len() && j < b.len() {
+        let x = high(a[i]);
+        match x.cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 fn facts(m: &DocMeta, doc: DocNo) -> Facts {

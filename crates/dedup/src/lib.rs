@@ -27,7 +27,9 @@
 //!    bottom-k relative of MinHash that estimates *containment* both ways,
 //!    which partial reuse needs), bounded below and above in size.
 //! 3. [`postings`]: a compact sample -> articles multimap (8 bytes a
-//!    posting, ordered linear probing), the LSH-style candidate index.
+//!    posting, ordered linear probing), the LSH-style candidate index over
+//!    each article's 20 smallest samples; a candidate is then checked on all
+//!    the samples of both (40 to 48 each), which partial reuse needs.
 //! 4. [`relation`]: containment and Jaccard estimates decide the relation.
 //! 5. [`direction`]: publication date, agency outlet or credit, fuller text,
 //!    arrival: who copied whom.
@@ -38,7 +40,7 @@
 //!
 //! Everything is written for a stream: an article is compared with what came
 //! before it and then indexed, with no rebuild, in a few microseconds, and the
-//! index keeps no text (under 256 bytes per article; see `bench/dedup/`).
+//! index keeps no text (a few hundred bytes per article; see `bench/dedup/`).
 //!
 //! ```
 //! use parallax_dedup::{Added, DocInput, Index, Relation};

@@ -13,8 +13,8 @@
 //! same *prose*: word shingles of prose written separately almost never
 //! coincide. Seeds 000 and 003 are the case in point: 000 reuses the tweet
 //! and one quote that 003 also carries and paraphrases the rest, so about a
-//! seventh of 000's sampled shingles are in 003 (fewer of 003's in 000): far
-//! below the syndication bar (more than half of the smaller text, see
+//! seventh of 000's sampled shingles are in 003 (fewer of 003's in 000): well
+//! below the syndication bar (about a third of the smaller text, see
 //! [`RelationConfig`]). We call it *not* a copy: outlets quoting the same
 //! statement is reporting, not syndication. (Had 000 carried 003's prose
 //! with light edits, it would be `syndicated` or `near-duplicate`.)
@@ -33,13 +33,19 @@ pub struct RelationConfig {
     /// in the other.
     pub near_duplicate: f64,
     /// Syndicated: the smaller article has at least this share of its
-    /// samples in the larger (sampled containment: a bar above one half keeps
-    /// pairs that share only quotes out)...
+    /// samples in the larger (sampled containment). Partial reposts (an
+    /// outlet's own opening paragraphs over the first half of a wire story,
+    /// or a trimmed and edited copy inside the outlet's own text) share 40-60%
+    /// of the shorter text, so the bar sits below that; pairs that share only
+    /// quotes and names stay under it, and `min_shared` keeps a handful of
+    /// chance samples from passing it...
     pub syndicated: f64,
     /// ...and the larger at least this share in the smaller (so a short
     /// shared quote inside two long texts does not count).
     pub syndicated_larger: f64,
-    /// The fewest shared samples for any relation but exact duplicates.
+    /// The fewest shared samples for any relation but exact duplicates
+    /// (with 40 or more samples per text, six shared ones are a passage of
+    /// the shorter text, not a quote).
     pub min_shared: u32,
 }
 
@@ -47,9 +53,9 @@ impl Default for RelationConfig {
     fn default() -> Self {
         Self {
             near_duplicate: 0.8,
-            syndicated: 0.55,
+            syndicated: 0.35,
             syndicated_larger: 0.0,
-            min_shared: 4,
+            min_shared: 6,
         }
     }
 }
