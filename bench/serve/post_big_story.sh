@@ -20,6 +20,8 @@
 #   bench/serve/post_big_story.sh
 #   POSTS=10 BIG=3600 PORT=18190 bench/serve/post_big_story.sh
 #   PARALLAX_BIN=/path/to/parallax STREAMS=/dir/with/grow-1000000.* bench/serve/post_big_story.sh
+# The server's log (RUST_LOG, default info,parallax_engine=debug) is
+# bench/out/bigstory/serve.log; each POST's figures are in big.json, small.json.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/bench/out/bigstory"
@@ -70,7 +72,10 @@ stop() {
     server_pid=""
 }
 trap stop EXIT
-"$PARALLAX_BIN" serve --db "$db" --addr "127.0.0.1:$PORT" 2> "$out/serve.log" &
+# The engine's debug lines (each commit, each brief round and what it read)
+# say where a slow POST's time went.
+RUST_LOG="${RUST_LOG:-info,parallax_engine=debug}" \
+    "$PARALLAX_BIN" serve --db "$db" --addr "127.0.0.1:$PORT" 2> "$out/serve.log" &
 server_pid=$!
 until curl -sf "http://127.0.0.1:$PORT/api/health" > /dev/null; do
     kill -0 "$server_pid" 2>/dev/null || { echo "the server stopped: $out/serve.log" >&2; exit 1; }
