@@ -360,10 +360,17 @@ impl Engine {
             .map(|(i, s)| (&s.article.id, i))
             .collect();
         let mut links: Vec<Vec<CopyLink>> = vec![Vec::new(); stored.len()];
+        // Resumed from a checkpoint, `stored` is only the tail after it: a
+        // pair whose earlier article is older than the checkpoint goes with
+        // its later one, the one in the tail (dropping it lost the copy
+        // groups of those stories' briefs after every restart).
         for link in replayed {
-            if let (Some(&a), Some(&b)) = (index.get(&link.copy), index.get(&link.original)) {
-                links[a.max(b)].push(link);
-            }
+            let at = match (index.get(&link.copy), index.get(&link.original)) {
+                (Some(&a), Some(&b)) => a.max(b),
+                (Some(&a), None) | (None, Some(&a)) => a,
+                (None, None) => continue,
+            };
+            links[at].push(link);
         }
         drop(index);
         let split = behind.iter().map(|(_, seq)| *seq).min().unwrap_or(i64::MAX);

@@ -213,3 +213,71 @@ fn a_checkpoint_taken_while_briefs_are_due_resumes_them() {
     drop(engine);
     assert_eq!(contents(&db), contents(&reference));
 }
+
+/// A copy stored after the checkpoint of an original stored before it:
+/// an engine reopened from that checkpoint replays the copy, and when it
+/// briefs the story again the brief still has the copy's group, as one
+/// that replays everything has.
+#[test]
+fn a_replayed_copy_of_an_original_before_the_checkpoint_keeps_its_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("1.jsonl"), dir.path().join("2.jsonl"));
+    stream(&first, &second);
+    // The second half also reposts, word for word, each event's first
+    // report, which is in the first half.
+    let mut later = std::fs::read_to_string(&second).unwrap();
+    for line in std::fs::read_to_string(&first).unwrap().lines() {
+        let mut article: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = article["id"].as_str().unwrap().to_owned();
+        if let Some(event) = id.strip_suffix("-r0") {
+            article["id"] = format!("{event}-late").into();
+            article["source"] = "late.example".into();
+            later.push_str(&article.to_string());
+            later.push('\n');
+        }
+    }
+    let second = dir.path().join("2-late.jsonl");
+    std::fs::write(&second, later).unwrap();
+
+    let half = std::fs::read_to_string(&first).unwrap().lines().count() as i64;
+    let rebriefed = |db: &Path, checkpoints: bool| {
+        two_runs(db, &first, &second, checkpoints);
+        // The briefs of the stories the second run touched are lost, as if
+        // killed before they were stored: the next open briefs them again
+        // from what it replays.
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .execute(
+                "UPDATE stories SET brief_seq = 0, brief = '{}' WHERE id IN \
+                 (SELECT story_id FROM articles WHERE seq > ?1)",
+                [half],
+            )
+            .unwrap();
+        let mut engine = Engine::open(db, config(checkpoints)).unwrap();
+        let from = engine.resumed_from();
+        engine.sync_briefs().unwrap();
+        drop(engine);
+        from
+    };
+    let reference = dir.path().join("reference.db");
+    assert_eq!(rebriefed(&reference, false), 0);
+    let db = dir.path().join("resumed.db");
+    assert_eq!(
+        rebriefed(&db, true),
+        half,
+        "resumed from the first run's checkpoint"
+    );
+    let (placed, copies, briefs) = contents(&db);
+    assert!(
+        copies.contains("-late"),
+        "the late reposts are copies: {copies}"
+    );
+    assert!(
+        briefs.iter().any(|b| {
+            let brief: serde_json::Value = serde_json::from_str(b).unwrap();
+            brief["copies"].to_string().contains("-late")
+        }),
+        "a brief lists the late reposts in its copy groups"
+    );
+    assert_eq!((placed, copies, briefs), contents(&reference));
+}
