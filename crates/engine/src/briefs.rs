@@ -159,6 +159,18 @@ impl DueQueue {
         self.order.iter().collect()
     }
 
+    /// Keeps only the stories `keep` says are still due, in order.
+    fn retain(&mut self, mut keep: impl FnMut(&StoryId) -> bool) {
+        let set = &mut self.set;
+        self.order.retain(|story| {
+            let kept = keep(story);
+            if !kept {
+                set.remove(story);
+            }
+            kept
+        });
+    }
+
     fn from_vec(stories: Vec<StoryId>) -> Self {
         let mut queue = Self::default();
         for story in stories {
@@ -383,6 +395,29 @@ impl Projector {
         Ok(())
     }
 
+    /// Drops from the due stories those whose stored brief already
+    /// reflects their latest article. A checkpoint lists the stories due
+    /// when it was written; the run that wrote it usually briefed them
+    /// afterwards, and briefing them again on every start (a server's
+    /// first request waiting behind it) would only rewrite the same briefs.
+    fn settle_due(&mut self, store: &dyn Backend) -> Result<()> {
+        if self.due.is_empty() {
+            return Ok(());
+        }
+        let briefed = store.brief_seqs()?;
+        let stories = &self.stories;
+        self.due.retain(|story| {
+            stories
+                .get(story)
+                .and_then(|m| m.seqs.last())
+                .is_some_and(|latest| briefed.get(story) != Some(latest))
+        });
+        if self.due.is_empty() {
+            self.briefer.forget_recent();
+        }
+        Ok(())
+    }
+
     /// Briefs every due story (`all`), or those due longest that fit in a
     /// [`ROUND`], each as of its latest article, and stores the briefs.
     /// Returns how many were written.
@@ -548,6 +583,9 @@ pub(crate) enum Message {
     /// Take up a checkpoint's state (before following anything), or go
     /// back to none.
     Restore(Option<Vec<u8>>, Sender<Result<()>>),
+    /// Drop the due stories whose stored brief is current (after a
+    /// checkpoint was taken up and the tail followed).
+    SettleDue,
 }
 
 /// A projection state being taken up ([`Projection::start_restore`]).
@@ -696,6 +734,16 @@ impl Projection {
         }
     }
 
+    /// Drops the due stories whose stored brief already reflects their
+    /// latest article ([`Projector::settle_due`]); a threaded projection
+    /// does it on its own thread and connection.
+    pub(crate) fn settle_due(&mut self, store: &mut dyn Backend) -> Result<()> {
+        match self {
+            Self::Inline(projector) => projector.settle_due(store),
+            Self::Threaded { .. } => self.send(Message::SettleDue),
+        }
+    }
+
     /// Waits until every story followed so far has its brief stored.
     pub(crate) fn sync(&mut self) -> Result<usize> {
         match self {
@@ -808,6 +856,7 @@ fn project(
                     }
                 }
             }
+            Ok(Message::SettleDue) => projector.settle_due(store.as_ref())?,
             Ok(Message::Restore(state, reply)) => {
                 // A state that cannot be read is the caller's to handle
                 // (it replays the stream instead): the thread goes on.

@@ -271,6 +271,9 @@ impl Engine {
             placements,
             replayed,
         )?;
+        if from > 0 {
+            projection.settle_due(store.as_mut())?;
+        }
         debug!(articles = seen, from, "resumed from store");
         Ok(Self {
             catalog: Catalog { store },

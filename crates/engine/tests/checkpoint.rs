@@ -214,6 +214,34 @@ fn a_checkpoint_taken_while_briefs_are_due_resumes_them() {
     assert_eq!(contents(&db), contents(&reference));
 }
 
+/// The stories a checkpoint lists as due, briefed by the run that wrote
+/// it before it ended, are not briefed again by every later open (a
+/// server's first request would wait behind them).
+#[test]
+fn stories_briefed_after_the_checkpoint_are_not_briefed_again_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("1.jsonl"), dir.path().join("2.jsonl"));
+    stream(&first, &second);
+    let db = dir.path().join("settled.db");
+    {
+        let mut lazy = config(true);
+        lazy.projector.interval = std::time::Duration::from_secs(3600);
+        let mut engine = Engine::open(&db, lazy).unwrap();
+        let mut body = std::fs::File::open(&first).unwrap();
+        engine
+            .ingest_jsonl(&mut body, "request", &mut |_| {})
+            .unwrap();
+        engine.checkpoint().unwrap();
+        // Closing briefs every due story.
+    }
+    let briefed = contents(&db);
+    let mut engine = Engine::open(&db, config(true)).unwrap();
+    assert!(engine.resumed_from() > 0);
+    assert_eq!(engine.sync_briefs().unwrap(), 0, "nothing is due on open");
+    drop(engine);
+    assert_eq!(contents(&db), briefed);
+}
+
 /// A copy stored after the checkpoint of an original stored before it:
 /// an engine reopened from that checkpoint replays the copy, and when it
 /// briefs the story again the brief still has the copy's group, as one
