@@ -431,21 +431,35 @@ const SAYING: &[&str] = &[
     "declared",
 ];
 
+/// Words that open a subordinate clause: a sentence that opens with one
+/// names its subject before the main clause ("When President Trump
+/// suspended the visas, he explained it as ...").
+const SUBORDINATORS: &[&str] = &[
+    "When", "As", "After", "While", "Before", "If", "Since", "Because", "Although", "Though",
+    "Once", "Until", "Whenever",
+];
+
 /// Whether the sentence's last clause attributes it to a pronoun
-/// ("“We will keep the border closed,” he said."): the reader never
-/// learns who spoke.
+/// ("“We will keep the border closed,” he said.", "..., she told host X
+/// on Monday night."): the reader never learns who spoke. Not when the
+/// sentence opens with a subordinate clause, which holds the pronoun's
+/// antecedent.
 fn attributed_to_pronoun(text: &str) -> bool {
     let Some(comma) = text.rfind(',') else {
         return false;
     };
-    let tail: Vec<&str> = text[comma + 1..]
+    let opener = text.split_whitespace().next().unwrap_or("");
+    if SUBORDINATORS.contains(&opener) {
+        return false;
+    }
+    let mut tail = text[comma + 1..]
         .trim_start_matches(['"', '\u{201d}', '\u{2019}'])
-        .split_whitespace()
-        .collect();
-    matches!(tail.as_slice(), [who, verb, ..]
-        if tail.len() <= 8
-            && matches!(*who, "he" | "she" | "they")
-            && SAYING.contains(&verb.trim_matches(|c: char| !c.is_alphabetic())))
+        .split_whitespace();
+    let (Some(who), Some(verb)) = (tail.next(), tail.next()) else {
+        return false;
+    };
+    matches!(who, "he" | "she" | "they")
+        && SAYING.contains(&verb.trim_matches(|c: char| !c.is_alphabetic()))
 }
 
 /// Whether a pronoun is the subject right after an opening phrase with no
@@ -492,26 +506,27 @@ fn is_calendar(w: &str) -> bool {
 
 /// Whether the writer speaks in the first person outside quote marks
 /// ("I haven’t seen ...", "our response"): the reader of a brief does
-/// not know who "I" or "we" is.
+/// not know who "I" or "we" is. A capital "I" after a capitalised word is
+/// a numeral ("World War I").
 fn first_person(text: &str) -> bool {
-    unquoted(text).split_whitespace().any(|w| {
-        matches!(
-            stem_word(w),
-            "I" | "me"
-                | "Me"
-                | "my"
-                | "My"
-                | "mine"
-                | "myself"
-                | "we"
-                | "We"
-                | "us"
-                | "our"
-                | "Our"
-                | "ours"
-                | "ourselves"
-        )
-    })
+    let own = unquoted(text);
+    let mut after_capital = false;
+    for w in own.split_whitespace() {
+        let word = stem_word(w);
+        let first_person = match word {
+            "I" => !after_capital,
+            "US" => false,
+            _ => matches!(
+                word.to_lowercase().as_str(),
+                "me" | "my" | "mine" | "myself" | "we" | "us" | "our" | "ours" | "ourselves"
+            ),
+        };
+        if first_person {
+            return true;
+        }
+        after_capital = word.chars().next().is_some_and(char::is_uppercase);
+    }
+    false
 }
 
 /// A sentence that may go into the summary.
@@ -654,6 +669,12 @@ mod tests {
         assert!(alone(
             "\u{201c}We will keep the border closed,\u{201d} the governor said."
         ));
+        assert!(!alone(
+            "\u{201c}I am not here to make people feel bad,\u{201d} she told host Tammy Bruce on Fox News on Monday night."
+        ));
+        assert!(alone(
+            "When President Trump suspended the visas, he explained it as a way to bolster job prospects."
+        ));
         // The unnamed writer speaks; a quoted speaker may.
         assert!(!alone(
             "I haven’t seen the president’s tax returns this year."
@@ -666,6 +687,9 @@ mod tests {
         ));
         assert!(alone(
             "Sen. Bernie Sanders (I-Vt.) is set to announce a jobs plan."
+        ));
+        assert!(alone(
+            "The memorial honours the soldiers of World War I in the city."
         ));
     }
 
