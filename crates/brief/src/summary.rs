@@ -400,15 +400,63 @@ fn is_pronoun(w: &str) -> bool {
     )
 }
 
-/// Verbs that, after "This" or "That", make it a pronoun for something
-/// said before ("This is the first ...", "That brings ..."), not a
-/// determiner ("This week ...").
-const AFTER_DEMONSTRATIVE: &[&str] = &[
-    "is", "was", "are", "were", "has", "have", "had", "will", "would", "could", "can", "may",
-    "might", "should", "must", "comes", "came", "means", "meant", "marks", "marked", "follows",
-    "followed", "includes", "included", "brings", "brought", "makes", "made", "puts", "isn’t",
-    "isn't", "wasn’t", "wasn't",
+/// Words after an opening "This" or "That" that leave it pointing at the
+/// present, not at a sentence before ("This week ...", "This year ...").
+const NOW_WORDS: &[&str] = &[
+    "week",
+    "weekend",
+    "year",
+    "month",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "time",
+    "summer",
+    "spring",
+    "fall",
+    "autumn",
+    "winter",
+    "season",
+    "day",
+    "decade",
+    "century",
+    "quarter",
+    "past",
+    "coming",
+    "holiday",
 ];
+
+/// Words after an opening "That" that make it open a clause ("That the
+/// congresswoman conceded was not surprising."), not point back.
+const CLAUSE_OPENERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "its", "their", "this", "these", "those", "some", "no",
+    "every", "such",
+];
+
+/// Whether a sentence opens with a demonstrative that stands for
+/// something said before: as a pronoun ("This is the first ...", "That
+/// seems to be ...", "That’s because ...") or before a noun that names it
+/// again ("That number tops ...", "This decision ..."). Not before a word
+/// of time ("This week ...") or as the opener of a clause ("That the
+/// court ruled ...").
+fn opens_with_demonstrative(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    if !matches!(stem_word(first), "This" | "That" | "These" | "Those") {
+        return false;
+    }
+    if first.contains(['\'', '\u{2019}']) {
+        return true;
+    }
+    let next = words.next().unwrap_or("");
+    let bare = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+    bare.chars().next().is_some_and(char::is_lowercase)
+        && !NOW_WORDS.contains(&stem_word(bare))
+        && !CLAUSE_OPENERS.contains(&bare)
+}
 
 /// Verbs of saying, for attributions ("..., he said").
 const SAYING: &[&str] = &[
@@ -558,17 +606,8 @@ pub fn stands_alone(body: &str, start: usize, text: &str) -> bool {
     // A pronoun inside a quotation ("\"It just hurts,\" said ...") is the
     // speaker's, not a dangling one.
     let quoted = text.starts_with(['"', '\u{201c}']);
-    let mut words = text.split_whitespace();
-    let first = words.next().map(stem_word).unwrap_or("");
-    let second = words.next().unwrap_or("").trim_end_matches([',', ';', ':']);
-    // "This is ...", "That’s because ...": the demonstrative stands for
-    // something said before.
-    let contracted = text
-        .split_whitespace()
-        .next()
-        .is_some_and(|w| w.contains(['\'', '\u{2019}']));
-    let demonstrative = matches!(first, "This" | "That" | "These" | "Those")
-        && (contracted || AFTER_DEMONSTRATIVE.contains(&second));
+    let first = text.split_whitespace().next().map(stem_word).unwrap_or("");
+    let demonstrative = opens_with_demonstrative(text);
     if (!quoted && (is_pronoun(first) || demonstrative || pronoun_after_opener(text)))
         || first_person(text)
         || attributed_to_pronoun(text)
@@ -648,6 +687,18 @@ mod tests {
         ));
         assert!(!alone("That’s because she has written a pile of tweets."));
         assert!(alone("This week the Senate takes up the highway bill."));
+        assert!(!alone(
+            "That seems to be the question on the tongues of many liberals."
+        ));
+        assert!(!alone(
+            "That number tops the previous record of 90,456 cases."
+        ));
+        assert!(alone(
+            "That the congresswoman finally conceded was not surprising."
+        ));
+        assert!(alone(
+            "This year, the rise of mail voting will slow the count."
+        ));
         // A pronoun as the subject after an opening phrase with no name.
         assert!(!alone(
             "Instead, he wants states to be able to declare bankruptcy."
