@@ -278,29 +278,22 @@ fn whole_sentence(p: &ArticleProfile, first: usize) -> Range<usize> {
     first..last + 1
 }
 
-/// Consecutive sentences of one article as one, for citing.
+/// Consecutive sentences of one article as one, for citing. Built from
+/// the first so that every field the profile holds carries over.
 fn joined(parts: &[SentenceProfile]) -> SentenceProfile {
-    let ordered: Vec<String> = parts
-        .iter()
-        .flat_map(|s| s.ordered.iter().cloned())
-        .collect();
-    let mut terms = ordered.clone();
-    terms.sort();
-    terms.dedup();
-    let (first, last) = (&parts[0], &parts[parts.len() - 1]);
-    SentenceProfile {
-        text: parts
-            .iter()
-            .map(|s| s.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-        span: Span::new(first.span.start, last.span.end),
-        position: first.position,
-        well_formed: parts.iter().all(|s| s.well_formed),
-        words: parts.iter().map(|s| s.words).sum(),
-        ordered,
-        terms,
+    let mut whole = parts[0].clone();
+    for s in &parts[1..] {
+        whole.text.push(' ');
+        whole.text.push_str(&s.text);
+        whole.span = Span::new(whole.span.start, s.span.end);
+        whole.well_formed &= s.well_formed;
+        whole.words += s.words;
+        whole.ordered.extend(s.ordered.iter().cloned());
     }
+    whole.terms = whole.ordered.clone();
+    whole.terms.sort();
+    whole.terms.dedup();
+    whole
 }
 
 /// Titles that stand before a name, plurals included ("Reps. A and B").
