@@ -293,7 +293,9 @@ impl StoryIter {
                 .get()
                 .read(py, |c| Ok(c.store().find_stories(&filter)?))?;
             self.more = page.more && !page.items.is_empty();
-            self.filter.offset = self.filter.offset.saturating_add(page.items.len() as u32);
+            // The next page starts after this one's last story: as cheap
+            // as the first, however far the iteration goes.
+            self.filter.cursor = page.next;
             self.page.extend(page.items);
         }
         self.page

@@ -122,7 +122,7 @@ const ID: Param = Param::string("id", In::Path, "Story id, or a unique prefix of
 /// `400`).
 const DAY: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
-const FILTERS: [Param; 7] = [
+const FILTERS: [Param; 8] = [
     Param {
         max_length: Some(crate::search::MAX_QUERY),
         ..Param::string(
@@ -168,12 +168,17 @@ const FILTERS: [Param; 7] = [
         ..Param::string(
             "offset",
             In::Query,
-            "Results to skip; the X-Has-More header and a Link rel=next say whether more follow",
+            "Results to skip (after the cursor, when one is given); the X-Has-More header and a Link rel=next say whether more follow",
         )
     },
+    Param::string(
+        "cursor",
+        In::Query,
+        "Start after the last result of an earlier page: the X-Next-Cursor header of that page (opaque; the Link rel=next carries it too). Any page costs what the first does, where a deep offset costs the results it skips",
+    ),
 ];
 
-const ARTICLE_FILTERS: [Param; 8] = [
+const ARTICLE_FILTERS: [Param; 9] = [
     FILTERS[0],
     FILTERS[1],
     FILTERS[2],
@@ -181,6 +186,7 @@ const ARTICLE_FILTERS: [Param; 8] = [
     FILTERS[4],
     FILTERS[5],
     FILTERS[6],
+    FILTERS[7],
     Param::string("story", In::Query, "Only this story's articles (full id)"),
 ];
 

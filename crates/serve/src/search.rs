@@ -1,11 +1,12 @@
-//! Query strings to store filters: `?q=&source=&lang=&from=&to=&limit=&offset=`.
+//! Query strings to store filters:
+//! `?q=&source=&lang=&from=&to=&limit=&offset=&cursor=`.
 //!
-//! The full-text search itself runs in the store (SQLite FTS5, see
-//! `parallax_store::fts_query`); this module only checks what a client
+//! The full-text search itself runs in the store (an article index and
+//! FTS5 over stories for SQLite, `tsvector` for PostgreSQL); this module only checks what a client
 //! sent, so a bad date or page size is a `400` naming the parameter, never
 //! a query error.
 
-use parallax_store::{ArticleFilter, StoryFilter};
+use parallax_store::{ArticleFilter, Cursor, StoryFilter};
 use serde::Deserialize;
 
 use crate::routes::ApiError;
@@ -36,6 +37,8 @@ pub struct ListParams {
     pub limit: Option<u32>,
     /// Results to skip.
     pub offset: Option<u32>,
+    /// Start after this result: an earlier page's `X-Next-Cursor`.
+    pub cursor: Option<String>,
 }
 
 /// The checked parts both filters share.
@@ -47,6 +50,7 @@ struct Checked {
     to: Option<String>,
     limit: u32,
     offset: u32,
+    cursor: Option<Cursor>,
 }
 
 fn blank_to_none(s: &Option<String>) -> Option<String> {
@@ -117,6 +121,10 @@ impl ListParams {
             to: day("to", &self.to)?,
             limit,
             offset: self.offset.unwrap_or(0),
+            cursor: blank_to_none(&self.cursor)
+                .map(|c| Cursor::parse(&c))
+                .transpose()
+                .map_err(|e| ApiError::bad_request(format!("parameter cursor: {e}")))?,
         })
     }
 
@@ -131,6 +139,7 @@ impl ListParams {
             to: c.to,
             limit: c.limit,
             offset: c.offset,
+            cursor: c.cursor,
         })
     }
 
@@ -146,6 +155,7 @@ impl ListParams {
             to: c.to,
             limit: c.limit,
             offset: c.offset,
+            cursor: c.cursor,
         })
     }
 }

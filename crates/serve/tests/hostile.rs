@@ -248,12 +248,12 @@ async fn a_damaged_store_answers_a_generic_500_and_the_cause_stays_in_the_log() 
     let addr = server.addr;
     assert_eq!(get(addr, "/api/articles?q=volcano").await.status, 200);
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("DROP TABLE articles_fts").unwrap();
+    conn.execute_batch("DROP TABLE stories_fts").unwrap();
     drop(conn);
-    let reply = get(addr, "/api/articles?q=glacier").await;
+    let reply = get(addr, "/api/stories?q=glacier").await;
     assert_eq!(reply.status, 500, "{}", reply.text());
     let message = reply.error();
-    assert!(!message.contains("articles_fts"), "{message}");
+    assert!(!message.contains("stories_fts"), "{message}");
     assert!(!message.contains("no such table"), "{message}");
     assert!(message.contains("server's log"), "{message}");
     server.stop().await;

@@ -71,6 +71,18 @@ pub enum StoreError {
         /// How long this writer waited.
         waited: std::time::Duration,
     },
+    /// The article search index failed (reading, writing or opening it).
+    #[error("article search index failed while {context}: {detail}")]
+    Search {
+        /// What was being done.
+        context: &'static str,
+        /// What went wrong.
+        detail: String,
+    },
+    /// A listing was asked to start after a cursor it cannot follow (one
+    /// of another listing's order).
+    #[error("{0}")]
+    BadCursor(String),
     /// A stored value could not be decoded.
     #[error("corrupt stored value for {what}: {detail}")]
     Corrupt {

@@ -19,6 +19,7 @@
 //! assert!(store.stories().unwrap().is_empty());
 //! ```
 
+mod article_index;
 mod backend;
 mod error;
 pub mod migrations;
@@ -31,7 +32,8 @@ pub use postgres::{PG_MIGRATIONS, PgStore, redact};
 
 pub use error::StoreError;
 pub use search::{
-    ArticleFilter, ArticleHit, Page, SnippetPart, SourceCount, StoryFilter, StorySummary, fts_query,
+    ArticleFilter, ArticleHit, Cursor, Page, SnippetPart, SourceCount, StoryFilter, StorySummary,
+    fts_query,
 };
 pub use store::{Batch, NewArticle, Store, StoredArticle, StoryRow};
 

@@ -155,6 +155,15 @@ pub const MIGRATIONS: &[&str] = &[
         written_at  TEXT NOT NULL,
         state       BLOB NOT NULL
      );",
+    // 8: article search moves to a tantivy index beside the database file
+    // (`article_index.rs`), which records the `seq` it reaches in its own
+    // commits: the FTS5 article index, its triggers and `search_position`
+    // go. The first run after this rebuilds the new index from the
+    // articles. Story search keeps `stories_fts`.
+    "DROP TRIGGER IF EXISTS articles_fts_delete;
+     DROP TRIGGER IF EXISTS articles_fts_update;
+     DROP TABLE articles_fts;
+     DROP TABLE search_position;",
 ];
 
 /// The schema version this build writes.

@@ -1,24 +1,32 @@
 //! Search and browsing queries: stories and articles by full text, source,
 //! language and date, a page at a time.
 //!
-//! The full-text index is SQLite FTS5 (migration 2), not a separate search
-//! engine: it ships inside the SQLite Parallax already embeds (no new
-//! dependency, no second file), and triggers write each index entry in the
-//! same transaction as its row, so a crash can never leave the index and the
-//! store out of step. Words are Unicode tokens with accents folded and
-//! Porter-stemmed ("tariffs" finds "tariff"); Porter is an English stemmer,
-//! so other languages are matched on their folded word forms (a stem
-//! prefix query, `word*`, still works for them). `bench/README.md` has the
-//! measurements behind the choice.
+//! Article search in the SQLite store is a tantivy index beside the
+//! database (`article_index.rs`): a projection the engine keeps up to date
+//! after each commit. Story search adds the stories' own words (headline,
+//! summary, source titles, entity names), kept in SQLite FTS5
+//! (`stories_fts`, migration 2) by triggers: one row per story, small
+//! beside the articles. Words are Unicode tokens with accents folded and
+//! stemmed for English ("tariffs" finds "tariff"); other languages are
+//! matched on their folded word forms (a typed prefix still finds them).
+//! `bench/README.md` has the measurements behind the choices.
 //!
 //! Story search looks at what a reader sees of a story: its headline, its
 //! summary, the titles of its articles and the names of its entities.
 //! Article search looks at each article's title and cleaned body.
+//!
+//! Pages are walked by offset or by [`Cursor`]: a page answers the cursor
+//! of its last result, and the page after it is asked as "the results
+//! after this one", which costs what the first page costs however deep it
+//! is (an offset makes the store find and skip every result before it).
 
 use parallax_model::{ArticleId, Brief, StoryId};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params_from_iter};
 
+use tantivy::snippet::SnippetGenerator;
+
+use crate::article_index::{IndexFilter, Ranked, day_number};
 use crate::error::Context;
 use crate::store::{ARTICLE_COLUMNS, read_article};
 use crate::{Result, Store, StoreError, StoredArticle};
@@ -41,8 +49,10 @@ pub struct StoryFilter {
     pub to: Option<String>,
     /// Page size.
     pub limit: u32,
-    /// Stories to skip.
+    /// Stories to skip (after the cursor, when there is one).
     pub offset: u32,
+    /// Start after this result (a previous page's [`Page::next`]).
+    pub cursor: Option<Cursor>,
 }
 
 /// What to list of the articles.
@@ -62,8 +72,10 @@ pub struct ArticleFilter {
     pub to: Option<String>,
     /// Page size.
     pub limit: u32,
-    /// Articles to skip.
+    /// Articles to skip (after the cursor, when there is one).
     pub offset: u32,
+    /// Start after this result (a previous page's [`Page::next`]).
+    pub cursor: Option<Cursor>,
 }
 
 /// One page of results.
@@ -73,6 +85,117 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// True when there are results after this page.
     pub more: bool,
+    /// When there are: where this page ends, to ask for the next one.
+    pub next: Option<Cursor>,
+}
+
+/// Where a page of results ended, to ask for the results after it. Opaque
+/// to clients (letters, digits, `.` and `-`: safe in a query string); what
+/// it holds depends on the listing's order (relevance and `seq`, update
+/// time and `seq`, or an offset where a backend pages only by offset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor(String);
+
+/// What a cursor holds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum CursorKey {
+    /// After this score (higher first), then this `seq` (higher first).
+    Ranked { score: f64, seq: i64 },
+    /// After this `seq`, newest first.
+    Seq(i64),
+    /// After this update time, then this `first_seq`, both newest first.
+    Updated { at: String, seq: i64 },
+    /// After this many results.
+    Offset(u32),
+}
+
+impl Cursor {
+    /// Checks a cursor a client sent back.
+    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+        let cursor = Self(text.to_owned());
+        match cursor.key() {
+            Some(_) => Ok(cursor),
+            None => Err(format!(
+                "not a cursor this server gave out: {:?}",
+                text.chars().take(80).collect::<String>()
+            )),
+        }
+    }
+
+    /// The cursor as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub(crate) fn of(key: &CursorKey) -> Self {
+        Self(match key {
+            CursorKey::Ranked { score, seq } => format!("r{:016x}.{seq}", score.to_bits()),
+            CursorKey::Seq(seq) => format!("n{seq}"),
+            CursorKey::Updated { at, seq } => {
+                let hex: String = at.bytes().map(|b| format!("{b:02x}")).collect();
+                format!("u{hex}.{seq}")
+            }
+            CursorKey::Offset(n) => format!("o{n}"),
+        })
+    }
+
+    pub(crate) fn key(&self) -> Option<CursorKey> {
+        let text = self.0.as_str();
+        let kind = text.chars().next()?;
+        let rest = &text[kind.len_utf8()..];
+        let seq = |s: &str| s.parse::<i64>().ok().filter(|n| *n >= 0);
+        match kind {
+            'r' => {
+                let (bits, n) = rest.split_once('.')?;
+                let score = f64::from_bits(u64::from_str_radix(bits, 16).ok()?);
+                (bits.len() == 16 && score.is_finite()).then_some(())?;
+                Some(CursorKey::Ranked {
+                    score,
+                    seq: seq(n)?,
+                })
+            }
+            'n' => Some(CursorKey::Seq(seq(rest)?)),
+            'u' => {
+                let (hex, n) = rest.split_once('.')?;
+                if hex.len() % 2 != 0 || hex.len() > 128 {
+                    return None;
+                }
+                let bytes = (0..hex.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+                    .collect::<Option<Vec<u8>>>()?;
+                Some(CursorKey::Updated {
+                    at: String::from_utf8(bytes).ok()?,
+                    seq: seq(n)?,
+                })
+            }
+            'o' => Some(CursorKey::Offset(rest.parse().ok()?)),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The error for a cursor of another listing's order.
+pub(crate) fn wrong_cursor(cursor: &Cursor) -> StoreError {
+    StoreError::BadCursor(format!(
+        "cursor {cursor} belongs to another listing (another query or order)"
+    ))
+}
+
+/// For a backend that pages by offset only: the offset `cursor` (an
+/// [`CursorKey::Offset`]) and `offset` add up to.
+pub(crate) fn offset_after(cursor: Option<&Cursor>, offset: u32) -> Result<u32> {
+    match cursor.map(|c| (c, c.key())) {
+        None => Ok(offset),
+        Some((_, Some(CursorKey::Offset(n)))) => Ok(n.saturating_add(offset)),
+        Some((c, _)) => Err(wrong_cursor(c)),
+    }
 }
 
 /// A story as listed: enough to show a row and to filter.
@@ -367,6 +490,8 @@ impl Store {
             conn,
             placing: false,
             commits: 0,
+            search: crate::store::SearchHome::Dir(crate::article_index::dir_for(path)),
+            indexer: None,
         })
     }
 
@@ -383,20 +508,29 @@ impl Store {
     pub fn find_stories(&self, filter: &StoryFilter) -> Result<Page<StorySummary>> {
         let mut args: Vec<Value> = Vec::new();
         let mut conds: Vec<String> = Vec::new();
-        let query = filter.q.as_deref().and_then(fts_query);
+        let query = filter.q.as_deref().and_then(query_words);
         // A story matches when one of its best-ranked articles does (the top
-        // [`MAX_ARTICLE_HITS`]: FTS5 scores every match, but fetching each
-        // match's row for its story would cost a random read apiece), or its
-        // own search row (headline, summary, entity names) does; its score
-        // is the best of those matches.
+        // [`MAX_ARTICLE_HITS`] of the article index, whose scores are
+        // negated so that, like FTS5 ranks, lower is better), or its own
+        // search row (headline, summary, entity names) does; its score is
+        // the best of those matches.
         let (with, from, order) = match &query {
-            Some(q) => {
-                args.push(Value::Text(q.clone()));
+            Some((words, prefix)) => {
+                let top = self.top_articles(words, *prefix)?;
+                let rows: Vec<String> = top
+                    .iter()
+                    .map(|h| format!("({}, {:?})", h.seq, -f64::from(h.score)))
+                    .collect();
+                let top = if rows.is_empty() {
+                    "SELECT NULL, NULL WHERE 0".to_owned()
+                } else {
+                    format!("VALUES {}", rows.join(", "))
+                };
+                let fts = filter.q.as_deref().and_then(fts_query).unwrap_or_default();
+                args.push(Value::Text(fts));
                 (
                     format!(
-                        "WITH top (seq, score) AS (
-                        SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1
-                        ORDER BY rank LIMIT {MAX_ARTICLE_HITS}),
+                        "WITH top (seq, score) AS ({top}),
                      hits (story, score) AS (
                         SELECT a.story_id, t.score FROM top t JOIN articles a ON a.seq = t.seq
                         UNION ALL
@@ -421,6 +555,28 @@ impl Store {
                 article_conds.join(" AND ")
             ));
         }
+        // Keyset paging: the rows after the cursor's, in the same order.
+        match (filter.cursor.as_ref().map(|c| (c, c.key())), &query) {
+            (None, _) => {}
+            (Some((_, Some(CursorKey::Ranked { score, seq }))), Some(_)) => {
+                args.push(Value::Real(score));
+                args.push(Value::Integer(seq));
+                let (s, f) = (args.len() - 1, args.len());
+                conds.push(format!(
+                    "(b.score > ?{s} OR (b.score = ?{s} AND s.first_seq < ?{f}))"
+                ));
+            }
+            (Some((_, Some(CursorKey::Updated { at, seq }))), None) => {
+                args.push(Value::Text(at));
+                args.push(Value::Integer(seq));
+                let (u, f) = (args.len() - 1, args.len());
+                conds.push(format!(
+                    "(s.updated_at < ?{u} OR (s.updated_at = ?{u} AND s.first_seq < ?{f}))"
+                ));
+            }
+            (Some((c, _)), _) => return Err(wrong_cursor(c)),
+        }
+        let score = if query.is_some() { "b.score" } else { "NULL" };
         let (limit, offset) = page_bounds(filter.limit, filter.offset);
         args.push(Value::Integer(limit));
         args.push(Value::Integer(offset));
@@ -428,14 +584,15 @@ impl Store {
         // The page is chosen first and only its rows get the per-story
         // columns (SQLite would compute them for skipped rows too).
         let sql = format!(
-            "{with}, page (id, n) AS (
-                SELECT s.id, row_number() OVER (ORDER BY {order}) FROM {from} {where_}
+            "{with}, page (id, n, score) AS (
+                SELECT s.id, row_number() OVER (ORDER BY {order}), {score} FROM {from} {where_}
                 ORDER BY {order} LIMIT ?{} OFFSET ?{})
              SELECT s.id, s.title, s.brief, s.updated_at,
                     (SELECT MIN(a.published) FROM articles a WHERE a.story_id = s.id),
                     (SELECT MAX(a.published) FROM articles a WHERE a.story_id = s.id),
                     (SELECT group_concat(a.id, char(31)) FROM
-                        (SELECT id FROM articles a WHERE a.story_id = s.id ORDER BY a.seq) a)
+                        (SELECT id FROM articles a WHERE a.story_id = s.id ORDER BY a.seq) a),
+                    s.first_seq, p.score
              FROM page p JOIN stories s ON s.id = p.id ORDER BY p.n",
             args.len() - 1,
             args.len()
@@ -445,9 +602,10 @@ impl Store {
             .query(params_from_iter(args))
             .context("listing stories")?;
         let mut items = Vec::new();
+        let mut keys = Vec::new();
         while let Some(row) = rows.next().context("listing stories")? {
             const READ: &str = "reading a story";
-            items.push(story_summary(
+            let summary = story_summary(
                 row.get(0).context(READ)?,
                 row.get(1).context(READ)?,
                 &row.get::<_, String>(2).context(READ)?,
@@ -455,42 +613,67 @@ impl Store {
                 row.get(4).context(READ)?,
                 row.get(5).context(READ)?,
                 row.get(6).context(READ)?,
-            )?);
+            )?;
+            let first_seq: i64 = row.get(7).context(READ)?;
+            keys.push(match row.get::<_, Option<f64>>(8).context(READ)? {
+                Some(score) => CursorKey::Ranked {
+                    score,
+                    seq: first_seq,
+                },
+                None => CursorKey::Updated {
+                    at: summary.updated_at.clone(),
+                    seq: first_seq,
+                },
+            });
+            items.push(summary);
         }
-        Ok(trim_page(items, limit))
+        let mut page = trim_page(items, limit);
+        if page.more {
+            page.next = keys.get(page.items.len() - 1).map(Cursor::of);
+        }
+        Ok(page)
+    }
+
+    /// The article index's best [`MAX_ARTICLE_HITS`] for a story search.
+    fn top_articles(&self, words: &[&str], prefix: bool) -> Result<Vec<Ranked>> {
+        let Some(index) = self.article_index()? else {
+            return Ok(Vec::new());
+        };
+        let Some(query) = index.query(words, prefix, &IndexFilter::default())? else {
+            return Ok(Vec::new());
+        };
+        index.search(&query, MAX_ARTICLE_HITS as usize, None)
     }
 
     /// One page of articles matching `filter`: by relevance for a text
     /// query, else newest arrival first.
     pub fn find_articles(&self, filter: &ArticleFilter) -> Result<Page<ArticleHit>> {
+        if let Some((words, prefix)) = filter.q.as_deref().and_then(query_words) {
+            return self.search_articles(&words, prefix, filter);
+        }
         let mut args: Vec<Value> = Vec::new();
         let mut conds: Vec<String> = Vec::new();
-        let query = filter.q.as_deref().and_then(fts_query);
-        let (from, order, snippet) = match &query {
-            Some(q) => {
-                args.push(Value::Text(q.clone()));
-                conds.push(format!("articles_fts MATCH ?{}", args.len()));
-                (
-                    "articles_fts f JOIN articles a ON a.seq = f.rowid",
-                    "f.rank, a.seq DESC",
-                    format!("snippet(articles_fts, 1, '{HIT_START}', '{HIT_END}', '…', 24)"),
-                )
-            }
-            None => ("articles a", "a.seq DESC", "substr(a.body, 1, 240)".into()),
-        };
         if let Some(story) = &filter.story {
             args.push(Value::Text(story.clone()));
             conds.push(format!("a.story_id = ?{}", args.len()));
         }
         conds.extend(article_conditions(filter.into(), &mut args));
+        match filter.cursor.as_ref().map(|c| (c, c.key())) {
+            None => {}
+            Some((_, Some(CursorKey::Seq(seq)))) => {
+                args.push(Value::Integer(seq));
+                conds.push(format!("a.seq < ?{}", args.len()));
+            }
+            Some((c, _)) => return Err(wrong_cursor(c)),
+        }
         let (limit, offset) = page_bounds(filter.limit, filter.offset);
         args.push(Value::Integer(limit));
         args.push(Value::Integer(offset));
         let where_ = where_clause(&conds);
         let sql = format!(
             "SELECT a.seq, a.id, a.title, a.source, a.url, a.published, a.lang, a.story_id,
-                    {snippet}
-             FROM {from} {where_} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+                    substr(a.body, 1, 240)
+             FROM articles a {where_} ORDER BY a.seq DESC LIMIT ?{} OFFSET ?{}",
             args.len() - 1,
             args.len()
         );
@@ -514,7 +697,144 @@ impl Store {
         let items = rows
             .collect::<rusqlite::Result<Vec<_>>>()
             .context("reading an article")?;
-        Ok(trim_page(items, limit))
+        let mut page = trim_page(items, limit);
+        if page.more {
+            page.next = page
+                .items
+                .last()
+                .map(|a| Cursor::of(&CursorKey::Seq(a.seq)));
+        }
+        Ok(page)
+    }
+
+    /// Article search through the article index: the hits after the
+    /// cursor, best first, then their rows (story as stored now) and
+    /// snippets from the database.
+    fn search_articles(
+        &self,
+        words: &[&str],
+        prefix: bool,
+        filter: &ArticleFilter,
+    ) -> Result<Page<ArticleHit>> {
+        let limit = filter.limit.clamp(1, MAX_PAGE) as usize;
+        let empty = Page {
+            items: Vec::new(),
+            more: false,
+            next: None,
+        };
+        let after = match filter.cursor.as_ref().map(|c| (c, c.key())) {
+            None => None,
+            Some((_, Some(CursorKey::Ranked { score, seq }))) => Some(Ranked {
+                score: score as f32,
+                seq: seq as u64,
+            }),
+            Some((c, _)) => return Err(wrong_cursor(c)),
+        };
+        let Some(index) = self.article_index()? else {
+            return Ok(empty);
+        };
+        let day = |d: &Option<String>| -> std::result::Result<Option<u64>, ()> {
+            match d {
+                None => Ok(None),
+                Some(d) => day_number(d).map(Some).ok_or(()),
+            }
+        };
+        // A date that is not a day matches no article (as comparing it
+        // with the stored dates as text would, all but by accident).
+        let (Ok(from_day), Ok(to_day)) = (day(&filter.from), day(&filter.to)) else {
+            return Ok(empty);
+        };
+        let seqs = match &filter.story {
+            Some(story) => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT seq FROM articles WHERE story_id = ?1")
+                    .context("listing a story's articles")?;
+                let rows = stmt
+                    .query_map([story], |r| r.get(0))
+                    .context("listing a story's articles")?;
+                Some(
+                    rows.collect::<rusqlite::Result<Vec<i64>>>()
+                        .context("listing a story's articles")?,
+                )
+            }
+            None => None,
+        };
+        let index_filter = IndexFilter {
+            lang: filter.lang.as_deref().map(str::to_lowercase),
+            outlet: filter.source.clone(),
+            from_day,
+            to_day,
+            seqs,
+        };
+        let Some(query) = index.query(words, prefix, &index_filter)? else {
+            return Ok(empty);
+        };
+        let offset = filter.offset as usize;
+        let mut hits: Vec<Ranked> = index
+            .search(&query, offset + limit + 1, after)?
+            .into_iter()
+            .skip(offset)
+            .collect();
+        let more = hits.len() > limit;
+        hits.truncate(limit);
+        if hits.is_empty() {
+            return Ok(empty);
+        }
+        let list: Vec<String> = hits.iter().map(|h| h.seq.to_string()).collect();
+        let sql = format!(
+            "SELECT seq, id, title, source, url, published, lang, story_id, body
+             FROM articles WHERE seq IN ({})",
+            list.join(",")
+        );
+        let mut stmt = self.conn.prepare(&sql).context("reading search hits")?;
+        let mut rows = stmt.query([]).context("reading search hits")?;
+        let mut found: std::collections::HashMap<i64, (ArticleHit, String)> =
+            std::collections::HashMap::with_capacity(hits.len());
+        while let Some(r) = rows.next().context("reading search hits")? {
+            const READ: &str = "reading a search hit";
+            let seq: i64 = r.get(0).context(READ)?;
+            let hit = ArticleHit {
+                seq,
+                id: ArticleId(r.get(1).context(READ)?),
+                title: r.get(2).context(READ)?,
+                source: r.get(3).context(READ)?,
+                url: r.get(4).context(READ)?,
+                published: r.get(5).context(READ)?,
+                lang: r.get(6).context(READ)?,
+                story: StoryId(r.get(7).context(READ)?),
+                snippet: Vec::new(),
+            };
+            found.insert(seq, (hit, r.get(8).context(READ)?));
+        }
+        let mut snippets =
+            SnippetGenerator::create(&index.reader.searcher(), &query, index.fields.text).map_err(
+                |e| StoreError::Search {
+                    context: "making snippets",
+                    detail: e.to_string(),
+                },
+            )?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let next = more.then(|| {
+            let last = hits[hits.len() - 1];
+            Cursor::of(&CursorKey::Ranked {
+                score: f64::from(last.score),
+                seq: last.seq as i64,
+            })
+        });
+        let mut items = Vec::with_capacity(hits.len());
+        for h in &hits {
+            // An indexed article is stored (articles are never deleted).
+            let Some((mut hit, body)) = found.remove(&(h.seq as i64)) else {
+                return Err(StoreError::Corrupt {
+                    what: format!("article search index entry {}", h.seq),
+                    detail: "no stored article has this seq".into(),
+                });
+            };
+            hit.snippet = snippet_parts(&snippets, &body);
+            items.push(hit);
+        }
+        Ok(Page { items, more, next })
     }
 
     /// The article with id `id`, when stored.
@@ -554,10 +874,70 @@ impl Store {
     }
 }
 
+/// The page of `items` fetched with one more than `limit` asked; `next`
+/// is for the caller to fill in.
 pub(crate) fn trim_page<T>(mut items: Vec<T>, limit: i64) -> Page<T> {
     let more = items.len() as i64 >= limit;
     items.truncate((limit - 1) as usize);
-    Page { items, more }
+    Page {
+        items,
+        more,
+        next: None,
+    }
+}
+
+/// A page `skip` results in, with an offset cursor to the next one (the
+/// cursor of a backend that pages by offset).
+pub(crate) fn offset_page<T>(mut page: Page<T>, skip: u32) -> Page<T> {
+    if page.more {
+        let reached = skip.saturating_add(page.items.len() as u32);
+        page.next = Some(Cursor::of(&CursorKey::Offset(reached)));
+    }
+    page
+}
+
+/// Longest snippet, in characters.
+const SNIPPET_CHARS: usize = 200;
+
+/// The passage of `body` that holds most of the query's words, split at
+/// the matches, with `…` where it cuts the body; the start of the body when
+/// no word is in it (a match in the title only).
+fn snippet_parts(snippets: &SnippetGenerator, body: &str) -> Vec<SnippetPart> {
+    let snippet = snippets.snippet(body);
+    let fragment = snippet.fragment();
+    if snippet.highlighted().is_empty() || fragment.is_empty() {
+        let end = body.char_indices().nth(240).map_or(body.len(), |(i, _)| i);
+        return split_snippet(&body[..end]);
+    }
+    let mut parts = Vec::new();
+    let mut push = |text: &str, hit: bool| {
+        if !text.is_empty() {
+            parts.push(SnippetPart {
+                text: text.to_owned(),
+                hit,
+            });
+        }
+    };
+    let lead = if body.starts_with(fragment) {
+        ""
+    } else {
+        "…"
+    };
+    let mut at = 0;
+    let mut first = String::from(lead);
+    for range in snippet.highlighted() {
+        first.push_str(&fragment[at..range.start]);
+        push(&first, false);
+        first.clear();
+        push(&fragment[range.clone()], true);
+        at = range.end;
+    }
+    first.push_str(&fragment[at..]);
+    if !body.ends_with(fragment) {
+        first.push('…');
+    }
+    push(&first, false);
+    parts
 }
 
 /// Splits an FTS5 snippet at the hit markers.

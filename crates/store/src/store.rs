@@ -1,4 +1,5 @@
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use parallax_model::{
@@ -7,6 +8,7 @@ use parallax_model::{
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::article_index::{self, ArticleIndex, Indexer};
 use crate::error::Context;
 use crate::{Result, StoreError, migrations};
 
@@ -77,6 +79,18 @@ pub struct Store {
     pub(crate) placing: bool,
     /// Batches committed through this handle, to reset the WAL now and then.
     pub(crate) commits: u32,
+    /// Where the article search index is.
+    pub(crate) search: SearchHome,
+    /// The index's writer, once this handle indexed (the projection's).
+    pub(crate) indexer: Option<Indexer>,
+}
+
+/// Where a store's article search index lives.
+pub(crate) enum SearchHome {
+    /// In this folder (beside the database file).
+    Dir(PathBuf),
+    /// In memory, with a store in memory.
+    Memory(Arc<ArticleIndex>),
 }
 
 /// Batches between two resets of the write-ahead log. With a second
@@ -102,6 +116,7 @@ impl Store {
             source,
         };
         let conn = Connection::open(path).map_err(open_err)?;
+        let search = SearchHome::Dir(article_index::dir_for(path));
         // Another process may be creating or writing the file: wait for it
         // (set first, so that switching to WAL waits too).
         conn.busy_timeout(WRITE_WAIT).map_err(open_err)?;
@@ -128,7 +143,7 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(open_err)?;
-        Self::init(conn)
+        Self::init(conn, search)
     }
 
     /// A throw-away store in memory (tests, one-shot commands).
@@ -137,16 +152,27 @@ impl Store {
             path: ":memory:".into(),
             source,
         })?;
-        Self::init(conn)
+        Self::init(conn, SearchHome::Memory(ArticleIndex::in_memory()?))
     }
 
-    fn init(mut conn: Connection) -> Result<Self> {
+    fn init(mut conn: Connection, search: SearchHome) -> Result<Self> {
         migrations::migrate(&mut conn)?;
         Ok(Self {
             conn,
             placing: false,
             commits: 0,
+            search,
+            indexer: None,
         })
+    }
+
+    /// The article search index for searching; `None` while there is none
+    /// yet (no article indexed so far).
+    pub(crate) fn article_index(&self) -> Result<Option<Arc<ArticleIndex>>> {
+        match &self.search {
+            SearchHome::Dir(dir) => article_index::for_reading(dir),
+            SearchHome::Memory(index) => Ok(Some(index.clone())),
+        }
     }
 
     /// The content hash stored for `id`, or `None` when it is not stored.
@@ -292,39 +318,20 @@ impl Store {
     }
 
     /// Adds the articles stored up to `seq` to the article search index
-    /// (those not in it yet), a few thousand per transaction so that a
-    /// writer waiting for the file's lock never waits long. Returns the
-    /// `seq` the index now reaches.
+    /// (those not in it yet) and commits it with the `seq` it reaches,
+    /// which it returns. Reads the database without its write lock, so the
+    /// write path never waits for indexing. The first call opens the index
+    /// for writing: one left behind catches up from where it stopped; a
+    /// missing, damaged or foreign one is rebuilt from the stored articles.
     pub fn index_articles(&mut self, seq: i64) -> Result<i64> {
-        const CHUNK: i64 = 2000;
-        loop {
-            let tx = self
-                .conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .context("starting a search index transaction")?;
-            let from: i64 = tx
-                .query_row("SELECT seq FROM search_position", [], |r| r.get(0))
-                .context("reading the search position")?;
-            let stored: i64 = tx
-                .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
-                    r.get(0)
-                })
-                .context("reading the last sequence number")?;
-            let seq = seq.min(stored);
-            if from >= seq {
-                return Ok(from);
-            }
-            let to = seq.min(from + CHUNK);
-            tx.execute(
-                "INSERT INTO articles_fts (rowid, title, body)
-                 SELECT seq, title, body FROM articles WHERE seq > ?1 AND seq <= ?2",
-                params![from, to],
-            )
-            .context("indexing articles for search")?;
-            tx.execute("UPDATE search_position SET seq = ?1", [to])
-                .context("moving the search position")?;
-            tx.commit().context("committing the search index")?;
+        if self.indexer.is_none() {
+            self.indexer = Some(match &self.search {
+                SearchHome::Dir(dir) => Indexer::open(dir, &self.conn)?,
+                SearchHome::Memory(index) => Indexer::in_memory(index.clone())?,
+            });
         }
+        let indexer = self.indexer.as_mut().expect("opened above");
+        indexer.catch_up(&self.conn, seq)
     }
 
     /// The `seq` each stored brief reflects, by story.

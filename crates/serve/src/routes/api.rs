@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use parallax_engine::IngestNotice;
 use parallax_model::{ArticleId, CopyLink, StoryEventKind, StoryId};
-use parallax_store::{ArticleHit, Backend, SourceCount, StoredArticle, StorySummary};
+use parallax_store::{ArticleHit, Backend, Cursor, SourceCount, StoredArticle, StorySummary};
 use serde_json::{Value, json};
 
 use super::ApiError;
@@ -59,18 +59,22 @@ fn to_bytes(value: &impl serde::Serialize) -> Result<Bytes, ApiError> {
         .map_err(|e| ApiError::internal(format!("encoding a response: {e}")))
 }
 
-/// `X-Has-More` and, when more follow, a `Link` to the next page.
-fn page_headers(uri: &Uri, more: bool, limit: u32, offset: u32) -> Vec<(&'static str, String)> {
-    let mut headers = vec![("x-has-more", more.to_string())];
-    if more {
+/// `X-Has-More` and, when more follow, the cursor of the next page
+/// (`X-Next-Cursor`) and a `Link` to it: this request's parameters with the
+/// cursor for `offset` and `cursor`.
+fn page_headers(uri: &Uri, next: Option<&Cursor>) -> Vec<(&'static str, String)> {
+    let mut headers = vec![("x-has-more", next.is_some().to_string())];
+    if let Some(next) = next {
         let mut query: Vec<&str> = uri
             .query()
             .unwrap_or("")
             .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("offset="))
+            .filter(|p| !p.is_empty() && !p.starts_with("offset=") && !p.starts_with("cursor="))
             .collect();
-        let next = format!("offset={}", offset + limit);
-        query.push(&next);
+        // A cursor is letters, digits, `.` and `-`: nothing to escape.
+        let param = format!("cursor={next}");
+        query.push(&param);
+        headers.push(("x-next-cursor", next.to_string()));
         headers.push((
             "link",
             format!("<{}?{}>; rel=\"next\"", uri.path(), query.join("&")),
@@ -209,7 +213,7 @@ pub async fn list_stories(
         let items: Vec<Value> = page.items.iter().map(story_json).collect();
         Ok(Cached {
             body: to_bytes(&items)?,
-            headers: page_headers(&uri, page.more, filter.limit, filter.offset),
+            headers: page_headers(&uri, page.next.as_ref()),
         })
     })
     .await
@@ -346,7 +350,7 @@ pub async fn list_articles(
         let items: Vec<Value> = page.items.iter().map(hit_json).collect();
         Ok(Cached {
             body: to_bytes(&items)?,
-            headers: page_headers(&uri, page.more, filter.limit, filter.offset),
+            headers: page_headers(&uri, page.next.as_ref()),
         })
     })
     .await

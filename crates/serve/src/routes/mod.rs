@@ -301,6 +301,9 @@ pub const INTERNAL: &str =
 
 impl From<parallax_store::StoreError> for ApiError {
     fn from(e: parallax_store::StoreError) -> Self {
+        if let parallax_store::StoreError::BadCursor(why) = &e {
+            return Self::bad_request(format!("parameter cursor: {why}"));
+        }
         tracing::error!(error = %e, "store error");
         Self::internal(INTERNAL)
     }

@@ -15,8 +15,8 @@ use parallax_model::{ArticleId, Brief, StoryId};
 
 use crate::error::Context;
 use crate::search::{
-    ArticleConditions, HIT_END, HIT_START, MAX_ARTICLE_HITS, page_bounds, query_words,
-    split_snippet, story_summary, trim_page, where_clause,
+    ArticleConditions, HIT_END, HIT_START, MAX_ARTICLE_HITS, offset_after, offset_page,
+    page_bounds, query_words, split_snippet, story_summary, trim_page, where_clause,
 };
 use crate::{ArticleFilter, ArticleHit, Page, Result, StoryFilter, StorySummary};
 
@@ -125,7 +125,9 @@ pub(crate) fn find_stories(
             article_conds.join(" AND ")
         ));
     }
-    let (limit, offset) = page_bounds(filter.limit, filter.offset);
+    // PostgreSQL pages by offset: its cursor is the offset reached.
+    let skip = offset_after(filter.cursor.as_ref(), filter.offset)?;
+    let (limit, offset) = page_bounds(filter.limit, skip);
     let nl = push(&mut args, limit);
     let no = push(&mut args, offset);
     let sql = format!(
@@ -152,7 +154,7 @@ pub(crate) fn find_stories(
             row.get(6),
         )?);
     }
-    Ok(trim_page(items, limit))
+    Ok(offset_page(trim_page(items, limit), skip))
 }
 
 /// One page of articles matching `filter`: by relevance for a text query,
@@ -191,7 +193,9 @@ pub(crate) fn find_articles(
         conds.push(format!("a.story_id = ${n}::text"));
     }
     conds.extend(article_conditions(filter.into(), &mut args));
-    let (limit, offset) = page_bounds(filter.limit, filter.offset);
+    // PostgreSQL pages by offset: its cursor is the offset reached.
+    let skip = offset_after(filter.cursor.as_ref(), filter.offset)?;
+    let (limit, offset) = page_bounds(filter.limit, skip);
     let nl = push(&mut args, limit);
     let no = push(&mut args, offset);
     let sql = format!(
@@ -213,7 +217,7 @@ pub(crate) fn find_articles(
             snippet: split_snippet(r.get(8)),
         })
         .collect();
-    Ok(trim_page(items, limit))
+    Ok(offset_page(trim_page(items, limit), skip))
 }
 
 #[cfg(test)]

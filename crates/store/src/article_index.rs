@@ -1,0 +1,823 @@
+//! The article search index of the SQLite store: a tantivy index kept in a
+//! folder beside the database file (`<db>.search/`), a projection of the
+//! `articles` table.
+//!
+//! Why tantivy rather than SQLite FTS5: FTS5 ranks every match of a query
+//! before it can return the best ten, so a common word costs in proportion
+//! to the store (at 1M articles, far over 50 ms); tantivy's postings are
+//! compressed blocks scored in place (`bench/README.md`, "Search").
+//!
+//! How it stays true to the store: articles are added after they commit,
+//! by the projection ([`crate::Store::index_articles`]), never in the write
+//! path's transaction. Each tantivy commit carries a payload naming the
+//! `seq` it reaches and the id of the last article it holds; on opening for
+//! writing the payload is checked against the database (that article must
+//! be stored at that `seq`, and nothing past the store's last article may
+//! be indexed), so an index left behind by a crash catches up from the
+//! articles after its `seq`, and a torn, foreign or stale one is rebuilt
+//! from the store. Articles are never changed or deleted once stored; the
+//! story an article belongs to can change (merges), so it is not in the
+//! index: hits are looked up in the database.
+//!
+//! Words are tokens of letters and digits, lowercased, accents folded and
+//! stemmed with the English Snowball stemmer: the matching FTS5 gave with
+//! `porter unicode61 remove_diacritics 2`.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::{
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument,
+    Term,
+};
+
+use crate::error::Context;
+use crate::{Result, StoreError};
+
+/// The analyzer's name in the schema.
+const ANALYZER: &str = "parallax_en";
+
+/// Version of the index layout; an index of another version is rebuilt.
+const FORMAT: u32 = 1;
+
+/// Articles read and added between two commits while catching up.
+const CHUNK: i64 = 20_000;
+
+/// Memory the writer may buffer before it writes a segment.
+const WRITER_MEMORY: usize = 64 << 20;
+
+/// Most dictionary words a typed prefix ("tari") stands for.
+const MAX_PREFIX_TERMS: usize = 64;
+
+fn search_error(context: &'static str) -> impl FnOnce(tantivy::TantivyError) -> StoreError {
+    move |e| StoreError::Search {
+        context,
+        detail: e.to_string(),
+    }
+}
+
+/// The folder that holds the search index of the database at `db`.
+pub(crate) fn dir_for(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".search");
+    PathBuf::from(name)
+}
+
+/// The analysis of indexed text and of query words.
+pub(crate) fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(64))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The fields of an article's index entry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    /// `articles.seq`: the key back into the database, and the tie-break.
+    pub seq: Field,
+    /// Title and body, analysed.
+    pub text: Field,
+    /// Language code as stored.
+    pub lang: Field,
+    /// Outlet names the source filter matches: the source lowercased, the
+    /// URL's host, and the host without `www.`.
+    pub outlet: Field,
+    /// Publication day as `YYYYMMDD`.
+    pub day: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        seq: b.add_u64_field("seq", INDEXED | FAST),
+        text: b.add_text_field("text", text),
+        lang: b.add_text_field("lang", STRING),
+        outlet: b.add_text_field("outlet", STRING),
+        day: b.add_u64_field("day", INDEXED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// An open index and its reader, shared by every handle on one store in
+/// this process.
+pub(crate) struct ArticleIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+}
+
+impl ArticleIndex {
+    fn wrap(index: Index) -> Result<Self> {
+        index.tokenizers().register(ANALYZER, analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .map_err(search_error("opening the search index reader"))?;
+        Ok(Self {
+            index,
+            reader,
+            fields: schema().1,
+        })
+    }
+
+    /// A new empty index in memory (a store in memory).
+    pub(crate) fn in_memory() -> Result<Arc<Self>> {
+        Ok(Arc::new(Self::wrap(Index::create_in_ram(schema().0))?))
+    }
+}
+
+/// The indexes opened by this process, by folder: a server's readers and
+/// its projection share one reader (and its caches).
+static OPEN: LazyLock<Mutex<HashMap<PathBuf, Arc<ArticleIndex>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn open_table() -> std::sync::MutexGuard<'static, HashMap<PathBuf, Arc<ArticleIndex>>> {
+    // A panic while holding the lock leaves only a map of open indexes.
+    OPEN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The index in `dir` for searching, or `None` while there is none yet
+/// (the projection has not written its first commit): search then finds
+/// nothing, as an index that is behind finds less.
+pub(crate) fn for_reading(dir: &Path) -> Result<Option<Arc<ArticleIndex>>> {
+    if let Some(open) = open_table().get(dir) {
+        return Ok(Some(open.clone()));
+    }
+    if !dir.join("meta.json").exists() {
+        return Ok(None);
+    }
+    let index = match Index::open_in_dir(dir) {
+        Ok(index) => index,
+        // Being rebuilt by a writer (or damaged, which its writer
+        // repairs): nothing to find yet.
+        Err(_) => return Ok(None),
+    };
+    if !same_schema(&index) {
+        return Ok(None);
+    }
+    let opened = Arc::new(ArticleIndex::wrap(index)?);
+    Ok(Some(
+        open_table().entry(dir.to_owned()).or_insert(opened).clone(),
+    ))
+}
+
+fn same_schema(index: &Index) -> bool {
+    let ours = serde_json::to_string(&schema().0).ok();
+    ours.is_some() && serde_json::to_string(&index.schema()).ok() == ours
+}
+
+/// What each commit records: how far the index reaches.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Position {
+    format: u32,
+    /// Articles up to this `seq` are indexed.
+    seq: i64,
+    /// The last indexed article (`seq`, id): it must be stored there.
+    last: Option<(i64, String)>,
+}
+
+/// The writing side, held by the one handle that indexes (the
+/// projection's).
+pub(crate) struct Indexer {
+    pub shared: Arc<ArticleIndex>,
+    writer: IndexWriter,
+    position: Position,
+}
+
+/// Whether `dir` holds only what a tantivy index writes (so removing it
+/// cannot lose anything else).
+fn only_index_files(dir: &Path) -> std::io::Result<bool> {
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        let segment_file = name.len() > 33
+            && name.as_bytes()[32] == b'.'
+            && name[..32].bytes().all(|b| b.is_ascii_hexdigit());
+        let known = matches!(name.as_ref(), "meta.json" | ".managed.json")
+            || (name.starts_with(".tantivy-") && name.ends_with(".lock"))
+            || segment_file;
+        if !known {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The payload of the index's last commit, when it is one this build
+/// wrote and the database at `conn` agrees with it.
+fn trusted_position(index: &Index, conn: &Connection) -> Result<Option<Position>> {
+    if !same_schema(index) {
+        return Ok(None);
+    }
+    let Ok(metas) = index.load_metas() else {
+        return Ok(None);
+    };
+    let Some(position) = metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<Position>(p).ok())
+    else {
+        return Ok(None);
+    };
+    if position.format != FORMAT {
+        return Ok(None);
+    }
+    let stored: i64 = conn
+        .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
+            r.get(0)
+        })
+        .context("reading the last sequence number")?;
+    if position.seq > stored {
+        return Ok(None);
+    }
+    if let Some((seq, id)) = &position.last {
+        let found: Option<String> = conn
+            .query_row("SELECT id FROM articles WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })
+            .optional()
+            .context("checking the search index position")?;
+        if found.as_deref() != Some(id.as_str()) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(position))
+}
+
+impl Indexer {
+    /// Opens the index in `dir` for writing, after checking it against the
+    /// database at `conn`; an index that cannot be opened or trusted is
+    /// removed and started again (the caller then indexes every article).
+    pub(crate) fn open(dir: &Path, conn: &Connection) -> Result<Self> {
+        let io = |e: std::io::Error| StoreError::Search {
+            context: "preparing the search index folder",
+            detail: format!("{}: {e}", dir.display()),
+        };
+        let mut trusted = None;
+        if dir.exists() {
+            // Trusted only when its commit checks out against the store and
+            // every segment it lists opens.
+            if let Ok(index) = Index::open_in_dir(dir)
+                && let Some(position) = trusted_position(&index, conn)?
+                && let Ok(shared) = ArticleIndex::wrap(index)
+            {
+                trusted = Some((Arc::new(shared), position));
+            }
+            if trusted.is_none() {
+                if !only_index_files(dir).map_err(io)? {
+                    return Err(StoreError::Search {
+                        context: "opening the search index",
+                        detail: format!(
+                            "{} holds files that are not a search index; move them away",
+                            dir.display()
+                        ),
+                    });
+                }
+                tracing::info!(dir = %dir.display(), "search index missing, damaged or foreign: rebuilding it from the store");
+                std::fs::remove_dir_all(dir).map_err(io)?;
+            }
+        }
+        let (shared, position) = match trusted {
+            Some(t) => t,
+            None => {
+                std::fs::create_dir_all(dir).map_err(io)?;
+                let index = Index::create_in_dir(dir, schema().0)
+                    .map_err(search_error("creating the search index"))?;
+                (Arc::new(ArticleIndex::wrap(index)?), Position::start())
+            }
+        };
+        // Readers opened before (of an index now removed) find this one.
+        open_table().insert(dir.to_owned(), shared.clone());
+        Self::with(shared, position)
+    }
+
+    /// The writer of an index in memory.
+    pub(crate) fn in_memory(shared: Arc<ArticleIndex>) -> Result<Self> {
+        let position = match shared.index.load_metas() {
+            Ok(m) => m
+                .payload
+                .and_then(|p| serde_json::from_str(&p).ok())
+                .unwrap_or_else(Position::start),
+            Err(_) => Position::start(),
+        };
+        Self::with(shared, position)
+    }
+
+    fn with(shared: Arc<ArticleIndex>, position: Position) -> Result<Self> {
+        // One indexing thread: the projection shares the machine with the
+        // write path, and a batch of articles indexes in milliseconds.
+        let writer = shared
+            .index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(search_error("opening the search index writer"))?;
+        Ok(Self {
+            shared,
+            writer,
+            position,
+        })
+    }
+
+    /// Adds the stored articles after the index's position, up to `seq`,
+    /// committing every [`CHUNK`] articles with the position reached.
+    /// Returns the `seq` the index reaches.
+    pub(crate) fn catch_up(&mut self, conn: &Connection, seq: i64) -> Result<i64> {
+        let stored: i64 = conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
+                r.get(0)
+            })
+            .context("reading the last sequence number")?;
+        let target = seq.min(stored);
+        let f = self.shared.fields;
+        while self.position.seq < target {
+            let to = target.min(self.position.seq + CHUNK);
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT seq, id, title, body, source, url, published, lang FROM articles
+                     WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
+                )
+                .context("reading articles to index")?;
+            let mut rows = stmt
+                .query(params![self.position.seq, to])
+                .context("reading articles to index")?;
+            let mut last = None;
+            while let Some(row) = rows.next().context("reading articles to index")? {
+                const READ: &str = "reading an article to index";
+                let seq: i64 = row.get(0).context(READ)?;
+                let id: String = row.get(1).context(READ)?;
+                let title: Option<String> = row.get(2).context(READ)?;
+                let body: String = row.get(3).context(READ)?;
+                let source: Option<String> = row.get(4).context(READ)?;
+                let url: Option<String> = row.get(5).context(READ)?;
+                let published: Option<String> = row.get(6).context(READ)?;
+                let lang: Option<String> = row.get(7).context(READ)?;
+                let mut doc = TantivyDocument::new();
+                doc.add_u64(f.seq, seq as u64);
+                let text = match &title {
+                    Some(t) => format!("{t}\n{body}"),
+                    None => body,
+                };
+                doc.add_text(f.text, &text);
+                if let Some(lang) = &lang {
+                    doc.add_text(f.lang, lang);
+                }
+                for name in outlet_names(source.as_deref(), url.as_deref()) {
+                    doc.add_text(f.outlet, &name);
+                }
+                if let Some(day) = published.as_deref().and_then(day_number) {
+                    doc.add_u64(f.day, day);
+                }
+                self.writer
+                    .add_document(doc)
+                    .map_err(search_error("adding an article to the search index"))?;
+                last = Some((seq, id));
+            }
+            self.position = Position {
+                format: FORMAT,
+                seq: to,
+                last: last.or_else(|| self.position.last.take()),
+            };
+            let payload =
+                serde_json::to_string(&self.position).map_err(|e| StoreError::Search {
+                    context: "recording the search index position",
+                    detail: e.to_string(),
+                })?;
+            let mut commit = self
+                .writer
+                .prepare_commit()
+                .map_err(search_error("committing the search index"))?;
+            commit.set_payload(&payload);
+            commit
+                .commit()
+                .map_err(search_error("committing the search index"))?;
+            // This process's searches see the commit at once; other
+            // processes' within the reader's reload delay.
+            self.shared
+                .reader
+                .reload()
+                .map_err(search_error("reloading the search index"))?;
+        }
+        Ok(self.position.seq)
+    }
+}
+
+impl Position {
+    fn start() -> Self {
+        Self {
+            format: FORMAT,
+            seq: 0,
+            last: None,
+        }
+    }
+}
+
+/// The names the source filter knows an article by: its source
+/// lowercased, and its URL's host (lowercased) with and without `www.`,
+/// as the SQL condition `source = ? COLLATE NOCASE OR url LIKE '%://?/%'
+/// OR url LIKE '%://www.?/%'` reads them.
+pub(crate) fn outlet_names(source: Option<&str>, url: Option<&str>) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some(s) = source.filter(|s| !s.is_empty()) {
+        names.push(s.to_ascii_lowercase());
+    }
+    if let Some(rest) = url.and_then(|u| u.split_once("://")).map(|(_, r)| r)
+        && let Some((host, _)) = rest.split_once('/')
+        && !host.is_empty()
+    {
+        let host = host.to_ascii_lowercase();
+        if let Some(bare) = host.strip_prefix("www.") {
+            names.push(bare.to_owned());
+        }
+        names.push(host);
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// `YYYY-MM-DD...` as the number `YYYYMMDD` (dates compare as the SQL
+/// conditions compare the first ten characters).
+pub(crate) fn day_number(published: &str) -> Option<u64> {
+    let b = published.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u64> {
+        let s = &published[r];
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    Some(digits(0..4)? * 10_000 + digits(5..7)? * 100 + digits(8..10)?)
+}
+
+/// A hit's place in the order of results: best score first, then newest
+/// (`seq` descending).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Ranked {
+    pub score: Score,
+    pub seq: u64,
+}
+
+impl Ranked {
+    /// Whether `self` comes before `other` in the results.
+    fn before(&self, other: &Ranked) -> bool {
+        match self.score.total_cmp(&other.score) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Equal => self.seq > other.seq,
+        }
+    }
+}
+
+/// Keeps the best `keep` hits that come after `after` in the order of
+/// results: the same work for the hundredth page as for the first.
+pub(crate) struct AfterCollector {
+    pub keep: usize,
+    pub after: Option<Ranked>,
+    pub seq: Field,
+}
+
+/// The best hits found so far, worst last once sorted.
+pub(crate) struct Best {
+    keep: usize,
+    after: Option<Ranked>,
+    hits: Vec<Ranked>,
+    /// The worst kept hit once `hits` is full: a bound later hits must beat.
+    worst: Option<Ranked>,
+}
+
+impl Best {
+    fn new(keep: usize, after: Option<Ranked>) -> Self {
+        Self {
+            keep,
+            after,
+            hits: Vec::with_capacity(keep.min(1024) * 2),
+            worst: None,
+        }
+    }
+
+    fn offer(&mut self, hit: Ranked) {
+        if self.keep == 0 || self.after.is_some_and(|a| !a.before(&hit)) {
+            return;
+        }
+        if self.worst.is_some_and(|w| !hit.before(&w)) {
+            return;
+        }
+        self.hits.push(hit);
+        if self.hits.len() >= self.keep * 2 {
+            self.shrink();
+        }
+    }
+
+    /// Sorts the hits and drops all but the best `keep`.
+    fn shrink(&mut self) {
+        self.hits.sort_by(|a, b| {
+            if a.before(b) {
+                std::cmp::Ordering::Less
+            } else if b.before(a) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        self.hits.truncate(self.keep);
+        if self.hits.len() == self.keep {
+            self.worst = self.hits.last().copied();
+        }
+    }
+
+    fn into_sorted(mut self) -> Vec<Ranked> {
+        self.shrink();
+        self.hits
+    }
+}
+
+pub(crate) struct AfterSegment {
+    best: Best,
+    seqs: Column<u64>,
+}
+
+impl Collector for AfterCollector {
+    type Fruit = Vec<Ranked>;
+    type Child = AfterSegment;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<AfterSegment> {
+        Ok(AfterSegment {
+            best: Best::new(self.keep, self.after),
+            seqs: segment
+                .fast_fields()
+                .u64(segment.schema().get_field_name(self.seq))?,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Ranked>>) -> tantivy::Result<Vec<Ranked>> {
+        let mut best = Best::new(self.keep, self.after);
+        for hit in fruits.into_iter().flatten() {
+            best.offer(hit);
+        }
+        Ok(best.into_sorted())
+    }
+}
+
+impl SegmentCollector for AfterSegment {
+    type Fruit = Vec<Ranked>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        // The cheap test first: most hits of a common word score below the
+        // worst kept one and never need their `seq`.
+        if let Some(w) = self.best.worst
+            && score < w.score
+        {
+            return;
+        }
+        if let Some(seq) = self.seqs.first(doc) {
+            self.best.offer(Ranked { score, seq });
+        }
+    }
+
+    fn harvest(self) -> Vec<Ranked> {
+        self.best.into_sorted()
+    }
+}
+
+/// What an article search asks the index besides words.
+#[derive(Debug, Default)]
+pub(crate) struct IndexFilter {
+    pub lang: Option<String>,
+    pub outlet: Option<String>,
+    pub from_day: Option<u64>,
+    pub to_day: Option<u64>,
+    /// Only these articles (a story's).
+    pub seqs: Option<Vec<i64>>,
+}
+
+impl ArticleIndex {
+    /// The query for `words` (all required; the last also as a prefix when
+    /// `prefix`) and `filter`. `None` when a word analyses to nothing
+    /// (longer than any indexed token).
+    pub(crate) fn query(
+        &self,
+        words: &[&str],
+        prefix: bool,
+        filter: &IndexFilter,
+    ) -> Result<Option<BooleanQuery>> {
+        let f = self.fields;
+        let mut analyzer = analyzer();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            let mut tokens = Vec::new();
+            let mut stream = analyzer.token_stream(word);
+            while let Some(t) = stream.next() {
+                tokens.push(t.text.clone());
+            }
+            if tokens.is_empty() {
+                return Ok(None);
+            }
+            let last = i + 1 == words.len();
+            for (j, token) in tokens.iter().enumerate() {
+                let term = Term::from_field_text(f.text, token);
+                let q: Box<dyn Query> = if last && prefix && j + 1 == tokens.len() {
+                    self.prefix_query(token)?
+                } else {
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                };
+                clauses.push((Occur::Must, q));
+            }
+        }
+        let filters = self.filter_queries(filter);
+        for q in filters {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+        }
+        Ok(Some(BooleanQuery::new(clauses)))
+    }
+
+    /// The words of the index that start with `stem` (at most
+    /// [`MAX_PREFIX_TERMS`], `stem` itself always among them), any of them.
+    fn prefix_query(&self, stem: &str) -> Result<Box<dyn Query>> {
+        let f = self.fields;
+        let mut words: Vec<String> = vec![stem.to_owned()];
+        let searcher = self.reader.searcher();
+        'segments: for segment in searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(f.text)
+                .map_err(search_error("reading the search dictionary"))?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(stem.as_bytes())
+                .into_stream()
+                .map_err(|e| StoreError::Search {
+                    context: "reading the search dictionary",
+                    detail: e.to_string(),
+                })?;
+            while stream.advance() {
+                let key = stream.key();
+                if !key.starts_with(stem.as_bytes()) {
+                    break;
+                }
+                let Ok(word) = std::str::from_utf8(key) else {
+                    continue;
+                };
+                if !words.iter().any(|w| w == word) {
+                    if words.len() >= MAX_PREFIX_TERMS {
+                        break 'segments;
+                    }
+                    words.push(word.to_owned());
+                }
+            }
+        }
+        if words.len() == 1 {
+            return Ok(Box::new(TermQuery::new(
+                Term::from_field_text(f.text, stem),
+                IndexRecordOption::WithFreqs,
+            )));
+        }
+        let any: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|w| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(f.text, w),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        Ok(Box::new(BooleanQuery::new(any)))
+    }
+
+    fn filter_queries(&self, filter: &IndexFilter) -> Vec<Box<dyn Query>> {
+        let f = self.fields;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        if let Some(lang) = &filter.lang {
+            out.push(Box::new(TermQuery::new(
+                Term::from_field_text(f.lang, lang),
+                IndexRecordOption::Basic,
+            )));
+        }
+        if let Some(outlet) = &filter.outlet {
+            out.push(Box::new(TermQuery::new(
+                Term::from_field_text(f.outlet, &outlet.to_ascii_lowercase()),
+                IndexRecordOption::Basic,
+            )));
+        }
+        if filter.from_day.is_some() || filter.to_day.is_some() {
+            let bound = |d: Option<u64>, low: bool| match d {
+                Some(d) => Bound::Included(Term::from_field_u64(f.day, d)),
+                None if low => Bound::Included(Term::from_field_u64(f.day, 0)),
+                None => Bound::Included(Term::from_field_u64(f.day, u64::MAX)),
+            };
+            out.push(Box::new(RangeQuery::new(
+                bound(filter.from_day, true),
+                bound(filter.to_day, false),
+            )));
+        }
+        if let Some(seqs) = &filter.seqs {
+            out.push(Box::new(TermSetQuery::new(
+                seqs.iter().map(|&s| Term::from_field_u64(f.seq, s as u64)),
+            )));
+        }
+        out
+    }
+
+    /// The best `keep` hits of `query` after `after`, best first.
+    pub(crate) fn search(
+        &self,
+        query: &dyn Query,
+        keep: usize,
+        after: Option<Ranked>,
+    ) -> Result<Vec<Ranked>> {
+        let searcher = self.reader.searcher();
+        searcher
+            .search(
+                query,
+                &AfterCollector {
+                    keep,
+                    after,
+                    seq: self.fields.seq,
+                },
+            )
+            .map_err(search_error("searching articles"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outlet_names_follow_the_sql_condition() {
+        assert_eq!(
+            outlet_names(Some("Reuters"), Some("https://www.Reuters.com/a/b")),
+            vec!["reuters", "reuters.com", "www.reuters.com"]
+        );
+        assert_eq!(
+            outlet_names(None, Some("https://x.org")),
+            Vec::<String>::new()
+        );
+        assert_eq!(outlet_names(Some(""), Some("ftp://h/")), vec!["h"]);
+    }
+
+    #[test]
+    fn days_are_numbers() {
+        assert_eq!(day_number("2018-05-03T10:00:00Z"), Some(20180503));
+        assert_eq!(day_number("2018-5-3"), None);
+        assert_eq!(day_number("abcd-ef-gh"), None);
+    }
+
+    #[test]
+    fn best_keeps_the_top_after_the_cursor() {
+        let hits: Vec<Ranked> = (0..100u64)
+            .map(|seq| Ranked {
+                score: (seq % 7) as f32,
+                seq,
+            })
+            .collect();
+        let mut all = Best::new(1000, None);
+        hits.iter().for_each(|h| all.offer(*h));
+        let all = all.into_sorted();
+        assert_eq!(all.len(), 100);
+        let mut walked = Vec::new();
+        let mut after = None;
+        loop {
+            let mut page = Best::new(9, after);
+            hits.iter().for_each(|h| page.offer(*h));
+            let page = page.into_sorted();
+            if page.is_empty() {
+                break;
+            }
+            after = page.last().copied();
+            walked.extend(page);
+        }
+        assert_eq!(walked, all);
+        assert!(all.windows(2).all(|w| w[0].before(&w[1])));
+    }
+}
