@@ -71,6 +71,18 @@ fn search_error(context: &'static str) -> impl FnOnce(tantivy::TantivyError) -> 
     }
 }
 
+/// The writer of `index`: [`StoreError::SearchBusy`] when another process
+/// holds it.
+fn writer_of(index: &Index) -> Result<IndexWriter> {
+    // One indexing thread: the projection shares the machine with the
+    // write path, and a batch of articles indexes in milliseconds.
+    match index.writer_with_num_threads(1, WRITER_MEMORY) {
+        Ok(writer) => Ok(writer),
+        Err(tantivy::TantivyError::LockFailure(..)) => Err(StoreError::SearchBusy),
+        Err(e) => Err(search_error("opening the search index writer")(e)),
+    }
+}
+
 /// The folder that holds the search index of the database at `db`.
 pub(crate) fn dir_for(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
@@ -278,6 +290,12 @@ impl Indexer {
             detail: format!("{}: {e}", dir.display()),
         };
         let mut trusted = None;
+        // Two writers on one file take turns on the database, and the
+        // index's writer lock is held by one of them: the other must
+        // neither wait for it nor rebuild (remove) an index in use.
+        if let Ok(index) = Index::open_in_dir(dir) {
+            drop(writer_of(&index)?);
+        }
         if dir.exists() {
             // Trusted only when its commit checks out against the store and
             // every segment it lists opens.
@@ -328,12 +346,7 @@ impl Indexer {
     }
 
     fn with(shared: Arc<ArticleIndex>, position: Position) -> Result<Self> {
-        // One indexing thread: the projection shares the machine with the
-        // write path, and a batch of articles indexes in milliseconds.
-        let writer = shared
-            .index
-            .writer_with_num_threads(1, WRITER_MEMORY)
-            .map_err(search_error("opening the search index writer"))?;
+        let writer = writer_of(&shared.index)?;
         Ok(Self {
             shared,
             writer,

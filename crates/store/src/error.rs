@@ -71,6 +71,10 @@ pub enum StoreError {
         /// How long this writer waited.
         waited: std::time::Duration,
     },
+    /// Another process writes the article search index of this store (two
+    /// writers on one file): this one leaves the indexing to it for now.
+    #[error("the article search index is being written by another process")]
+    SearchBusy,
     /// The article search index failed (reading, writing or opening it).
     #[error("article search index failed while {context}: {detail}")]
     Search {

@@ -325,9 +325,20 @@ impl Store {
     /// missing, damaged or foreign one is rebuilt from the stored articles.
     pub fn index_articles(&mut self, seq: i64) -> Result<i64> {
         if self.indexer.is_none() {
-            self.indexer = Some(match &self.search {
-                SearchHome::Dir(dir) => Indexer::open(dir, &self.conn)?,
-                SearchHome::Memory(index) => Indexer::in_memory(index.clone())?,
+            let opened = match &self.search {
+                SearchHome::Dir(dir) => Indexer::open(dir, &self.conn),
+                SearchHome::Memory(index) => Indexer::in_memory(index.clone()),
+            };
+            self.indexer = Some(match opened {
+                Ok(indexer) => indexer,
+                // Another writer of this file indexes what is stored (this
+                // one's articles too, as far as it follows the store); this
+                // handle tries again next time and catches up then.
+                Err(StoreError::SearchBusy) => {
+                    tracing::debug!("another process writes the search index");
+                    return Ok(0);
+                }
+                Err(e) => return Err(e),
             });
         }
         let indexer = self.indexer.as_mut().expect("opened above");
