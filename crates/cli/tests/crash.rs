@@ -265,9 +265,16 @@ fn killed_runs_resume_to_the_uninterrupted_store() {
             assert_prefix(&left, &reference, kills);
         }
         // Restart to completion and compare the whole store.
-        let status = run_cmd(&db, &inputs).status().unwrap();
+        let out = run_cmd(&db, &inputs)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
         runs += 1;
-        assert!(status.success(), "chain {chain}: the final run failed");
+        assert!(
+            out.status.success(),
+            "chain {chain}: the final run failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_same(&snapshot(&db), &reference, chain);
         eprintln!("chain {chain}: same store as the reference");
     }

@@ -229,8 +229,11 @@ fn only_index_files(dir: &Path) -> std::io::Result<bool> {
         let segment_file = name.len() > 33
             && name.as_bytes()[32] == b'.'
             && name[..32].bytes().all(|b| b.is_ascii_hexdigit());
+        // `.tmp…`: a file tantivy was writing (to rename into place) when
+        // a process was killed.
         let known = matches!(name.as_ref(), "meta.json" | ".managed.json")
             || (name.starts_with(".tantivy-") && name.ends_with(".lock"))
+            || name.starts_with(".tmp")
             || segment_file;
         if !known {
             return Ok(false);

@@ -149,6 +149,27 @@ fn a_foreign_index_is_not_trusted() {
 }
 
 #[test]
+fn a_write_cut_short_by_a_kill_leaves_an_index_that_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let index = dir.path().join("p.db.search");
+    let mut store = Store::open(&db).unwrap();
+    add(&mut store, 0..5, "storm");
+    store.index_articles(i64::MAX).unwrap();
+    drop(store);
+    // A killed process leaves the temporary file of a write it never
+    // renamed into place; and a damaged index beside it (rebuilt: the
+    // leftover must not make the folder look like someone else's files).
+    std::fs::write(index.join(".tmpk1LL3d"), "{\"segments\": [").unwrap();
+    let meta = std::fs::read(index.join("meta.json")).unwrap();
+    std::fs::write(index.join("meta.json"), &meta[..meta.len() / 2]).unwrap();
+    let mut store = Store::open(&db).unwrap();
+    add(&mut store, 5..8, "storm");
+    assert_eq!(store.index_articles(i64::MAX).unwrap(), 8);
+    assert_eq!(found(&store, "storm "), ids(0..8));
+}
+
+#[test]
 fn a_folder_of_other_files_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db");
