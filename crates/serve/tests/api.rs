@@ -160,7 +160,10 @@ async fn seeds_through_every_route() {
     // Articles: search with snippets, one article, sources.
     let hits = get(addr, "/api/articles?q=ZTE&limit=2").await;
     assert_eq!(hits.header("x-has-more"), Some("true"));
-    assert!(hits.header("link").unwrap().contains("offset=2"));
+    // The next page is named by a cursor (keyset paging), in the `Link`
+    // header and on its own.
+    assert!(hits.header("link").unwrap().contains("cursor="));
+    assert!(hits.header("x-next-cursor").is_some());
     let hits = hits.json();
     assert_eq!(hits.as_array().unwrap().len(), 2);
     conforms(&hits[0], "ArticleHit");
