@@ -177,6 +177,23 @@ fn a_damaged_checkpoint_is_passed_over() {
     assert_eq!(contents(&db), contents(&reference));
 }
 
+/// Feeds `input` into `db` as a request would and writes a checkpoint
+/// while every story it touched still waits for its brief; then closes the
+/// engine (which briefs them).
+fn checkpoint_with_briefs_due(db: &Path, input: &Path) {
+    // Briefs wait an hour: none is built before the checkpoint.
+    let mut lazy = config(true);
+    lazy.projector.interval = std::time::Duration::from_secs(3600);
+    let mut engine = Engine::open(db, lazy).unwrap();
+    // A request's ingestion returns before its briefs are built: the
+    // checkpoint right after it records their stories as due.
+    let mut body = std::fs::File::open(input).unwrap();
+    engine
+        .ingest_jsonl(&mut body, "request", &mut |_| {})
+        .unwrap();
+    engine.checkpoint().unwrap();
+}
+
 #[test]
 fn a_checkpoint_taken_while_briefs_are_due_resumes_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -189,19 +206,7 @@ fn a_checkpoint_taken_while_briefs_are_due_resumes_them() {
         .unwrap();
 
     let db = dir.path().join("due.db");
-    {
-        // Briefs wait an hour: none is built before the checkpoint.
-        let mut lazy = config(true);
-        lazy.projector.interval = std::time::Duration::from_secs(3600);
-        let mut engine = Engine::open(&db, lazy).unwrap();
-        // A request's ingestion returns before its briefs are built: the
-        // checkpoint right after it records their stories as due.
-        let mut body = std::fs::File::open(&first).unwrap();
-        engine
-            .ingest_jsonl(&mut body, "request", &mut |_| {})
-            .unwrap();
-        engine.checkpoint().unwrap();
-    }
+    checkpoint_with_briefs_due(&db, &first);
     // Every brief is lost, as if killed before they were stored.
     rusqlite::Connection::open(&db)
         .unwrap()
@@ -223,17 +228,8 @@ fn stories_briefed_after_the_checkpoint_are_not_briefed_again_on_open() {
     let (first, second) = (dir.path().join("1.jsonl"), dir.path().join("2.jsonl"));
     stream(&first, &second);
     let db = dir.path().join("settled.db");
-    {
-        let mut lazy = config(true);
-        lazy.projector.interval = std::time::Duration::from_secs(3600);
-        let mut engine = Engine::open(&db, lazy).unwrap();
-        let mut body = std::fs::File::open(&first).unwrap();
-        engine
-            .ingest_jsonl(&mut body, "request", &mut |_| {})
-            .unwrap();
-        engine.checkpoint().unwrap();
-        // Closing briefs every due story.
-    }
+    // Closing the engine briefed every story the checkpoint lists as due.
+    checkpoint_with_briefs_due(&db, &first);
     let briefed = contents(&db);
     let mut engine = Engine::open(&db, config(true)).unwrap();
     assert!(engine.resumed_from() > 0);
