@@ -293,47 +293,49 @@ impl Indexer {
             detail: format!("{}: {e}", dir.display()),
         };
         let mut trusted = None;
-        // Two writers on one file take turns on the database, and the
-        // index's writer lock is held by one of them: the other must
-        // neither wait for it nor rebuild (remove) an index in use.
         if let Ok(index) = Index::open_in_dir(dir) {
-            drop(writer_of(&index)?);
-        }
-        if dir.exists() {
+            // The writer lock first: two writers on one file take turns on
+            // the database, and the index's lock is held by one of them;
+            // the other must neither wait for it nor rebuild (remove) an
+            // index in use.
+            let writer = writer_of(&index)?;
             // Trusted only when its commit checks out against the store and
             // every segment it lists opens.
-            if let Ok(index) = Index::open_in_dir(dir)
-                && let Some(position) = trusted_position(&index, conn)?
+            if let Some(position) = trusted_position(&index, conn)?
                 && let Ok(shared) = ArticleIndex::wrap(index)
             {
-                trusted = Some((Arc::new(shared), position));
-            }
-            if trusted.is_none() {
-                if !only_index_files(dir).map_err(io)? {
-                    return Err(StoreError::Search {
-                        context: "opening the search index",
-                        detail: format!(
-                            "{} holds files that are not a search index; move them away",
-                            dir.display()
-                        ),
-                    });
-                }
-                tracing::info!(dir = %dir.display(), "search index missing, damaged or foreign: rebuilding it from the store");
-                std::fs::remove_dir_all(dir).map_err(io)?;
+                trusted = Some((Arc::new(shared), position, writer));
             }
         }
-        let (shared, position) = match trusted {
-            Some(t) => t,
+        if trusted.is_none() && dir.exists() {
+            if !only_index_files(dir).map_err(io)? {
+                return Err(StoreError::Search {
+                    context: "opening the search index",
+                    detail: format!(
+                        "{} holds files that are not a search index; move them away",
+                        dir.display()
+                    ),
+                });
+            }
+            tracing::info!(dir = %dir.display(), "search index missing, damaged or foreign: rebuilding it from the store");
+            std::fs::remove_dir_all(dir).map_err(io)?;
+        }
+        let indexer = match trusted {
+            Some((shared, position, writer)) => Self {
+                shared,
+                writer,
+                position,
+            },
             None => {
                 std::fs::create_dir_all(dir).map_err(io)?;
                 let index = Index::create_in_dir(dir, schema().0)
                     .map_err(search_error("creating the search index"))?;
-                (Arc::new(ArticleIndex::wrap(index)?), Position::start())
+                Self::with(Arc::new(ArticleIndex::wrap(index)?), Position::start())?
             }
         };
         // Readers opened before (of an index now removed) find this one.
-        open_table().insert(dir.to_owned(), shared.clone());
-        Self::with(shared, position)
+        open_table().insert(dir.to_owned(), indexer.shared.clone());
+        Ok(indexer)
     }
 
     /// The writer of an index in memory.
