@@ -12,7 +12,7 @@
 
 use std::time::Instant;
 
-use parallax_store::{ArticleFilter, Store, StoryFilter};
+use parallax_store::{ArticleFilter, Cursor, Page, Store, StoreError, StoryFilter};
 
 fn percentile(v: &mut [f64], p: f64) -> f64 {
     if v.is_empty() {
@@ -21,6 +21,28 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(f64::total_cmp);
     let i = ((v.len() as f64 - 1.0) * p).round() as usize;
     v[i]
+}
+
+/// Follows the cursors from page 1 (whose `next` is given) to page `pages`
+/// or the last page, whichever comes first, fetching each with `fetch`;
+/// records in `deep` the milliseconds page `pages` took when it is reached.
+/// Returns the page reached.
+fn walk<T>(
+    mut next: Option<Cursor>,
+    pages: usize,
+    deep: &mut Vec<f64>,
+    mut fetch: impl FnMut(Option<Cursor>) -> Result<Page<T>, StoreError>,
+) -> Result<usize, StoreError> {
+    let mut n = 1;
+    while n < pages && next.is_some() {
+        let t = Instant::now();
+        next = fetch(next)?.next;
+        n += 1;
+        if n == pages {
+            deep.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    Ok(n)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -55,20 +77,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..ArticleFilter::default()
             };
             let t = Instant::now();
-            let mut page = store.find_articles(&filter)?;
+            let page = store.find_articles(&filter)?;
             first.push(ms(t));
-            let mut n = 1;
-            while n < pages && page.next.is_some() {
-                let t = Instant::now();
-                page = store.find_articles(&ArticleFilter {
-                    cursor: page.next.clone(),
+            let n = walk(page.next, pages, &mut deep, |cursor| {
+                store.find_articles(&ArticleFilter {
+                    cursor,
                     ..filter.clone()
-                })?;
-                n += 1;
-                if n == pages {
-                    deep.push(ms(t));
-                }
-            }
+                })
+            })?;
             reached.push(n);
             if n == pages {
                 let t = Instant::now();
@@ -84,20 +100,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..StoryFilter::default()
             };
             let t = Instant::now();
-            let mut sp = store.find_stories(&sf)?;
+            let page = store.find_stories(&sf)?;
             stories.push(ms(t));
-            let mut k = 1;
-            while k < pages && sp.next.is_some() {
-                let t = Instant::now();
-                sp = store.find_stories(&StoryFilter {
-                    cursor: sp.next.clone(),
+            walk(page.next, pages, &mut story_deep, |cursor| {
+                store.find_stories(&StoryFilter {
+                    cursor,
                     ..sf.clone()
-                })?;
-                k += 1;
-                if k == pages {
-                    story_deep.push(ms(t));
-                }
-            }
+                })
+            })?;
         }
     }
     let summary = |v: &mut Vec<f64>| {
