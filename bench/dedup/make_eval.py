@@ -61,6 +61,27 @@ def shingles(t, n=5):
     return {tuple(w[i:i + n]) for i in range(max(1, len(w) - n + 1))} if w else set()
 
 
+def holders_of(sets):
+    """For each shingle, the indexes of the shingle `sets` that hold it, ascending."""
+    holders = defaultdict(list)
+    for i, x in enumerate(sets):
+        for g in x:
+            holders[g].append(i)
+    return holders
+
+
+def shared_counts(holders, most=None):
+    """For each pair (i, j), i < j, of sets sharing any shingle (`holders` from `holders_of`): how
+    many they share. A shingle held by more than `most` sets (when given) is left out: it says
+    nothing of copying and would cost a number of pairs that grows with its square."""
+    shared = defaultdict(int)
+    for hs in holders.values():
+        if 1 < len(hs) and (most is None or len(hs) <= most):
+            for i, j in itertools.combinations(hs, 2):
+                shared[(i, j)] += 1
+    return shared
+
+
 def sentences(t):
     return [s for s in re.split(r"(?<=[.!?\"”])\s+(?=[A-Z“\"])", t.strip()) if s]
 
@@ -127,16 +148,8 @@ def main():
     # Real reposts among the base articles (ECB+ has real wire copies; NeuS repeats a few leads),
     # exhaustively: every pair sharing a shingle is looked at, with exact shingle sets.
     sh = [shingles(d["text"]) for d in base]
-    holders = defaultdict(list)
-    for i, x in enumerate(sh):
-        for g in x:
-            holders[g].append(i)
-    shared = defaultdict(int)
-    for hs in holders.values():
-        if len(hs) > 1:
-            for i, j in itertools.combinations(hs, 2):
-                shared[(i, j)] += 1
-    for (i, j), inter in sorted(shared.items()):
+    holders = holders_of(sh)
+    for (i, j), inter in sorted(shared_counts(holders).items()):
         x, y = sh[i], sh[j]
         if inter < a.real * min(len(x), len(y)):
             continue
@@ -242,16 +255,7 @@ def main():
     maybe = 0
     if a.maybe < 1:
         sh_all = [shingles(d["text"]) for d in allart]
-        hold = defaultdict(list)
-        for i, x in enumerate(sh_all):
-            for g in x:
-                hold[g].append(i)
-        common = defaultdict(int)
-        for hs in hold.values():
-            if 1 < len(hs) <= 200:
-                for i, j in itertools.combinations(hs, 2):
-                    common[(i, j)] += 1
-        for (i, j), inter in common.items():
+        for (i, j), inter in shared_counts(holders_of(sh_all), most=200).items():
             if inter < a.maybe * min(len(sh_all[i]), len(sh_all[j])):
                 continue
             x, y = allart[i]["id"], allart[j]["id"]
