@@ -39,7 +39,7 @@
 //! ([`Projection::sync`]); and [`Projection::inline`] (an in-memory
 //! store, which has no second connection), flushing after every batch.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -113,23 +113,46 @@ const WRITE_CHUNK: usize = 64;
 const ROUND: Duration = Duration::from_secs(1);
 
 /// Stories due for a brief, oldest first, each once.
+///
+/// A story taken off the queue (merged away) is only dropped from `set`:
+/// its entry in `order` goes stale and is skipped when met, so removal
+/// costs nothing where a scan of a queue of tens of thousands of stories
+/// for every merge did. Each insertion has its own number, so a story
+/// removed and inserted again is due from its new place, not its old one.
 #[derive(Default)]
 struct DueQueue {
-    order: VecDeque<StoryId>,
-    set: HashSet<StoryId>,
+    order: VecDeque<(StoryId, u64)>,
+    set: HashMap<StoryId, u64>,
+    inserted: u64,
 }
 
 impl DueQueue {
     fn insert(&mut self, story: StoryId) {
-        if self.set.insert(story.clone()) {
-            self.order.push_back(story);
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.set.entry(story) {
+            self.inserted += 1;
+            self.order.push_back((slot.key().clone(), self.inserted));
+            slot.insert(self.inserted);
         }
+        self.compact();
     }
 
-    /// Removes `story` (a story merged away: rare, so a scan is fine).
+    /// Removes `story` (a story merged away).
     fn remove(&mut self, story: &StoryId) {
-        if self.set.remove(story) {
-            self.order.retain(|s| s != story);
+        self.set.remove(story);
+        self.compact();
+    }
+
+    /// Whether `entry` of `order` is the story's current insertion.
+    fn live(set: &HashMap<StoryId, u64>, (story, n): &(StoryId, u64)) -> bool {
+        set.get(story) == Some(n)
+    }
+
+    /// Drops stale entries once they are most of the queue, so it never
+    /// grows past twice the stories due.
+    fn compact(&mut self) {
+        if self.order.len() > 64 && self.order.len() > 2 * self.set.len() {
+            let set = &self.set;
+            self.order.retain(|entry| Self::live(set, entry));
         }
     }
 
@@ -145,27 +168,33 @@ impl DueQueue {
     fn take(&mut self, n: usize) -> Vec<StoryId> {
         let mut out = Vec::with_capacity(n.min(self.set.len()));
         while out.len() < n {
-            let Some(story) = self.order.pop_front() else {
+            let Some(entry) = self.order.pop_front() else {
                 break;
             };
-            self.set.remove(&story);
-            out.push(story);
+            if Self::live(&self.set, &entry) {
+                self.set.remove(&entry.0);
+                out.push(entry.0);
+            }
         }
         out
     }
 
     /// The due stories, oldest first.
     fn to_vec(&self) -> Vec<&StoryId> {
-        self.order.iter().collect()
+        self.order
+            .iter()
+            .filter(|entry| Self::live(&self.set, entry))
+            .map(|(story, _)| story)
+            .collect()
     }
 
     /// Keeps only the stories `keep` says are still due, in order.
     fn retain(&mut self, mut keep: impl FnMut(&StoryId) -> bool) {
         let set = &mut self.set;
-        self.order.retain(|story| {
-            let kept = keep(story);
-            if !kept {
-                set.remove(story);
+        self.order.retain(|entry| {
+            let kept = Self::live(set, entry) && keep(&entry.0);
+            if !kept && set.get(&entry.0) == Some(&entry.1) {
+                set.remove(&entry.0);
             }
             kept
         });
@@ -404,7 +433,7 @@ impl Projector {
         if self.due.is_empty() {
             return Ok(());
         }
-        let briefed = store.brief_seqs()?;
+        let briefed = store.brief_seqs_of(&self.due.to_vec())?;
         let stories = &self.stories;
         self.due.retain(|story| {
             stories
@@ -519,7 +548,7 @@ impl Projector {
             let earliest = self
                 .due
                 .set
-                .iter()
+                .keys()
                 .filter_map(|s| self.stories.get(s)?.seqs.last())
                 .min();
             if let Some(&earliest) = earliest {
@@ -582,10 +611,25 @@ pub(crate) enum Message {
     },
     /// Take up a checkpoint's state (before following anything), or go
     /// back to none.
-    Restore(Option<Vec<u8>>, Sender<Result<()>>),
+    Restore(Option<StateBytes>, Sender<Result<()>>),
     /// Drop the due stories whose stored brief is current (after a
     /// checkpoint was taken up and the tail followed).
     SettleDue,
+}
+
+/// The projection's part of a checkpoint, shared with the thread that
+/// decodes the placement part rather than copied out of it.
+pub(crate) struct StateBytes {
+    /// The whole checkpoint.
+    pub bytes: Arc<Vec<u8>>,
+    /// Where the projection's state lies in it.
+    pub range: std::ops::Range<usize>,
+}
+
+impl StateBytes {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[self.range.clone()]
+    }
 }
 
 /// A projection state being taken up ([`Projection::start_restore`]).
@@ -721,11 +765,11 @@ impl Projection {
     /// the state of an empty store); called before anything is followed.
     /// A threaded projection decodes it on its own thread while the caller
     /// goes on: [`PendingRestore::wait`] says how it went.
-    pub(crate) fn start_restore(&mut self, state: Option<Vec<u8>>) -> Result<PendingRestore> {
+    pub(crate) fn start_restore(&mut self, state: Option<StateBytes>) -> Result<PendingRestore> {
         match self {
-            Self::Inline(projector) => {
-                Ok(PendingRestore::Done(projector.restore(state.as_deref())))
-            }
+            Self::Inline(projector) => Ok(PendingRestore::Done(
+                projector.restore(state.as_ref().map(StateBytes::as_slice)),
+            )),
             Self::Threaded { .. } => {
                 let (reply, answer) = mpsc::channel();
                 self.send(Message::Restore(state, reply))?;
@@ -860,7 +904,8 @@ fn project(
             Ok(Message::Restore(state, reply)) => {
                 // A state that cannot be read is the caller's to handle
                 // (it replays the stream instead): the thread goes on.
-                let _ = reply.send(projector.restore(state.as_deref()));
+                let _ = reply.send(projector.restore(state.as_ref().map(StateBytes::as_slice)));
+                drop(state);
             }
             Err(RecvTimeoutError::Timeout) => {
                 flush(&mut projector, store.as_mut(), &mut wait, false)?;
@@ -916,6 +961,30 @@ mod tests {
         let restored = DueQueue::from_vec(left);
         assert_eq!(restored.len(), 3);
         assert_eq!(due.take(10), vec![id("d"), id("a"), id("c")]);
+        assert!(due.is_empty());
+    }
+
+    #[test]
+    fn a_story_removed_and_due_again_waits_at_the_back() {
+        let id = |s: &str| StoryId(s.to_owned());
+        let mut due = DueQueue::default();
+        for s in ["a", "b", "c"] {
+            due.insert(id(s));
+        }
+        due.remove(&id("a"));
+        due.insert(id("a"));
+        due.remove(&id("b"));
+        assert_eq!(due.len(), 2);
+        assert_eq!(due.to_vec(), vec![&id("c"), &id("a")]);
+        // Many removals leave stale entries behind; the queue stays small
+        // and in order.
+        for n in 0..1000 {
+            due.insert(id(&format!("s{n}")));
+            due.remove(&id(&format!("s{n}")));
+        }
+        assert!(due.order.len() <= 64.max(2 * due.len()));
+        due.retain(|s| s != &id("c"));
+        assert_eq!(due.take(5), vec![id("a")]);
         assert!(due.is_empty());
     }
 

@@ -29,6 +29,8 @@
 //! need not wait for briefs to be flushed: a projection restored from it
 //! briefs them exactly as the one checkpointed would have.
 
+use std::ops::Range;
+
 use parallax_stories::Clusterer;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
@@ -82,13 +84,14 @@ pub(crate) struct Restored {
     pub placement: Placement,
 }
 
-/// The two states of a checkpoint whose header and checksum were checked,
-/// still encoded.
-pub(crate) struct Checked<'a> {
+/// Where the two states of a checkpoint whose header and checksum were
+/// checked lie in its bytes, still encoded (ranges, not slices, so the
+/// projection's part can go to its thread without a copy).
+pub(crate) struct Checked {
     /// The placement state, for [`decode_placement`].
-    pub placed: &'a [u8],
-    /// The projection's state, for [`crate::briefs::Projection::restore`].
-    pub projection: &'a [u8],
+    pub placed: Range<usize>,
+    /// The projection's state, for [`crate::briefs::Projection::start_restore`].
+    pub projection: Range<usize>,
 }
 
 /// Why a stored checkpoint was not used.
@@ -178,7 +181,7 @@ pub(crate) fn encode(seq: i64, key: u64, placed: &[u8], projection: &[u8]) -> Ve
 /// Checks a checkpoint stored at `seq`, made by this build with settings
 /// `key`, and finds its two states (decoded by the caller, each on its
 /// own thread).
-pub(crate) fn check(seq: i64, key: u64, bytes: &[u8]) -> Result<Checked<'_>, Unusable> {
+pub(crate) fn check(seq: i64, key: u64, bytes: &[u8]) -> Result<Checked, Unusable> {
     let torn = |why: &str| Unusable::Torn(why.to_owned());
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
         return Err(torn("no checkpoint header"));
@@ -201,7 +204,12 @@ pub(crate) fn check(seq: i64, key: u64, bytes: &[u8]) -> Result<Checked<'_>, Unu
         ));
     }
     let (placed, projection) = split(payload).ok_or_else(|| torn("placement state cut short"))?;
-    Ok(Checked { placed, projection })
+    // Both parts lie at the end of `bytes`, the projection's last.
+    let placed_start = bytes.len() - projection.len() - placed.len();
+    Ok(Checked {
+        placed: placed_start..placed_start + placed.len(),
+        projection: bytes.len() - projection.len()..bytes.len(),
+    })
 }
 
 /// The key of the settings a checkpoint's state depends on: a checkpoint
@@ -231,8 +239,8 @@ mod tests {
     fn decode(seq: i64, key: u64, bytes: &[u8]) -> Result<(Placement, Vec<u8>), Unusable> {
         let checked = check(seq, key, bytes)?;
         Ok((
-            decode_placement(checked.placed)?,
-            checked.projection.to_vec(),
+            decode_placement(&bytes[checked.placed])?,
+            bytes[checked.projection].to_vec(),
         ))
     }
 

@@ -12,7 +12,7 @@ use parallax_stories::{ClusterConfig, Clusterer, Doc};
 use rayon::prelude::*;
 use tracing::{debug, info, warn};
 
-use crate::briefs::{Placed, Projection, ProjectorConfig};
+use crate::briefs::{Placed, Projection, ProjectorConfig, StateBytes};
 use crate::checkpoint::{self, PlacementRef, Restored};
 use crate::copies::{CopyDetector, WINDOW_MINUTES};
 use crate::pipeline::doc_for;
@@ -345,11 +345,11 @@ impl Engine {
         if stored.is_empty() {
             return Ok(());
         }
-        let briefed = store.brief_seqs()?;
         let mut latest: HashMap<&StoryId, i64> = HashMap::new();
         for s in &stored {
             latest.insert(&s.story, s.seq);
         }
+        let briefed = store.brief_seqs_of(&latest.keys().copied().collect::<Vec<_>>())?;
         let behind: Vec<(StoryId, i64)> = latest
             .into_iter()
             .filter(|(story, seq)| briefed.get(*story) != Some(seq))
@@ -801,6 +801,7 @@ fn restore_checkpoint(
         let Some(bytes) = store.checkpoint(seq)? else {
             continue;
         };
+        let bytes = Arc::new(bytes);
         let read = started.elapsed();
         let checked = match checkpoint::check(seq, key, &bytes) {
             Ok(checked) => checked,
@@ -811,10 +812,15 @@ fn restore_checkpoint(
         };
         // The projection decodes its state on its own thread while this
         // one decodes the placement state (itself two parts at once).
-        let pending = projection.start_restore(Some(checked.projection.to_vec()))?;
-        let placement = checkpoint::decode_placement(checked.placed);
+        let pending = projection.start_restore(Some(StateBytes {
+            bytes: bytes.clone(),
+            range: checked.projection,
+        }))?;
+        let placement = checkpoint::decode_placement(&bytes[checked.placed]);
         let restored = pending.wait();
-        drop(bytes);
+        // Hundreds of megabytes at a million articles: handing the pages
+        // back is not the caller's wait.
+        crate::free_in_background(bytes);
         match (placement, restored) {
             (Ok(placement), Ok(())) => {
                 debug!(

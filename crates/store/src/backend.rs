@@ -138,6 +138,16 @@ pub trait Backend: Send {
     /// The `seq` each stored brief reflects ([`Brief::seq`]), by story.
     fn brief_seqs(&self) -> Result<HashMap<StoryId, i64>>;
 
+    /// [`Self::brief_seqs`] for `stories` only (those stored): opening a
+    /// big store asks about the few stories its tail touched, not all.
+    fn brief_seqs_of(&self, stories: &[&StoryId]) -> Result<HashMap<StoryId, i64>> {
+        let mut all = self.brief_seqs()?;
+        Ok(stories
+            .iter()
+            .filter_map(|&s| all.remove_entry(s))
+            .collect())
+    }
+
     /// Stores a checkpoint: an engine's state as of `seq` (opaque bytes,
     /// which their reader checks), and deletes all but the `keep` newest.
     fn write_checkpoint(&mut self, seq: i64, state: &[u8], keep: usize) -> Result<()>;
@@ -289,6 +299,10 @@ impl Backend for Store {
 
     fn brief_seqs(&self) -> Result<HashMap<StoryId, i64>> {
         Store::brief_seqs(self)
+    }
+
+    fn brief_seqs_of(&self, stories: &[&StoryId]) -> Result<HashMap<StoryId, i64>> {
+        Store::brief_seqs_of(self, stories)
     }
 
     fn write_checkpoint(&mut self, seq: i64, state: &[u8], keep: usize) -> Result<()> {

@@ -6,7 +6,7 @@ use parallax_model::{
     Article, ArticleId, Brief, CopyLink, CopyRelation, Origin, Source, StoryEvent, StoryEventKind,
     StoryId,
 };
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, MAIN_DB, OptionalExtension, Row, params};
 
 use crate::article_index::{self, ArticleIndex, Indexer};
 use crate::error::Context;
@@ -309,12 +309,30 @@ impl Store {
 
     /// The state of the checkpoint at `seq`.
     pub fn checkpoint(&self, seq: i64) -> Result<Option<Vec<u8>>> {
-        self.conn
-            .query_row("SELECT state FROM checkpoints WHERE seq = ?1", [seq], |r| {
-                r.get(0)
-            })
+        let stored = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM checkpoints WHERE seq = ?1",
+                [seq],
+                |_| Ok(()),
+            )
             .optional()
-            .context("reading a checkpoint")
+            .context("reading a checkpoint")?;
+        if stored.is_none() {
+            return Ok(None);
+        }
+        // Read straight into one buffer: at a million articles the state is
+        // hundreds of megabytes, which a query would copy twice (SQLite's
+        // value, then ours), and restart time is mostly the kernel handing
+        // out fresh pages. `seq` is the table's rowid.
+        let blob = self
+            .conn
+            .blob_open(MAIN_DB, c"checkpoints", c"state", seq, true)
+            .context("opening a checkpoint")?;
+        let mut state = vec![0; blob.len()];
+        blob.read_at_exact(&mut state, 0)
+            .context("reading a checkpoint")?;
+        Ok(Some(state))
     }
 
     /// Adds the articles stored up to `seq` to the article search index
@@ -356,6 +374,38 @@ impl Store {
             .context("reading brief positions")?;
         rows.collect::<rusqlite::Result<_>>()
             .context("reading brief positions")
+    }
+
+    /// [`Self::brief_seqs`] for `stories` only, each looked up by id (a
+    /// scan of every story reads every stored brief: a third of a second
+    /// at a million articles).
+    pub fn brief_seqs_of(
+        &self,
+        stories: &[&StoryId],
+    ) -> Result<std::collections::HashMap<StoryId, i64>> {
+        if stories.len() > 4096 {
+            // Many: one scan costs less than as many lookups.
+            let mut all = self.brief_seqs()?;
+            return Ok(stories
+                .iter()
+                .filter_map(|&s| all.remove_entry(s))
+                .collect());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT brief_seq FROM stories WHERE id = ?1")
+            .context("reading brief positions")?;
+        let mut out = std::collections::HashMap::with_capacity(stories.len());
+        for &story in stories {
+            let seq: Option<i64> = stmt
+                .query_row([&story.0], |r| r.get(0))
+                .optional()
+                .context("reading brief positions")?;
+            if let Some(seq) = seq {
+                out.insert(story.clone(), seq);
+            }
+        }
+        Ok(out)
     }
 
     /// Every stored article in arrival order.
