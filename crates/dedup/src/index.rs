@@ -5,8 +5,8 @@
 //! sampling threshold, flags, its root original, where its samples end),
 //! 8 bytes marking which of its samples come from its opening (for
 //! [`direction`]), plus its id, the high 32 bits of every sample (4 bytes
-//! each, in one arena), and a posting for each of its [`INDEXED_SAMPLES`] smallest
-//! samples in the [`PostingTable`]; nothing of its text.
+//! each, in one arena), and a posting for each of its [`INDEXED_SAMPLES`]
+//! smallest samples in the [`PostingTable`]; nothing of its text.
 //!
 //! Two tiers, because the two jobs need different sample sizes. Finding
 //! candidates needs a few samples per article: a pair that shares a passage

@@ -3,9 +3,9 @@
 //! The in-memory [`Index`] is a pure function of the sequence of articles
 //! added (and evictions), so the file stores exactly that sequence: one
 //! record per article (id, time, flags, word count, exact hash, threshold,
-//! samples, which samples come from its opening) and one per eviction. Opening the file replays it through
-//! [`Index::add`], which rebuilds the same index *and the same pairs*; no
-//! text is ever stored.
+//! samples, which samples come from its opening) and one per eviction.
+//! Opening the file replays it through [`Index::add`], which rebuilds the
+//! same index *and the same pairs*; no text is ever stored.
 //!
 //! Crash safety: every record is `[len: u32][payload][checksum: u64]`.
 //! [`PersistentIndex::commit`] flushes and `fsync`s; an article is
