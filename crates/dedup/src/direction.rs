@@ -13,12 +13,21 @@
 //! 4. **Degraded copy**: when only one of the two has lost its case and
 //!    punctuation, the other is the original: a copy can drop them, nobody
 //!    adds them back.
-//! 5. **Fuller text**: the longer text (a syndicated copy carries a part of
+//! 5. **Opening carried**: the one whose opening the other carries, when
+//!    the other's opening is not carried back. An outlet that runs a wire
+//!    story under its own intro carries the story's first sentences inside
+//!    its text, while its own first sentences are nowhere in the story; so
+//!    the copy can be the longer text and still be told apart. Openings are
+//!    compared on the sampled shingles of each text's first few content
+//!    words ([`crate::sketch::Sketch::opening`]), which the index keeps as
+//!    one bit per sample: near-duplicates and copies that start where the
+//!    original starts carry each other's openings and fall through.
+//! 6. **Fuller text**: the longer text (a syndicated copy carries a part of
 //!    it; an edited copy is usually cut, not padded: outlet boilerplate is
 //!    removed by ingestion's cleaning first). Near-duplicates must differ by
 //!    more than a few words for length to count. Length is counted without
 //!    boilerplate lines ([`crate::boilerplate`]).
-//! 6. **Arrival**: the one seen first.
+//! 7. **Arrival**: the one seen first.
 //!
 //! A copy chain (C copies B, B copies A) resolves to its root: the index
 //! keeps, for every article, the original it was found to copy, and pairs
@@ -84,6 +93,37 @@ pub struct Facts {
     pub arrival: u32,
 }
 
+/// How much of one article's opening the other article of a pair
+/// carries, counted on samples under the pair's common threshold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Carried {
+    /// The article's opening samples.
+    pub opening: u32,
+    /// How many of them the other article shares.
+    pub shared: u32,
+}
+
+impl Carried {
+    /// More than half of the opening is carried.
+    fn mostly(&self) -> bool {
+        self.opening > 0 && 2 * self.shared > self.opening
+    }
+
+    /// Less than half of the opening is carried.
+    fn hardly(&self) -> bool {
+        self.opening > 0 && 2 * self.shared < self.opening
+    }
+}
+
+/// Whose opening a pair carries, both ways.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Openings {
+    /// The first article's opening, as found in the second.
+    pub a_in_b: Carried,
+    /// The second article's opening, as found in the first.
+    pub b_in_a: Carried,
+}
+
 /// Which article of a pair is the original.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Original {
@@ -106,6 +146,8 @@ pub enum Rule {
     WireCredit,
     /// The other one lost its case and punctuation.
     Degraded,
+    /// Its opening is carried by the other, not the other way round.
+    Opening,
     /// Seen first.
     Arrival,
 }
@@ -118,6 +160,7 @@ impl Rule {
             Self::WireOutlet => "wire-outlet",
             Self::WireCredit => "wire-credit",
             Self::Degraded => "degraded",
+            Self::Opening => "opening",
             Self::Fuller => "fuller",
             Self::Arrival => "arrival",
         }
@@ -125,7 +168,7 @@ impl Rule {
 }
 
 /// Decides which of `a` and `b` is the original, and by which rule.
-pub fn original(a: &Facts, b: &Facts, relation: Relation) -> (Original, Rule) {
+pub fn original(a: &Facts, b: &Facts, relation: Relation, openings: &Openings) -> (Original, Rule) {
     let pick = |a_wins: bool| if a_wins { Original::A } else { Original::B };
     if a.flags & DATED != 0 && b.flags & DATED != 0 && a.time != b.time {
         return (pick(a.time < b.time), Rule::Date);
@@ -141,6 +184,13 @@ pub fn original(a: &Facts, b: &Facts, relation: Relation) -> (Original, Rule) {
     let (ad, bd) = (a.flags & DEGRADED != 0, b.flags & DEGRADED != 0);
     if ad != bd {
         return (pick(bd), Rule::Degraded);
+    }
+    let (a_carried, b_carried) = (openings.a_in_b, openings.b_in_a);
+    if a_carried.mostly() && b_carried.hardly() {
+        return (Original::A, Rule::Opening);
+    }
+    if b_carried.mostly() && a_carried.hardly() {
+        return (Original::B, Rule::Opening);
     }
     let (long, short) = (a.words.max(b.words), a.words.min(b.words));
     let fuller_margin = match relation {
@@ -235,8 +285,33 @@ mod tests {
         }
     }
 
+    const NONE: Openings = Openings {
+        a_in_b: Carried {
+            opening: 0,
+            shared: 0,
+        },
+        b_in_a: Carried {
+            opening: 0,
+            shared: 0,
+        },
+    };
+
+    fn carried(a: (u32, u32), b: (u32, u32)) -> Openings {
+        Openings {
+            a_in_b: Carried {
+                opening: a.0,
+                shared: a.1,
+            },
+            b_in_a: Carried {
+                opening: b.0,
+                shared: b.1,
+            },
+        }
+    }
+
     #[test]
     fn rules_apply_in_order() {
+        let original = |a: &Facts, b: &Facts, r| original(a, b, r, &NONE);
         let r = Relation::NearDuplicate;
         let a = facts(100, DATED, 300, 5);
         let b = facts(50, DATED, 300, 9);
@@ -259,6 +334,45 @@ mod tests {
         let a = facts(0, 0, 300, 3);
         let b = facts(0, 0, 300, 2);
         assert_eq!(original(&a, &b, r), (Original::B, Rule::Arrival));
+    }
+
+    #[test]
+    fn the_opening_carried_one_way_decides_before_length() {
+        let syn = Relation::Syndicated;
+        // `b` runs `a`'s opening under its own intro and is longer.
+        let a = facts(0, 0, 150, 2);
+        let b = facts(0, 0, 300, 1);
+        let intro = carried((4, 4), (3, 0));
+        assert_eq!(original(&a, &b, syn, &intro), (Original::A, Rule::Opening));
+        let swapped = carried((3, 0), (4, 4));
+        assert_eq!(
+            original(&b, &a, syn, &swapped),
+            (Original::B, Rule::Opening)
+        );
+        // Both openings carried (near-duplicates, a copy cut at the end):
+        // length decides, then arrival.
+        let both = carried((4, 4), (3, 3));
+        assert_eq!(original(&a, &b, syn, &both), (Original::B, Rule::Fuller));
+        let same = facts(0, 0, 300, 2);
+        assert_eq!(
+            original(&same, &b, Relation::NearDuplicate, &both),
+            (Original::B, Rule::Arrival)
+        );
+        // Neither carried (an excerpt from the middle), half carried, or
+        // no opening sample under the common threshold: no decision.
+        for o in [
+            carried((4, 0), (3, 0)),
+            carried((4, 2), (3, 0)),
+            carried((4, 4), (0, 0)),
+            carried((4, 4), (2, 1)),
+        ] {
+            assert_eq!(original(&a, &b, syn, &o), (Original::B, Rule::Fuller));
+        }
+        // Dates come first: a dated later article is the copy whatever it
+        // carries.
+        let a = facts(200, DATED, 150, 2);
+        let b = facts(100, DATED, 300, 1);
+        assert_eq!(original(&a, &b, syn, &intro), (Original::B, Rule::Date));
     }
 
     #[test]

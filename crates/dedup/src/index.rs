@@ -2,10 +2,11 @@
 //! already indexed, then indexed itself, in one call and without rebuilds.
 //!
 //! Per article it keeps 28 bytes of facts (exact hash, time, word count,
-//! sampling threshold, flags, its root original, where its samples end)
-//! plus its id, the high 32 bits of every sample (4 bytes each, in one
-//! arena), and a posting for each of its [`INDEXED_SAMPLES`] smallest
-//! samples in the [`PostingTable`]; nothing of its text.
+//! sampling threshold, flags, its root original, where its samples end),
+//! 8 bytes marking which of its samples come from its opening (for
+//! [`direction`]), plus its id, the high 32 bits of every sample (4 bytes
+//! each, in one arena), and a posting for each of its [`INDEXED_SAMPLES`]
+//! smallest samples in the [`PostingTable`]; nothing of its text.
 //!
 //! Two tiers, because the two jobs need different sample sizes. Finding
 //! candidates needs a few samples per article: a pair that shares a passage
@@ -17,11 +18,12 @@
 //! samples under both thresholds, read from the arena in one place. A query
 //! looks up the new article's posted samples, and for every article found
 //! at least twice counts the samples the two share, and hands the counts
-//! to [`relation::classify`] and [`direction::original`].
+//! to [`relation::classify`], and the counts of each one's opening samples
+//! the other shares to [`direction::original`].
 
 use std::fmt;
 
-use crate::direction::{self, Agencies, DATED, EVICTED, Facts, Original, Rule};
+use crate::direction::{self, Agencies, Carried, DATED, EVICTED, Facts, Openings, Original, Rule};
 use crate::postings::PostingTable;
 use crate::relation::{self, Overlap, Relation};
 use crate::shingle::hash_bytes;
@@ -228,6 +230,8 @@ pub struct Index {
     id_bytes: String,
     /// High 32 bits of every article's samples, ascending per article.
     sample_highs: Vec<u32>,
+    /// Per article, its [`Sketch::opening`] bits.
+    openings: Vec<u64>,
     clock: i32,
     live: usize,
     /// Scratch for [`Index::compare`].
@@ -251,6 +255,7 @@ impl Index {
             docs: Vec::new(),
             id_bytes: String::new(),
             sample_highs: Vec::new(),
+            openings: Vec::new(),
             clock: 0,
             live: 0,
             hits: Vec::new(),
@@ -325,6 +330,7 @@ impl Index {
                 + self.docs.capacity() * std::mem::size_of::<DocMeta>()
                 + self.id_bytes.capacity()
                 + self.sample_highs.capacity() * 4
+                + self.openings.capacity() * 8
                 + self.hits.capacity() * 4,
         }
     }
@@ -372,6 +378,7 @@ impl Index {
         self.id_bytes.push_str(id);
         let kept = &fp.sketch.samples[..usize::from(meta.samples)];
         self.sample_highs.extend(kept.iter().map(|&h| high(h)));
+        self.openings.push(fp.sketch.opening);
         self.docs.push(DocMeta {
             id_end: self.id_bytes.len() as u32,
             sample_end: self.sample_highs.len() as u32,
@@ -391,6 +398,7 @@ impl Index {
         let mut hits = std::mem::take(&mut self.hits);
         hits.clear();
         let samples = &sketch.samples[..usize::from(meta.samples)];
+        let fp_opening = sketch.opening;
         let query = posted(samples);
         // Start every sample's cache miss before walking any of them.
         let touched = query
@@ -426,8 +434,10 @@ impl Index {
             let theirs = self.samples_of(d);
             let ours = &samples[..count_under(samples, t)];
             let theirs = &theirs[..theirs.partition_point(|&x| x <= t)];
+            let (shared, openings) =
+                shared_highs(ours, fp_opening, theirs, self.openings[d as usize]);
             let overlap = Overlap {
-                shared: shared_highs(ours, theirs),
+                shared,
                 a_samples: ours.len() as f64,
                 b_samples: theirs.len() as f64,
                 exact,
@@ -436,7 +446,7 @@ impl Index {
             else {
                 continue;
             };
-            let (orig, rule) = direction::original(&new_facts, &facts(&m, d), relation);
+            let (orig, rule) = direction::original(&new_facts, &facts(&m, d), relation, &openings);
             let (copy, original) = match orig {
                 Original::A => (d, doc),
                 Original::B => (doc, d),
@@ -588,9 +598,22 @@ fn posted(samples: &[u64]) -> &[u64] {
     &samples[..count_under(samples, t)]
 }
 
-/// How many values two ascending lists share.
-fn shared_highs(a: &[u64], b: &[u32]) -> u32 {
+/// How many values two ascending lists share, and how much of each one's
+/// opening (`a_open`, `b_open`: bit `i` marks the `i`-th value) the other
+/// carries.
+fn shared_highs(a: &[u64], a_open: u64, b: &[u32], b_open: u64) -> (u32, Openings) {
     let (mut i, mut j, mut n) = (0, 0, 0u32);
+    let marked = |mask: u64, at: usize| at < 64 && (mask >> at) & 1 != 0;
+    let mut openings = Openings {
+        a_in_b: Carried {
+            opening: (a_open & low_bits(a.len())).count_ones(),
+            shared: 0,
+        },
+        b_in_a: Carried {
+            opening: (b_open & low_bits(b.len())).count_ones(),
+            shared: 0,
+        },
+    };
     while i < a.len() && j < b.len() {
         let x = high(a[i]);
         match x.cmp(&b[j]) {
@@ -598,12 +621,19 @@ fn shared_highs(a: &[u64], b: &[u32]) -> u32 {
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
                 n += 1;
+                openings.a_in_b.shared += u32::from(marked(a_open, i));
+                openings.b_in_a.shared += u32::from(marked(b_open, j));
                 i += 1;
                 j += 1;
             }
         }
     }
-    n
+    (n, openings)
+}
+
+/// A mask of the lowest `n` bits (all 64 from `n = 64` on).
+fn low_bits(n: usize) -> u64 {
+    if n >= 64 { u64::MAX } else { (1u64 << n) - 1 }
 }
 
 fn facts(m: &DocMeta, doc: DocNo) -> Facts {

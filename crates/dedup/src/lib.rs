@@ -31,8 +31,9 @@
 //!    each article's 20 smallest samples; a candidate is then checked on all
 //!    the samples of both (40 to 48 each), which partial reuse needs.
 //! 4. [`relation`]: containment and Jaccard estimates decide the relation.
-//! 5. [`direction`]: publication date, agency outlet or credit, fuller text,
-//!    arrival: who copied whom.
+//! 5. [`direction`]: publication date, agency outlet or credit, degraded
+//!    copy, whose opening the other carries, fuller text, arrival: who
+//!    copied whom.
 //! 6. [`index`]: the incremental [`Index`] that ties these together: add an
 //!    article, get its pairs; evict by age.
 //! 7. [`persist`]: [`PersistentIndex`], the index on disk as an append-only,

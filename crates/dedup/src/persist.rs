@@ -3,9 +3,9 @@
 //! The in-memory [`Index`] is a pure function of the sequence of articles
 //! added (and evictions), so the file stores exactly that sequence: one
 //! record per article (id, time, flags, word count, exact hash, threshold,
-//! samples) and one per eviction. Opening the file replays it through
-//! [`Index::add`], which rebuilds the same index *and the same pairs*; no
-//! text is ever stored.
+//! samples, which samples come from its opening) and one per eviction.
+//! Opening the file replays it through [`Index::add`], which rebuilds the
+//! same index *and the same pairs*; no text is ever stored.
 //!
 //! Crash safety: every record is `[len: u32][payload][checksum: u64]`.
 //! [`PersistentIndex::commit`] flushes and `fsync`s; an article is
@@ -16,9 +16,11 @@
 //! was acknowledged, and, because pairs are recomputed from the log, it
 //! cannot leave a pair behind whose article is not indexed.
 //!
-//! The header records the sketch settings; a file written with other
-//! settings is refused (delete it to rebuild) rather than silently compared
-//! with incompatible samples.
+//! The header records the format and the sketch settings; a file written
+//! with other settings, or in the format before openings were recorded
+//! (`PXDEDUP2`), is refused with a message saying to delete it to rebuild,
+//! rather than silently compared with incompatible samples. Rebuilding
+//! means adding the articles again: the log keeps no text to re-sketch.
 
 use std::fmt;
 use std::fs::{File, OpenOptions};
@@ -34,8 +36,10 @@ use crate::shingle::hash_bytes;
 use crate::sketch::Sketch;
 use crate::{Config, SketchConfig};
 
-const MAGIC: &[u8; 8] = b"PXDEDUP2";
-const HEADER_LEN: u64 = 8 + 16 + 8;
+const MAGIC: &[u8; 8] = b"PXDEDUP3";
+/// The format before records carried their opening samples.
+const MAGIC_V2: &[u8; 8] = b"PXDEDUP2";
+const HEADER_LEN: u64 = 8 + 20 + 8;
 const KIND_DOC: u8 = 1;
 const KIND_EVICT: u8 = 2;
 /// Largest record accepted when reading (a corrupt length beyond this is
@@ -211,6 +215,7 @@ fn header(c: &SketchConfig) -> Vec<u8> {
         c.rate,
         c.min_samples as u32,
         c.max_samples as u32,
+        c.opening_words as u32,
     ] {
         h.extend_from_slice(&v.to_le_bytes());
     }
@@ -235,6 +240,7 @@ fn encode_doc(buf: &mut Vec<u8>, id: &str, time: i32, fp: &Fingerprint) {
     for s in &fp.sketch.samples {
         buf.extend_from_slice(&s.to_le_bytes());
     }
+    buf.extend_from_slice(&fp.sketch.opening.to_le_bytes());
 }
 
 /// A cursor over a record's payload; every read checks bounds.
@@ -289,6 +295,14 @@ fn read_log(
     let mut r = BufReader::with_capacity(1 << 16, &mut *file);
     let mut head = [0u8; HEADER_LEN as usize];
     r.read_exact(&mut head).map_err(io)?;
+    if &head[..8] == MAGIC_V2 {
+        return Err(PersistError::Incompatible {
+            path: path.to_owned(),
+            reason: "a dedup index of an earlier format (PXDEDUP2, without articles' \
+                     openings); delete it and add the articles again to rebuild it"
+                .into(),
+        });
+    }
     if &head[..8] != MAGIC {
         return Err(PersistError::Incompatible {
             path: path.to_owned(),
@@ -376,12 +390,14 @@ fn decode_doc<'a>(
     for _ in 0..n {
         samples.push(c.u64()?);
     }
+    let opening = c.u64()?;
     let fp = Fingerprint {
         sketch: Sketch {
             exact,
             words,
             threshold,
             samples: samples.clone(),
+            opening,
         },
         published: (flags & DATED != 0).then_some(time),
         content_words,

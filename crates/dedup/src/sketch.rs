@@ -50,6 +50,10 @@ pub struct SketchConfig {
     /// Mixed into every shingle hash: a different seed draws a different
     /// (equally good) sample, to measure how much a result owes to chance.
     pub seed: u64,
+    /// Content words that make a text's *opening*: the samples drawn from
+    /// shingles inside them are marked ([`Sketch::opening`]), for the
+    /// direction rule that asks whose opening the other carries.
+    pub opening_words: usize,
 }
 
 impl Default for SketchConfig {
@@ -60,6 +64,7 @@ impl Default for SketchConfig {
             min_samples: 40,
             max_samples: 48,
             seed: 0,
+            opening_words: 30,
         }
     }
 }
@@ -82,6 +87,10 @@ pub struct Sketch {
     pub threshold: u32,
     /// Distinct sampled shingle hashes, ascending.
     pub samples: Vec<u64>,
+    /// Bit `i` is set when `samples[i]` is a shingle of the text's opening
+    /// (its first [`SketchConfig::opening_words`] content words; the whole
+    /// text when shorter). Samples past the 64th are never marked.
+    pub opening: u64,
 }
 
 /// The high 32 bits of a hash: what sampling looks at.
@@ -173,11 +182,26 @@ impl Sketcher {
             let keep = samples.partition_point(|&h| high(h) <= threshold);
             samples.truncate(keep);
         }
+        let opening_words = config
+            .opening_words
+            .max(config.shingle)
+            .min(self.kept.len());
+        let mut opening = 0u64;
+        for_each_shingle(&self.kept[..opening_words], config.shingle, |h| {
+            let h = reseed(h);
+            if high(h) <= threshold
+                && let Ok(i) = samples.binary_search(&h)
+                && i < 64
+            {
+                opening |= 1 << i;
+            }
+        });
         let sketch = Sketch {
             exact: self.words.exact,
             words: self.words.hashes.len().min(u32::MAX as usize) as u32,
             threshold,
             samples,
+            opening,
         };
         (sketch, &self.words, self.kept.len())
     }

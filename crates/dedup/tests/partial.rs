@@ -5,6 +5,7 @@
 //! quote) is not. Every case is checked under several hash seeds, so a
 //! result does not rest on one lucky sample.
 
+use parallax_dedup::direction::Rule;
 use parallax_dedup::{Added, Config, DocInput, Index, Pair, Relation};
 
 /// A wire story about a (made-up) flood, in six paragraphs.
@@ -206,5 +207,111 @@ fn copies_are_still_found_after_older_articles_are_evicted() {
             .map(|p| (index.id(p.copy), index.id(p.original)))
             .collect();
         assert_eq!(named, [("repost", "wire")], "seed {seed}");
+    }
+}
+
+/// The pair between two undated articles added in this order, as (copy id,
+/// original id, rule).
+fn undated_pair(seed: u64, first: (&str, &str), second: (&str, &str)) -> (String, String, Rule) {
+    let mut index = index(seed);
+    assert!(pairs_of(&mut index, first.0, &DocInput::text(first.1)).is_empty());
+    let pairs = pairs_of(&mut index, second.0, &DocInput::text(second.1));
+    assert_eq!(pairs.len(), 1, "seed {seed}: {pairs:?}");
+    let p = pairs[0];
+    (
+        index.id(p.copy).to_string(),
+        index.id(p.original).to_string(),
+        p.rule.expect("a direct pair"),
+    )
+}
+
+/// Checks the direction of an undated pair under every seed and in both
+/// arrival orders.
+fn assert_direction(original: &str, copy: &str, rule: Rule) {
+    for seed in SEEDS {
+        for (first, second) in [
+            (("original", original), ("copy", copy)),
+            (("copy", copy), ("original", original)),
+        ] {
+            let got = undated_pair(seed, first, second);
+            assert_eq!(
+                got,
+                ("copy".to_string(), "original".to_string(), rule),
+                "seed {seed}, {} first",
+                first.0
+            );
+        }
+    }
+}
+
+#[test]
+fn an_undated_intro_copy_longer_than_its_original_is_the_copy() {
+    // The original is the story's first four paragraphs; the copy runs its
+    // first three under two paragraphs of its own, so it is the longer text
+    // and length alone would call it the original.
+    let original = WIRE[..4].join("\n");
+    let copy = [
+        OWN_INTRO.join("\n"),
+        WIRE[..3].join("\n"),
+        "Copyright 2024 Valley Courier. All rights reserved.".to_string(),
+    ]
+    .join("\n");
+    assert!(copy.split_whitespace().count() > original.split_whitespace().count() + 20);
+    assert_direction(&original, &copy, Rule::Opening);
+}
+
+#[test]
+fn openings_are_compared_on_match_keys() {
+    // Both texts lowercased and unpunctuated (a feed that delivers every
+    // article that way): the openings still match word for word.
+    let degrade = |t: &str| {
+        t.to_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '\n' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .collect::<String>()
+    };
+    let original = degrade(&WIRE[..4].join("\n"));
+    let copy = degrade(&[OWN_INTRO.join("\n"), WIRE[..3].join("\n")].join("\n"));
+    assert_direction(&original, &copy, Rule::Opening);
+}
+
+#[test]
+fn copies_that_start_where_the_original_starts_are_left_to_length() {
+    // A copy cut short, and the same copy under a promo line (boilerplate:
+    // not part of its opening), carry the original's opening and their own
+    // opening is the original's: the opening rule does not decide, the
+    // fuller text does.
+    let original = WIRE.join("\n");
+    let cut = WIRE[..4].join("\n");
+    assert_direction(&original, &cut, Rule::Fuller);
+    let promo = format!("READ: Ten things to know about the valley floods\n{cut}");
+    assert_direction(&original, &promo, Rule::Fuller);
+}
+
+#[test]
+fn near_duplicates_are_not_decided_by_openings() {
+    // One word changed in the last paragraph: both openings are carried,
+    // the lengths are equal, arrival decides.
+    let original = WIRE.join("\n");
+    let copy = original.replace("national weather service", "national weather agency");
+    for seed in SEEDS {
+        let (copy_id, _, rule) = undated_pair(seed, ("original", &original), ("copy", &copy));
+        assert_eq!(
+            (copy_id.as_str(), rule),
+            ("copy", Rule::Arrival),
+            "seed {seed}"
+        );
+        let (copy_id, _, rule) = undated_pair(seed, ("copy", &copy), ("original", &original));
+        assert_eq!(
+            (copy_id.as_str(), rule),
+            ("original", Rule::Arrival),
+            "seed {seed}"
+        );
     }
 }

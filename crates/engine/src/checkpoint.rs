@@ -42,8 +42,9 @@ const MAGIC: &[u8; 8] = b"PXCHECK\x01";
 /// Bumped whenever a serialized state type changes shape: a checkpoint of
 /// another format is skipped (the store is replayed instead). Format 2
 /// keeps the clusterer and the copy detector as two parts, so they are
-/// encoded and decoded at the same time.
-const FORMAT: u32 = 2;
+/// encoded and decoded at the same time. Format 3: the copy detector's
+/// index keeps which samples come from each article's opening.
+const FORMAT: u32 = 3;
 
 const HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
 

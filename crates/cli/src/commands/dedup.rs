@@ -84,6 +84,7 @@ fn config_from(tune: Option<&str>) -> Result<Config> {
             "min" => c.sketch.min_samples = num as usize,
             "max" => c.sketch.max_samples = num as usize,
             "seed" => c.sketch.seed = num as u64,
+            "opening" => c.sketch.opening_words = num as usize,
             "near" => c.relation.near_duplicate = num,
             "syndicated" => c.relation.syndicated = num,
             "larger" => c.relation.syndicated_larger = num,
