@@ -12,6 +12,7 @@
 #
 #   DB=/path/to/store.db bench/serve/search_1m.sh
 #   DB=... PARALLAX_BIN=/path/to/parallax LATENCY_BIN=/path/to/search_latency bench/serve/search_1m.sh
+#   STORE_LEVEL=0 WORDS=16 ROUNDS=1 DB=... bench/serve/search_1m.sh   # API level only, 16 words
 # The store is built beforehand with `parallax run --db DB INPUT.jsonl`
 # (opening a store of an older schema rebuilds its article index first).
 set -euo pipefail
@@ -28,6 +29,8 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 LATENCY_BIN="${LATENCY_BIN:-$target/release/examples/search_latency}"
 [ -x "$LATENCY_BIN" ] || { echo "build it: cargo build --release -p parallax-store --example search_latency" >&2; exit 1; }
 words=$(sed -n '/^local terms = {/,/^}/p' "$root/bench/serve/search.lua" | grep -o '"[a-z]*"' | tr -d '"')
+# WORDS=n: only the first n words (a quicker run).
+[ -n "${WORDS:-}" ] && words=$(printf '%s\n' $words | head -n "$WORDS")
 
 if [ "${STORE_LEVEL:-1}" != 0 ]; then
     echo "== store level ($DB)"

@@ -21,7 +21,7 @@
 //! after this one", which costs what the first page costs however deep it
 //! is (an offset makes the store find and skip every result before it).
 
-use parallax_model::{ArticleId, Brief, StoryId};
+use parallax_model::{ArticleId, StoryId};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params_from_iter};
 
@@ -426,7 +426,18 @@ pub(crate) fn story_summary(
     last_published: Option<String>,
     members: Option<String>,
 ) -> Result<StorySummary> {
-    let brief: Brief = serde_json::from_str(brief).map_err(|e| StoreError::Corrupt {
+    // Only what a listing shows is decoded: a big story's brief is
+    // megabytes, and building all of it cost more than the rest of a page.
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        summary: String,
+        sources: Vec<ListedSource>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ListedSource {
+        outlet: String,
+    }
+    let brief: Listed = serde_json::from_str(brief).map_err(|e| StoreError::Corrupt {
         what: format!("brief of story {id}"),
         detail: e.to_string(),
     })?;
