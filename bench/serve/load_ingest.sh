@@ -44,9 +44,12 @@ fi
 
 # Each run writes to a copy, so the stored set stays the same from run to run.
 db="$out/load-$N.db"
-rm -f "$db" "$db-wal" "$db-shm"
+rm -rf "$db" "$db-wal" "$db-shm" "$db.search" "$db.stories"
 cp "$base" "$db"
 for ext in wal shm; do [ -f "$base-$ext" ] && cp "$base-$ext" "$db-$ext"; done
+# The search indexes too (tantivy folders beside the file), so the server
+# does not rebuild them while wrk runs.
+for ext in search stories; do [ -d "$base.$ext" ] && cp -r "$base.$ext" "$db.$ext"; done
 
 PARALLAX_TOKEN="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
 export PARALLAX_TOKEN

@@ -30,7 +30,9 @@
 //!
 //! The article search index is the same kind of projection: each flush
 //! first brings it up to the articles followed
-//! ([`parallax_store::Backend::index_articles`]).
+//! ([`parallax_store::Backend::index_articles`]); the story search index
+//! follows the briefs each round writes
+//! ([`parallax_store::Backend::index_stories`]).
 //!
 //! Two ways to run it: [`Projection::threaded`] (its own thread, threads
 //! and store connection: `run`, `watch`, `serve`), flushing
@@ -559,6 +561,8 @@ impl Projector {
         for chunk in briefs.chunks(WRITE_CHUNK) {
             store.write_briefs(chunk)?;
         }
+        // Story search follows the briefs just written (one commit a round).
+        store.index_stories()?;
         if let Some(FlushHook(hook)) = &self.config.on_flush {
             hook();
         }

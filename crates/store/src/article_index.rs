@@ -50,7 +50,7 @@ use crate::error::Context;
 use crate::{Result, StoreError};
 
 /// The analyzer's name in the schema.
-const ANALYZER: &str = "parallax_en";
+pub(crate) const ANALYZER: &str = "parallax_en";
 
 /// Version of the index layout; an index of another version is rebuilt.
 const FORMAT: u32 = 1;
@@ -64,7 +64,9 @@ const WRITER_MEMORY: usize = 64 << 20;
 /// Most dictionary words a typed prefix ("tari") stands for.
 const MAX_PREFIX_TERMS: usize = 64;
 
-fn search_error(context: &'static str) -> impl FnOnce(tantivy::TantivyError) -> StoreError {
+pub(crate) fn search_error(
+    context: &'static str,
+) -> impl FnOnce(tantivy::TantivyError) -> StoreError {
     move |e| StoreError::Search {
         context,
         detail: e.to_string(),
@@ -73,7 +75,7 @@ fn search_error(context: &'static str) -> impl FnOnce(tantivy::TantivyError) -> 
 
 /// The writer of `index`: [`StoreError::SearchBusy`] when another process
 /// holds it.
-fn writer_of(index: &Index) -> Result<IndexWriter> {
+pub(crate) fn writer_of(index: &Index) -> Result<IndexWriter> {
     // One indexing thread: the projection shares the machine with the
     // write path, and a batch of articles indexes in milliseconds.
     match index.writer_with_num_threads(1, WRITER_MEMORY) {
@@ -222,7 +224,7 @@ pub(crate) struct Indexer {
 
 /// Whether `dir` holds only what a tantivy index writes (so removing it
 /// cannot lose anything else).
-fn only_index_files(dir: &Path) -> std::io::Result<bool> {
+pub(crate) fn only_index_files(dir: &Path) -> std::io::Result<bool> {
     for entry in std::fs::read_dir(dir)? {
         let name = entry?.file_name();
         let name = name.to_string_lossy();
@@ -503,7 +505,7 @@ pub(crate) struct Ranked {
 
 impl Ranked {
     /// Whether `self` comes before `other` in the results.
-    fn before(&self, other: &Ranked) -> bool {
+    pub(crate) fn before(&self, other: &Ranked) -> bool {
         match self.score.total_cmp(&other.score) {
             std::cmp::Ordering::Greater => true,
             std::cmp::Ordering::Less => false,
@@ -638,6 +640,105 @@ pub(crate) struct IndexFilter {
     pub seqs: Option<Vec<i64>>,
 }
 
+/// The best `keep` hits of `query` after `after`, best first, each named
+/// by its `seq` field (a fast field).
+pub(crate) fn best_after(
+    reader: &IndexReader,
+    seq: Field,
+    query: &dyn Query,
+    keep: usize,
+    after: Option<Ranked>,
+) -> tantivy::Result<Vec<Ranked>> {
+    reader
+        .searcher()
+        .search(query, &AfterCollector { keep, after, seq })
+}
+
+/// The clauses that require every one of `words` in the analysed field
+/// `text` of the index `reader` reads (the last also as a prefix when
+/// `prefix`). `None` when a word analyses to nothing (longer than any
+/// indexed token). Shared by the article and the story index.
+pub(crate) fn word_clauses(
+    reader: &IndexReader,
+    text: Field,
+    words: &[&str],
+    prefix: bool,
+) -> Result<Option<Vec<(Occur, Box<dyn Query>)>>> {
+    let mut analyzer = analyzer();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let mut tokens = Vec::new();
+        let mut stream = analyzer.token_stream(word);
+        while let Some(t) = stream.next() {
+            tokens.push(t.text.clone());
+        }
+        if tokens.is_empty() {
+            return Ok(None);
+        }
+        let last = i + 1 == words.len();
+        for (j, token) in tokens.iter().enumerate() {
+            let q: Box<dyn Query> = if last && prefix && j + 1 == tokens.len() {
+                prefix_query(reader, text, token)?
+            } else {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(text, token),
+                    IndexRecordOption::WithFreqs,
+                ))
+            };
+            clauses.push((Occur::Must, q));
+        }
+    }
+    Ok(Some(clauses))
+}
+
+/// The words of the field `text` that start with `stem` (at most
+/// [`MAX_PREFIX_TERMS`], `stem` itself always among them), any of them.
+fn prefix_query(reader: &IndexReader, text: Field, stem: &str) -> Result<Box<dyn Query>> {
+    let mut words: Vec<String> = vec![stem.to_owned()];
+    let searcher = reader.searcher();
+    'segments: for segment in searcher.segment_readers() {
+        let inverted = segment
+            .inverted_index(text)
+            .map_err(search_error("reading the search dictionary"))?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(stem.as_bytes())
+            .into_stream()
+            .map_err(|e| StoreError::Search {
+                context: "reading the search dictionary",
+                detail: e.to_string(),
+            })?;
+        while stream.advance() {
+            let key = stream.key();
+            if !key.starts_with(stem.as_bytes()) {
+                break;
+            }
+            let Ok(word) = std::str::from_utf8(key) else {
+                continue;
+            };
+            if !words.iter().any(|w| w == word) {
+                if words.len() >= MAX_PREFIX_TERMS {
+                    break 'segments;
+                }
+                words.push(word.to_owned());
+            }
+        }
+    }
+    let term = |w: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(text, w),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    if words.len() == 1 {
+        return Ok(term(stem));
+    }
+    Ok(Box::new(BooleanQuery::new(
+        words.iter().map(|w| (Occur::Should, term(w))).collect(),
+    )))
+}
+
 impl ArticleIndex {
     /// The query for `words` (all required; the last also as a prefix when
     /// `prefix`) and `filter`. `None` when a word analyses to nothing
@@ -648,88 +749,13 @@ impl ArticleIndex {
         prefix: bool,
         filter: &IndexFilter,
     ) -> Result<Option<BooleanQuery>> {
-        let f = self.fields;
-        let mut analyzer = analyzer();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (i, word) in words.iter().enumerate() {
-            let mut tokens = Vec::new();
-            let mut stream = analyzer.token_stream(word);
-            while let Some(t) = stream.next() {
-                tokens.push(t.text.clone());
-            }
-            if tokens.is_empty() {
-                return Ok(None);
-            }
-            let last = i + 1 == words.len();
-            for (j, token) in tokens.iter().enumerate() {
-                let term = Term::from_field_text(f.text, token);
-                let q: Box<dyn Query> = if last && prefix && j + 1 == tokens.len() {
-                    self.prefix_query(token)?
-                } else {
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-                };
-                clauses.push((Occur::Must, q));
-            }
-        }
-        let filters = self.filter_queries(filter);
-        for q in filters {
+        let Some(mut clauses) = word_clauses(&self.reader, self.fields.text, words, prefix)? else {
+            return Ok(None);
+        };
+        for q in self.filter_queries(filter) {
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
         }
         Ok(Some(BooleanQuery::new(clauses)))
-    }
-
-    /// The words of the index that start with `stem` (at most
-    /// [`MAX_PREFIX_TERMS`], `stem` itself always among them), any of them.
-    fn prefix_query(&self, stem: &str) -> Result<Box<dyn Query>> {
-        let f = self.fields;
-        let mut words: Vec<String> = vec![stem.to_owned()];
-        let searcher = self.reader.searcher();
-        'segments: for segment in searcher.segment_readers() {
-            let inverted = segment
-                .inverted_index(f.text)
-                .map_err(search_error("reading the search dictionary"))?;
-            let mut stream = inverted
-                .terms()
-                .range()
-                .ge(stem.as_bytes())
-                .into_stream()
-                .map_err(|e| StoreError::Search {
-                    context: "reading the search dictionary",
-                    detail: e.to_string(),
-                })?;
-            while stream.advance() {
-                let key = stream.key();
-                if !key.starts_with(stem.as_bytes()) {
-                    break;
-                }
-                let Ok(word) = std::str::from_utf8(key) else {
-                    continue;
-                };
-                if !words.iter().any(|w| w == word) {
-                    if words.len() >= MAX_PREFIX_TERMS {
-                        break 'segments;
-                    }
-                    words.push(word.to_owned());
-                }
-            }
-        }
-        if words.len() == 1 {
-            return Ok(Box::new(TermQuery::new(
-                Term::from_field_text(f.text, stem),
-                IndexRecordOption::WithFreqs,
-            )));
-        }
-        let any: Vec<(Occur, Box<dyn Query>)> = words
-            .iter()
-            .map(|w| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(f.text, w),
-                    IndexRecordOption::WithFreqs,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        Ok(Box::new(BooleanQuery::new(any)))
     }
 
     fn filter_queries(&self, filter: &IndexFilter) -> Vec<Box<dyn Query>> {
@@ -773,16 +799,7 @@ impl ArticleIndex {
         keep: usize,
         after: Option<Ranked>,
     ) -> Result<Vec<Ranked>> {
-        let searcher = self.reader.searcher();
-        searcher
-            .search(
-                query,
-                &AfterCollector {
-                    keep,
-                    after,
-                    seq: self.fields.seq,
-                },
-            )
+        best_after(&self.reader, self.fields.seq, query, keep, after)
             .map_err(search_error("searching articles"))
     }
 }

@@ -131,9 +131,18 @@ pub trait Backend: Send {
     fn write_briefs(&mut self, briefs: &[Brief]) -> Result<()>;
 
     /// Brings the article search index up to `seq` (a projection of the
-    /// stored articles, like briefs); returns the `seq` it reaches. A
-    /// store that indexes as it writes answers at once.
+    /// stored articles, like briefs), and the story search index up to the
+    /// stored stories; returns the `seq` it reaches. A store that indexes
+    /// as it writes answers at once.
     fn index_articles(&mut self, seq: i64) -> Result<i64>;
+
+    /// Brings the story search index up to the stored stories (briefs
+    /// written, stories merged away): the projection calls it after it
+    /// writes briefs. A store that indexes as it writes (PostgreSQL's
+    /// `tsvector` columns) has nothing to do.
+    fn index_stories(&mut self) -> Result<()> {
+        Ok(())
+    }
 
     /// The `seq` each stored brief reflects ([`Brief::seq`]), by story.
     fn brief_seqs(&self) -> Result<HashMap<StoryId, i64>>;
@@ -319,6 +328,10 @@ impl Backend for Store {
 
     fn index_articles(&mut self, seq: i64) -> Result<i64> {
         Store::index_articles(self, seq)
+    }
+
+    fn index_stories(&mut self) -> Result<()> {
+        Store::index_stories(self)
     }
 
     // The file's write lock (`BEGIN IMMEDIATE`): another process's writer

@@ -26,6 +26,7 @@ pub mod migrations;
 mod postgres;
 mod search;
 mod store;
+mod story_index;
 
 pub use backend::{Backend, display, is_postgres_url, open, open_reader};
 pub use postgres::{PG_MIGRATIONS, PgStore, redact};

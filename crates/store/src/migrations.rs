@@ -159,11 +159,35 @@ pub const MIGRATIONS: &[&str] = &[
     // (`article_index.rs`), which records the `seq` it reaches in its own
     // commits: the FTS5 article index, its triggers and `search_position`
     // go. The first run after this rebuilds the new index from the
-    // articles. Story search keeps `stories_fts`.
+    // articles. Story search kept `stories_fts` (until 9).
     "DROP TRIGGER IF EXISTS articles_fts_delete;
      DROP TRIGGER IF EXISTS articles_fts_update;
      DROP TABLE articles_fts;
      DROP TABLE search_position;",
+    // 9: story search moves to a tantivy index too (`story_index.rs`, in
+    // `<db>.stories/`): `stories_fts`, its view and triggers go. Triggers
+    // log every story written or deleted in `story_changes`, in the same
+    // transaction; the index follows the log and records the `rev` it
+    // reaches in its own commits. The first run after this builds the
+    // index from `stories`.
+    "DROP TRIGGER IF EXISTS stories_fts_insert;
+     DROP TRIGGER IF EXISTS stories_fts_update;
+     DROP TRIGGER IF EXISTS stories_fts_delete;
+     DROP VIEW IF EXISTS stories_fts_source;
+     DROP TABLE IF EXISTS stories_fts;
+     CREATE TABLE story_changes (
+        rev       INTEGER PRIMARY KEY AUTOINCREMENT,
+        story_id  TEXT NOT NULL
+     );
+     CREATE TRIGGER story_changes_insert AFTER INSERT ON stories BEGIN
+        INSERT INTO story_changes (story_id) VALUES (new.id);
+     END;
+     CREATE TRIGGER story_changes_update AFTER UPDATE OF title, brief ON stories BEGIN
+        INSERT INTO story_changes (story_id) VALUES (new.id);
+     END;
+     CREATE TRIGGER story_changes_delete AFTER DELETE ON stories BEGIN
+        INSERT INTO story_changes (story_id) VALUES (old.id);
+     END;",
 ];
 
 /// The schema version this build writes.

@@ -1,18 +1,19 @@
 //! Search and browsing queries: stories and articles by full text, source,
 //! language and date, a page at a time.
 //!
-//! Article search in the SQLite store is a tantivy index beside the
-//! database (`article_index.rs`): a projection the engine keeps up to date
-//! after each commit. Story search adds the stories' own words (headline,
-//! summary, source titles, entity names), kept in SQLite FTS5
-//! (`stories_fts`, migration 2) by triggers: one row per story, small
-//! beside the articles. Words are Unicode tokens with accents folded and
-//! stemmed for English ("tariffs" finds "tariff"); other languages are
-//! matched on their folded word forms (a typed prefix still finds them).
-//! `bench/README.md` has the measurements behind the choices.
+//! Search in the SQLite store is two tantivy indexes beside the database,
+//! projections the engine keeps up to date after each commit: articles
+//! (`article_index.rs`) and stories (`story_index.rs`: headline, summary,
+//! article titles, entity names, one entry per story). Words are Unicode
+//! tokens with accents folded and stemmed for English ("tariffs" finds
+//! "tariff"); other languages are matched on their folded word forms (a
+//! typed prefix still finds them). `bench/README.md` has the measurements
+//! behind the choices.
 //!
-//! Story search looks at what a reader sees of a story: its headline, its
-//! summary, the titles of its articles and the names of its entities.
+//! Story search looks at what a reader sees of a story (its headline, its
+//! summary, the titles of its articles and the names of its entities) and
+//! at the article index's best hits, whose stories match too
+//! ([`MAX_ARTICLE_HITS`]).
 //! Article search looks at each article's title and cleaned body.
 //!
 //! Pages are walked by offset or by [`Cursor`]: a page answers the cursor
@@ -20,15 +21,24 @@
 //! after this one", which costs what the first page costs however deep it
 //! is (an offset makes the store find and skip every result before it).
 
-use parallax_model::{ArticleId, Brief, StoryId};
+use parallax_model::{ArticleId, StoryId};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params_from_iter};
 
 use tantivy::snippet::SnippetGenerator;
 
-use crate::article_index::{IndexFilter, Ranked, day_number};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermSetQuery};
+
+use crate::article_index::{
+    IndexFilter, Ranked, best_after, day_number, search_error, word_clauses,
+};
 use crate::error::Context;
 use crate::store::{ARTICLE_COLUMNS, read_article};
+use crate::story_index::StoryIndex;
 use crate::{Result, Store, StoreError, StoredArticle};
 
 /// What to list of the stories. Every filter is optional; with none, every
@@ -416,7 +426,18 @@ pub(crate) fn story_summary(
     last_published: Option<String>,
     members: Option<String>,
 ) -> Result<StorySummary> {
-    let brief: Brief = serde_json::from_str(brief).map_err(|e| StoreError::Corrupt {
+    // Only what a listing shows is decoded: a big story's brief is
+    // megabytes, and building all of it cost more than the rest of a page.
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        summary: String,
+        sources: Vec<ListedSource>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ListedSource {
+        outlet: String,
+    }
+    let brief: Listed = serde_json::from_str(brief).map_err(|e| StoreError::Corrupt {
         what: format!("brief of story {id}"),
         detail: e.to_string(),
     })?;
@@ -490,8 +511,9 @@ impl Store {
             conn,
             placing: false,
             commits: 0,
-            search: crate::store::SearchHome::Dir(crate::article_index::dir_for(path)),
+            search: crate::store::SearchHome::Beside(path.to_owned()),
             indexer: None,
+            story_indexer: None,
         })
     }
 
@@ -506,48 +528,11 @@ impl Store {
     /// One page of stories matching `filter`: by relevance for a text
     /// query, else most recently updated first.
     pub fn find_stories(&self, filter: &StoryFilter) -> Result<Page<StorySummary>> {
+        if let Some((words, prefix)) = filter.q.as_deref().and_then(query_words) {
+            return self.search_stories(&words, prefix, filter);
+        }
         let mut args: Vec<Value> = Vec::new();
         let mut conds: Vec<String> = Vec::new();
-        let query = filter.q.as_deref().and_then(query_words);
-        // A story matches when one of its best-ranked articles does (the top
-        // [`MAX_ARTICLE_HITS`] of the article index, whose scores are
-        // negated so that, like FTS5 ranks, lower is better), or its own
-        // search row (headline, summary, entity names) does; its score is
-        // the best of those matches.
-        let (with, from, order) = match &query {
-            Some((words, prefix)) => {
-                let top = self.top_articles(words, *prefix)?;
-                let rows: Vec<String> = top
-                    .iter()
-                    .map(|h| format!("({}, {:?})", h.seq, -f64::from(h.score)))
-                    .collect();
-                let top = if rows.is_empty() {
-                    "SELECT NULL, NULL WHERE 0".to_owned()
-                } else {
-                    format!("VALUES {}", rows.join(", "))
-                };
-                let fts = filter.q.as_deref().and_then(fts_query).unwrap_or_default();
-                args.push(Value::Text(fts));
-                (
-                    format!(
-                        "WITH top (seq, score) AS ({top}),
-                     hits (story, score) AS (
-                        SELECT a.story_id, t.score FROM top t JOIN articles a ON a.seq = t.seq
-                        UNION ALL
-                        SELECT s.id, f.rank FROM stories_fts f
-                          JOIN stories s ON s.first_seq = f.rowid WHERE stories_fts MATCH ?1),
-                     best (story, score) AS (SELECT story, MIN(score) FROM hits GROUP BY story)"
-                    ),
-                    "best b JOIN stories s ON s.id = b.story",
-                    "b.score, s.first_seq DESC",
-                )
-            }
-            None => (
-                "WITH unused (x) AS (SELECT 1)".to_owned(),
-                "stories s",
-                "s.updated_at DESC, s.first_seq DESC",
-            ),
-        };
         let article_conds = article_conditions(filter.into(), &mut args);
         if !article_conds.is_empty() {
             conds.push(format!(
@@ -556,17 +541,9 @@ impl Store {
             ));
         }
         // Keyset paging: the rows after the cursor's, in the same order.
-        match (filter.cursor.as_ref().map(|c| (c, c.key())), &query) {
-            (None, _) => {}
-            (Some((_, Some(CursorKey::Ranked { score, seq }))), Some(_)) => {
-                args.push(Value::Real(score));
-                args.push(Value::Integer(seq));
-                let (s, f) = (args.len() - 1, args.len());
-                conds.push(format!(
-                    "(b.score > ?{s} OR (b.score = ?{s} AND s.first_seq < ?{f}))"
-                ));
-            }
-            (Some((_, Some(CursorKey::Updated { at, seq }))), None) => {
+        match filter.cursor.as_ref().map(|c| (c, c.key())) {
+            None => {}
+            Some((_, Some(CursorKey::Updated { at, seq }))) => {
                 args.push(Value::Text(at));
                 args.push(Value::Integer(seq));
                 let (u, f) = (args.len() - 1, args.len());
@@ -574,9 +551,8 @@ impl Store {
                     "(s.updated_at < ?{u} OR (s.updated_at = ?{u} AND s.first_seq < ?{f}))"
                 ));
             }
-            (Some((c, _)), _) => return Err(wrong_cursor(c)),
+            Some((c, _)) => return Err(wrong_cursor(c)),
         }
-        let score = if query.is_some() { "b.score" } else { "NULL" };
         let (limit, offset) = page_bounds(filter.limit, filter.offset);
         args.push(Value::Integer(limit));
         args.push(Value::Integer(offset));
@@ -584,15 +560,11 @@ impl Store {
         // The page is chosen first and only its rows get the per-story
         // columns (SQLite would compute them for skipped rows too).
         let sql = format!(
-            "{with}, page (id, n, score) AS (
-                SELECT s.id, row_number() OVER (ORDER BY {order}), {score} FROM {from} {where_}
-                ORDER BY {order} LIMIT ?{} OFFSET ?{})
-             SELECT s.id, s.title, s.brief, s.updated_at,
-                    (SELECT MIN(a.published) FROM articles a WHERE a.story_id = s.id),
-                    (SELECT MAX(a.published) FROM articles a WHERE a.story_id = s.id),
-                    (SELECT group_concat(a.id, char(31)) FROM
-                        (SELECT id FROM articles a WHERE a.story_id = s.id ORDER BY a.seq) a),
-                    s.first_seq, p.score
+            "WITH page (id, n) AS (
+                SELECT s.id, row_number() OVER (ORDER BY s.updated_at DESC, s.first_seq DESC)
+                FROM stories s {where_}
+                ORDER BY s.updated_at DESC, s.first_seq DESC LIMIT ?{} OFFSET ?{})
+             SELECT {STORY_COLUMNS}
              FROM page p JOIN stories s ON s.id = p.id ORDER BY p.n",
             args.len() - 1,
             args.len()
@@ -604,26 +576,10 @@ impl Store {
         let mut items = Vec::new();
         let mut keys = Vec::new();
         while let Some(row) = rows.next().context("listing stories")? {
-            const READ: &str = "reading a story";
-            let summary = story_summary(
-                row.get(0).context(READ)?,
-                row.get(1).context(READ)?,
-                &row.get::<_, String>(2).context(READ)?,
-                row.get(3).context(READ)?,
-                row.get(4).context(READ)?,
-                row.get(5).context(READ)?,
-                row.get(6).context(READ)?,
-            )?;
-            let first_seq: i64 = row.get(7).context(READ)?;
-            keys.push(match row.get::<_, Option<f64>>(8).context(READ)? {
-                Some(score) => CursorKey::Ranked {
-                    score,
-                    seq: first_seq,
-                },
-                None => CursorKey::Updated {
-                    at: summary.updated_at.clone(),
-                    seq: first_seq,
-                },
+            let (summary, first_seq) = read_story(row)?;
+            keys.push(CursorKey::Updated {
+                at: summary.updated_at.clone(),
+                seq: first_seq,
             });
             items.push(summary);
         }
@@ -632,6 +588,182 @@ impl Store {
             page.next = keys.get(page.items.len() - 1).map(Cursor::of);
         }
         Ok(page)
+    }
+
+    /// Story search through the indexes: the matching stories after the
+    /// cursor, best first ([`StoryMatches`]), those that pass the article
+    /// filters, then their rows.
+    fn search_stories(
+        &self,
+        words: &[&str],
+        prefix: bool,
+        filter: &StoryFilter,
+    ) -> Result<Page<StorySummary>> {
+        let limit = filter.limit.clamp(1, MAX_PAGE) as usize;
+        let mut at = match filter.cursor.as_ref().map(|c| (c, c.key())) {
+            None => None,
+            Some((_, Some(CursorKey::Ranked { score, seq }))) => Some(Ranked {
+                score: score as f32,
+                seq: seq as u64,
+            }),
+            Some((c, _)) => return Err(wrong_cursor(c)),
+        };
+        let matches = self.story_matches(words, prefix)?;
+        let mut args: Vec<Value> = Vec::new();
+        let conds = article_conditions(filter.into(), &mut args);
+        let want = filter.offset as usize + limit + 1;
+        let mut found: Vec<Ranked> = Vec::new();
+        loop {
+            // With filters, candidates come in larger batches: some fail.
+            let need = want - found.len();
+            let batch = if conds.is_empty() {
+                need
+            } else {
+                need.max(32) * 4
+            };
+            let candidates = matches.after(at, batch)?;
+            let exhausted = candidates.len() < batch;
+            at = candidates.last().copied().or(at);
+            if conds.is_empty() {
+                found.extend(candidates);
+            } else {
+                let passing = self.stories_passing(&candidates, &conds, &args)?;
+                found.extend(
+                    candidates
+                        .into_iter()
+                        .filter(|c| passing.contains(&(c.seq as i64))),
+                );
+            }
+            if found.len() >= want || exhausted {
+                break;
+            }
+        }
+        let mut hits: Vec<Ranked> = found.into_iter().skip(filter.offset as usize).collect();
+        let more = hits.len() > limit;
+        hits.truncate(limit);
+        let empty = Page {
+            items: Vec::new(),
+            more: false,
+            next: None,
+        };
+        if hits.is_empty() {
+            return Ok(empty);
+        }
+        let list: Vec<String> = hits.iter().map(|h| h.seq.to_string()).collect();
+        let sql = format!(
+            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.first_seq IN ({})",
+            list.join(",")
+        );
+        let mut stmt = self.conn.prepare(&sql).context("reading found stories")?;
+        let mut rows = stmt.query([]).context("reading found stories")?;
+        let mut by_seq: HashMap<i64, StorySummary> = HashMap::with_capacity(hits.len());
+        while let Some(row) = rows.next().context("reading found stories")? {
+            let (summary, first_seq) = read_story(row)?;
+            by_seq.entry(first_seq).or_insert(summary);
+        }
+        let next = more.then(|| {
+            let last = hits[hits.len() - 1];
+            Cursor::of(&CursorKey::Ranked {
+                score: f64::from(last.score),
+                seq: last.seq as i64,
+            })
+        });
+        // A story merged away since the index last caught up is left out.
+        let items = hits
+            .iter()
+            .filter_map(|h| by_seq.remove(&(h.seq as i64)))
+            .collect();
+        Ok(Page { items, more, next })
+    }
+
+    /// The `first_seq`s of `candidates` whose story has an article that
+    /// meets `conds` (bound in `args`).
+    fn stories_passing(
+        &self,
+        candidates: &[Ranked],
+        conds: &[String],
+        args: &[Value],
+    ) -> Result<HashSet<i64>> {
+        if candidates.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let list: Vec<String> = candidates.iter().map(|h| h.seq.to_string()).collect();
+        let sql = format!(
+            "SELECT s.first_seq FROM stories s WHERE s.first_seq IN ({})
+               AND EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND {})",
+            list.join(","),
+            conds.join(" AND ")
+        );
+        let mut stmt = self.conn.prepare(&sql).context("filtering stories")?;
+        let rows = stmt
+            .query_map(params_from_iter(args), |r| r.get(0))
+            .context("filtering stories")?;
+        rows.collect::<rusqlite::Result<HashSet<i64>>>()
+            .context("filtering stories")
+    }
+
+    /// What a story search matches: the stories of the article index's
+    /// best [`MAX_ARTICLE_HITS`] hits, and the stories whose own words
+    /// match in the story index.
+    fn story_matches(&self, words: &[&str], prefix: bool) -> Result<StoryMatches> {
+        let own = match self.story_index()? {
+            Some(index) => word_clauses(&index.reader, index.fields.text, words, prefix)?
+                .map(|clauses| (index, clauses)),
+            None => None,
+        };
+        let top = self.top_articles(words, prefix)?;
+        // Each story's best article score.
+        let mut through: HashMap<u64, f32> = HashMap::new();
+        if !top.is_empty() {
+            let list: Vec<String> = top.iter().map(|h| h.seq.to_string()).collect();
+            let sql = format!(
+                "SELECT a.seq, s.first_seq FROM articles a JOIN stories s ON s.id = a.story_id
+                 WHERE a.seq IN ({})",
+                list.join(",")
+            );
+            let mut stmt = self.conn.prepare(&sql).context("finding hits' stories")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+                .context("finding hits' stories")?;
+            let story_of = rows
+                .collect::<rusqlite::Result<HashMap<i64, i64>>>()
+                .context("finding hits' stories")?;
+            for hit in &top {
+                if let Some(&story) = story_of.get(&(hit.seq as i64)) {
+                    let best = through.entry(story as u64).or_insert(hit.score);
+                    *best = best.max(hit.score);
+                }
+            }
+        }
+        // Their own score counts too: each scores the better of the two.
+        if let Some((index, clauses)) = &own
+            && !through.is_empty()
+        {
+            let query = with_seqs(clauses, through.keys().copied(), Occur::Must, index);
+            for hit in best_after(&index.reader, index.fields.seq, &query, through.len(), None)
+                .map_err(search_error("searching stories"))?
+            {
+                if let Some(best) = through.get_mut(&hit.seq) {
+                    *best = best.max(hit.score);
+                }
+            }
+        }
+        let mut through: Vec<Ranked> = through
+            .into_iter()
+            .map(|(seq, score)| Ranked { score, seq })
+            .collect();
+        through.sort_by(order);
+        // The other stories match by their own words alone.
+        let own = own.map(|(index, clauses)| {
+            let query = with_seqs(
+                &clauses,
+                through.iter().map(|h| h.seq),
+                Occur::MustNot,
+                &index,
+            );
+            (index, query)
+        });
+        Ok(StoryMatches { through, own })
     }
 
     /// The article index's best [`MAX_ARTICLE_HITS`] for a story search.
@@ -789,8 +921,7 @@ impl Store {
         );
         let mut stmt = self.conn.prepare(&sql).context("reading search hits")?;
         let mut rows = stmt.query([]).context("reading search hits")?;
-        let mut found: std::collections::HashMap<i64, (ArticleHit, String)> =
-            std::collections::HashMap::with_capacity(hits.len());
+        let mut found: HashMap<i64, (ArticleHit, String)> = HashMap::with_capacity(hits.len());
         while let Some(r) = rows.next().context("reading search hits")? {
             const READ: &str = "reading a search hit";
             let seq: i64 = r.get(0).context(READ)?;
@@ -871,6 +1002,101 @@ impl Store {
             .context("listing sources")?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .context("listing sources")
+    }
+}
+
+/// The columns a listed story is read from (`stories` aliased `s`): the
+/// page's rows only, as they cost a look at each one's articles.
+const STORY_COLUMNS: &str = "s.id, s.title, s.brief, s.updated_at,
+    (SELECT MIN(a.published) FROM articles a WHERE a.story_id = s.id),
+    (SELECT MAX(a.published) FROM articles a WHERE a.story_id = s.id),
+    (SELECT group_concat(a.id, char(31)) FROM
+        (SELECT id FROM articles a WHERE a.story_id = s.id ORDER BY a.seq) a),
+    s.first_seq";
+
+/// A listed story and its `first_seq`, from a row of [`STORY_COLUMNS`].
+fn read_story(row: &rusqlite::Row<'_>) -> Result<(StorySummary, i64)> {
+    const READ: &str = "reading a story";
+    let summary = story_summary(
+        row.get(0).context(READ)?,
+        row.get(1).context(READ)?,
+        &row.get::<_, String>(2).context(READ)?,
+        row.get(3).context(READ)?,
+        row.get(4).context(READ)?,
+        row.get(5).context(READ)?,
+        row.get(6).context(READ)?,
+    )?;
+    Ok((summary, row.get(7).context(READ)?))
+}
+
+/// The order of results: best score first, then newest.
+fn order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+    if a.before(b) {
+        std::cmp::Ordering::Less
+    } else if b.before(a) {
+        std::cmp::Ordering::Greater
+    } else {
+        std::cmp::Ordering::Equal
+    }
+}
+
+/// `clauses` (a story index's word clauses) with the stories `seqs` either
+/// required (`Occur::Must`) or left out (`Occur::MustNot`).
+fn with_seqs(
+    clauses: &[(Occur, Box<dyn Query>)],
+    seqs: impl Iterator<Item = u64>,
+    occur: Occur,
+    index: &StoryIndex,
+) -> BooleanQuery {
+    let mut all: Vec<(Occur, Box<dyn Query>)> =
+        clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+    let terms: Vec<Term> = seqs
+        .map(|s| Term::from_field_u64(index.fields.seq, s))
+        .collect();
+    if !terms.is_empty() {
+        let set: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+            Box::new(TermSetQuery::new(terms)),
+            0.0,
+        ));
+        all.push((occur, set));
+    }
+    BooleanQuery::new(all)
+}
+
+/// The stories a story search matches, in order: a story matches when one
+/// of the article index's best [`MAX_ARTICLE_HITS`] hits for the words is
+/// one of its articles, or when its own words (headline, summary, article
+/// titles, entity names) hold them all; it scores the better of its best
+/// such article and its own entry. Every page asks for the stories after
+/// the last one it had, so each is listed once and a deep page costs what
+/// the first does.
+struct StoryMatches {
+    /// The stories reached through article hits, best first, each with the
+    /// better of its article and its own score.
+    through: Vec<Ranked>,
+    /// The story index and the query for the other stories' own words.
+    own: Option<(Arc<StoryIndex>, BooleanQuery)>,
+}
+
+impl StoryMatches {
+    /// The best `n` matches after `after`.
+    fn after(&self, after: Option<Ranked>, n: usize) -> Result<Vec<Ranked>> {
+        let mut out: Vec<Ranked> = self
+            .through
+            .iter()
+            .filter(|h| after.is_none_or(|a| a.before(h)))
+            .take(n)
+            .copied()
+            .collect();
+        if let Some((index, query)) = &self.own {
+            out.extend(
+                best_after(&index.reader, index.fields.seq, query, n, after)
+                    .map_err(search_error("searching stories"))?,
+            );
+        }
+        out.sort_by(order);
+        out.truncate(n);
+        Ok(out)
     }
 }
 

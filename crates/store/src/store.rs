@@ -10,6 +10,7 @@ use rusqlite::{Connection, MAIN_DB, OptionalExtension, Row, params};
 
 use crate::article_index::{self, ArticleIndex, Indexer};
 use crate::error::Context;
+use crate::story_index::{self, StoryIndex, StoryIndexer};
 use crate::{Result, StoreError, migrations};
 
 /// An article to store, with the story it joined.
@@ -83,14 +84,17 @@ pub struct Store {
     pub(crate) search: SearchHome,
     /// The index's writer, once this handle indexed (the projection's).
     pub(crate) indexer: Option<Indexer>,
+    /// The story index's writer, likewise.
+    pub(crate) story_indexer: Option<StoryIndexer>,
 }
 
-/// Where a store's article search index lives.
+/// Where a store's search indexes live.
 pub(crate) enum SearchHome {
-    /// In this folder (beside the database file).
-    Dir(PathBuf),
+    /// Beside the database file at this path (`<db>.search/`,
+    /// `<db>.stories/`).
+    Beside(PathBuf),
     /// In memory, with a store in memory.
-    Memory(Arc<ArticleIndex>),
+    Memory(Arc<ArticleIndex>, Arc<StoryIndex>),
 }
 
 /// Batches between two resets of the write-ahead log. With a second
@@ -116,7 +120,7 @@ impl Store {
             source,
         };
         let conn = Connection::open(path).map_err(open_err)?;
-        let search = SearchHome::Dir(article_index::dir_for(path));
+        let search = SearchHome::Beside(path.to_owned());
         // Another process may be creating or writing the file: wait for it
         // (set first, so that switching to WAL waits too).
         conn.busy_timeout(WRITE_WAIT).map_err(open_err)?;
@@ -152,7 +156,10 @@ impl Store {
             path: ":memory:".into(),
             source,
         })?;
-        Self::init(conn, SearchHome::Memory(ArticleIndex::in_memory()?))
+        Self::init(
+            conn,
+            SearchHome::Memory(ArticleIndex::in_memory()?, StoryIndex::in_memory()?),
+        )
     }
 
     fn init(mut conn: Connection, search: SearchHome) -> Result<Self> {
@@ -163,6 +170,7 @@ impl Store {
             commits: 0,
             search,
             indexer: None,
+            story_indexer: None,
         })
     }
 
@@ -170,8 +178,17 @@ impl Store {
     /// yet (no article indexed so far).
     pub(crate) fn article_index(&self) -> Result<Option<Arc<ArticleIndex>>> {
         match &self.search {
-            SearchHome::Dir(dir) => article_index::for_reading(dir),
-            SearchHome::Memory(index) => Ok(Some(index.clone())),
+            SearchHome::Beside(db) => article_index::for_reading(&article_index::dir_for(db)),
+            SearchHome::Memory(index, _) => Ok(Some(index.clone())),
+        }
+    }
+
+    /// The story search index for searching; `None` while there is none
+    /// yet.
+    pub(crate) fn story_index(&self) -> Result<Option<Arc<StoryIndex>>> {
+        match &self.search {
+            SearchHome::Beside(db) => story_index::for_reading(&story_index::dir_for(db)),
+            SearchHome::Memory(_, index) => Ok(Some(index.clone())),
         }
     }
 
@@ -342,10 +359,11 @@ impl Store {
     /// for writing: one left behind catches up from where it stopped; a
     /// missing, damaged or foreign one is rebuilt from the stored articles.
     pub fn index_articles(&mut self, seq: i64) -> Result<i64> {
+        self.index_stories()?;
         if self.indexer.is_none() {
             let opened = match &self.search {
-                SearchHome::Dir(dir) => Indexer::open(dir, &self.conn),
-                SearchHome::Memory(index) => Indexer::in_memory(index.clone()),
+                SearchHome::Beside(db) => Indexer::open(&article_index::dir_for(db), &self.conn),
+                SearchHome::Memory(index, _) => Indexer::in_memory(index.clone()),
             };
             self.indexer = Some(match opened {
                 Ok(indexer) => indexer,
@@ -361,6 +379,32 @@ impl Store {
         }
         let indexer = self.indexer.as_mut().expect("opened above");
         indexer.catch_up(&self.conn, seq)
+    }
+
+    /// Brings the story search index up to the stories stored (briefs
+    /// written, stories merged away since it last did). Reads the database
+    /// without its write lock but for pruning the change log now and then.
+    /// The first call opens the index for writing: one left behind catches
+    /// up; a missing, damaged or foreign one is rebuilt from the stories.
+    /// When another process writes the index, nothing is done: it catches
+    /// up with this one's stories too.
+    pub fn index_stories(&mut self) -> Result<()> {
+        if self.story_indexer.is_none() {
+            let opened = match &self.search {
+                SearchHome::Beside(db) => StoryIndexer::open(&story_index::dir_for(db), &self.conn),
+                SearchHome::Memory(_, index) => StoryIndexer::in_memory(index.clone(), &self.conn),
+            };
+            self.story_indexer = Some(match opened {
+                Ok(indexer) => indexer,
+                Err(StoreError::SearchBusy) => {
+                    tracing::debug!("another process writes the story index");
+                    return Ok(());
+                }
+                Err(e) => return Err(e),
+            });
+        }
+        let indexer = self.story_indexer.as_mut().expect("opened above");
+        indexer.catch_up(&self.conn).map(|_| ())
     }
 
     /// The `seq` each stored brief reflects, by story.

@@ -953,7 +953,7 @@ fn placements_and_merges_are_recorded_as_events(f: &Fixture) {
         })
         .unwrap();
     drop(store);
-    let store = (f.open)();
+    let mut store = (f.open)();
 
     let members: Vec<String> = store
         .story_articles(&"s-old".into())
@@ -1013,7 +1013,9 @@ fn placements_and_merges_are_recorded_as_events(f: &Fixture) {
             .iter()
             .all(|e| chrono::DateTime::parse_from_rfc3339(&e.at).is_ok())
     );
-    // Search follows the merge: the absorbed stories' rows are gone.
+    // Search follows the merge once the story index catches up (a
+    // projection, like article search): the absorbed stories are gone.
+    store.index_stories().unwrap();
     let found = stories_matching(
         store.as_ref(),
         StoryFilter {
