@@ -160,6 +160,24 @@ enum Command {
         /// (`published`); 0 ignores publication dates. Default 7.
         #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
         half_life_days: Option<f32>,
+        /// Re-cluster the most recent articles every so often, and at the
+        /// end, by average linkage over a learned article-article
+        /// similarity, behind the online placement (stories keep their ids
+        /// by largest overlap).
+        #[arg(long)]
+        consolidate: bool,
+        /// Most recent articles that `--consolidate` re-clusters together
+        /// (benchmarks; default 2048).
+        #[arg(long, hide = true, requires = "consolidate")]
+        consolidate_window: Option<usize>,
+        /// Articles between two consolidations (benchmarks; default 512).
+        #[arg(long, hide = true, requires = "consolidate")]
+        consolidate_every: Option<usize>,
+        /// The pair model `bias,w1,...,w8` that `--consolidate` reads
+        /// instead of the shipped one (benchmarks: a model fitted without
+        /// the set scored, from bench/stories/pairwise.py --model-for).
+        #[arg(long, hide = true, requires = "consolidate")]
+        pair_model: Option<String>,
     },
     /// Score every pair of articles (TSV `id_a<TAB>id_b<TAB>score`, score in
     /// [0, 1], higher = closer to reporting the same event).
@@ -283,7 +301,28 @@ fn main() -> ExitCode {
             threshold,
             decision,
             half_life_days,
-        } => commands::cluster::cluster(&input, &output, decision, threshold, half_life_days),
+            consolidate,
+            consolidate_window,
+            consolidate_every,
+            pair_model,
+        } => {
+            let consolidate = commands::cluster::consolidation(
+                consolidate,
+                consolidate_window,
+                consolidate_every,
+                pair_model.as_deref(),
+            );
+            consolidate.and_then(|consolidate| {
+                commands::cluster::cluster(
+                    &input,
+                    &output,
+                    decision,
+                    threshold,
+                    half_life_days,
+                    consolidate,
+                )
+            })
+        }
         Command::Similarity { input, output } => commands::similarity::similarity(&input, &output),
         Command::Brief {
             input,

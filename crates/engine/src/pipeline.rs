@@ -20,10 +20,10 @@ pub fn prepare_all(articles: &mut [Article]) {
 
 /// The clustering representation of a prepared article: its terms and
 /// publication time, and the channels (headline, lead, names, numbers)
-/// only when `config` places with the learned decision, which alone reads
-/// them (building them costs about a fifth more).
+/// only when `config` places with the learned decision or consolidates,
+/// which alone read them (building them costs about a fifth more).
 pub fn doc_for(article: &Article, config: &ClusterConfig) -> Doc {
-    let build = if config.decision.is_some() {
+    let build = if config.reads_channels() {
         Doc::new
     } else {
         Doc::plain

@@ -31,6 +31,11 @@ pub struct ClusterConfig {
     /// The learned decision that places articles ([`crate::decision`]);
     /// `None` places them by [`Self::threshold`] alone.
     pub decision: Option<Decision>,
+    /// Build each doc's channels (headline, lead, names, numbers) even when
+    /// [`Self::decision`] does not read them: consolidation
+    /// ([`crate::consolidate`]) does. See [`Self::reads_channels`].
+    #[serde(default)]
+    pub channels: bool,
     /// Least cosine between an article and a story centroid for the article
     /// to join the story, when no learned decision is set.
     pub threshold: f32,
@@ -73,6 +78,15 @@ pub struct ClusterConfig {
     pub time_decay: TimeDecay,
 }
 
+impl ClusterConfig {
+    /// True when docs must carry their channels ([`crate::Doc::new`]
+    /// rather than [`crate::Doc::plain`]): a learned decision or
+    /// consolidation reads them.
+    pub fn reads_channels(&self) -> bool {
+        self.decision.is_some() || self.channels
+    }
+}
+
 impl Default for ClusterConfig {
     fn default() -> Self {
         Self {
@@ -80,6 +94,7 @@ impl Default for ClusterConfig {
             // every dev set scored leave-one-set-out (bench/README.md,
             // "Stories: a learned decision"), so it is opt-in.
             decision: None,
+            channels: false,
             // Tuned on ECB+ dev and NeuS val together (bench/run.sh): a
             // plateau from 0.25 to 0.28. With 6 candidates (below), 0.28
             // gives ECB+ 0.867 / NeuS val 0.838 / NeuS train 0.679, at

@@ -23,6 +23,13 @@
 //!    headline, lead, names, numbers, margins over the other candidates)
 //!    decides, alone or as a veto over the threshold.
 //!
+//! 6. [`consolidate`] (opt-in, `parallax cluster --consolidate`): behind
+//!    the online placement, a [`Consolidator`] re-clusters the most recent
+//!    articles every so often by average linkage over a learned
+//!    article-article probability ([`pairwise`]: whole-text, headline,
+//!    lead and name cosines, number overlap, margin over the neighbours);
+//!    each new cluster keeps the story id it shares most articles with.
+//!
 //! [`similarity`] scores every pair of articles with the same
 //! representation (`parallax similarity`).
 //!
@@ -46,13 +53,16 @@
 //! ```
 
 pub mod cluster;
+pub mod consolidate;
 pub mod decision;
 pub mod features;
 pub mod idf;
+pub mod pairwise;
 pub mod similarity;
 pub mod time;
 mod weights;
 
 pub use cluster::{Assignment, Candidate, ClusterConfig, Clusterer, story_id_for};
+pub use consolidate::{ConsolidateConfig, Consolidator};
 pub use decision::Decision;
 pub use features::Doc;

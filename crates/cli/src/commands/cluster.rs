@@ -1,6 +1,6 @@
 //! `parallax cluster`: assignments for an article stream.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use parallax_ingest::IngestOptions;
 use parallax_model::StoryId;
-use parallax_stories::{ClusterConfig, Decision};
+use parallax_stories::pairwise::PairModel;
+use parallax_stories::{ClusterConfig, ConsolidateConfig, Consolidator, Decision};
 
 use super::{check_read, create, report};
 
@@ -25,9 +26,43 @@ pub enum DecisionKind {
     Veto,
 }
 
+/// The consolidation `parallax cluster` runs, if any: `--consolidate` with
+/// its hidden benchmark knobs (window, period, pair model).
+pub fn consolidation(
+    on: bool,
+    window: Option<usize>,
+    every: Option<usize>,
+    pair_model: Option<&str>,
+) -> Result<Option<ConsolidateConfig>> {
+    if !on {
+        return Ok(None);
+    }
+    let mut config = ConsolidateConfig::default();
+    if let Some(window) = window {
+        anyhow::ensure!(window > 0, "--consolidate-window must be at least 1");
+        config.window = window;
+    }
+    if let Some(every) = every {
+        anyhow::ensure!(every > 0, "--consolidate-every must be at least 1");
+        config.every = every;
+    }
+    if let Some(spec) = pair_model {
+        config.model = PairModel::parse(spec)
+            .map_err(anyhow::Error::msg)
+            .context("reading --pair-model")?;
+    }
+    Ok(Some(config))
+}
+
 /// Clusters `input` in file order and writes `article_id<TAB>story_id`, each
 /// article with the story it belongs to at the end of the stream (after
 /// every merge).
+///
+/// With `consolidate`, a [`Consolidator`] follows the online placement;
+/// each line is written once its article leaves the consolidation window
+/// (or at the end), with its story then, which is final: the online
+/// clusterer's own merges are not applied (the consolidation decides the
+/// window's stories).
 ///
 /// The input is streamed: each line is written as soon as its article is
 /// placed, so memory does not grow with the input. Should stories merge
@@ -41,8 +76,12 @@ pub fn cluster(
     decision: DecisionKind,
     threshold: Option<f32>,
     half_life_days: Option<f32>,
+    consolidate: Option<ConsolidateConfig>,
 ) -> Result<ExitCode> {
-    let mut config = ClusterConfig::default();
+    let mut config = ClusterConfig {
+        channels: consolidate.is_some(),
+        ..ClusterConfig::default()
+    };
     if let Some(t) = threshold {
         anyhow::ensure!(t.is_finite(), "--threshold must be a number (got {t})");
     }
@@ -82,6 +121,17 @@ pub fn cluster(
     let (mut articles, mut stories) = (0usize, 0usize);
     // Absorbed story -> the story it was merged into.
     let mut merged: HashMap<StoryId, StoryId> = HashMap::new();
+    let mut consolidator = consolidate.map(Consolidator::new);
+    let mut moved = 0usize;
+    // With consolidation: the stories articles end in.
+    let mut final_stories: HashSet<StoryId> = HashSet::new();
+    let write = |out: &mut Option<Sink>, article: &str, story: &StoryId| {
+        match out {
+            Some(w) => Ok(w),
+            None => Sink::open(output).map(|w| out.insert(w)),
+        }
+        .and_then(|w| w.line(article, story, output))
+    };
     let summary = parallax_engine::pipeline::cluster_path(
         input,
         IngestOptions::default(),
@@ -92,14 +142,22 @@ pub fn cluster(
             }
             articles += 1;
             stories += usize::from(assignment.founded);
-            for from in &assignment.absorbed {
-                merged.insert(from.clone(), assignment.story.clone());
-            }
-            let written = match &mut out {
-                Some(w) => Ok(w),
-                None => Sink::open(output).map(|w| out.insert(w)),
-            }
-            .and_then(|w| w.line(doc.id.as_str(), &assignment.story, output));
+            let written = match &mut consolidator {
+                Some(c) => match c.push(doc.clone(), assignment.story.clone(), |_| moved += 1) {
+                    Some((article, story)) => {
+                        let line = write(&mut out, article.as_str(), &story);
+                        final_stories.insert(story);
+                        line
+                    }
+                    None => Ok(()),
+                },
+                None => {
+                    for from in &assignment.absorbed {
+                        merged.insert(from.clone(), assignment.story.clone());
+                    }
+                    write(&mut out, doc.id.as_str(), &assignment.story)
+                }
+            };
             if let Err(e) = written {
                 failed = Some(e);
             }
@@ -110,6 +168,23 @@ pub fn cluster(
         return Err(e);
     }
     check_read(input, &summary)?;
+    if let Some(c) = consolidator {
+        let runs = c.consolidations() + 1;
+        for (article, story) in c.finish(|_| moved += 1) {
+            write(&mut out, article.as_str(), &story)?;
+            final_stories.insert(story);
+        }
+        if let Some(out) = out {
+            out.finish(output, &merged)?;
+        }
+        eprintln!(
+            "{articles} articles in {} stories (consolidated {runs} times, {moved} placements \
+             changed) -> {}",
+            final_stories.len(),
+            output.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(out) = out {
         out.finish(output, &merged)?;
     }
