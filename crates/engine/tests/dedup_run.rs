@@ -118,14 +118,22 @@ fn a_persistent_index_replays_its_pairs_and_skips_what_it_holds() {
     let report = report.unwrap();
     assert_eq!((report.added, report.known, report.pairs), (3, 0, 1));
     assert_eq!(first, "w2\tw1\tduplicate\t1.0000\n");
-    assert!(notices.contains(&"acknowledged 3 articles".to_owned()), "{notices:?}");
+    assert!(
+        notices.contains(&"acknowledged 3 articles".to_owned()),
+        "{notices:?}"
+    );
 
     // Again, with one more article: the old pair first, the known articles
     // skipped quietly, the new one added.
     std::fs::write(
         &input,
-        [record("w1", WIRE), record("o1", OTHER), record("w2", WIRE), record("w3", WIRE)]
-            .join("\n"),
+        [
+            record("w1", WIRE),
+            record("o1", OTHER),
+            record("w2", WIRE),
+            record("w3", WIRE),
+        ]
+        .join("\n"),
     )
     .unwrap();
     let (second, notices, report) = run(&input, &config);
@@ -133,7 +141,10 @@ fn a_persistent_index_replays_its_pairs_and_skips_what_it_holds() {
     assert_eq!((report.added, report.known), (1, 3));
     assert!(second.starts_with(&first), "{second}");
     assert!(second[first.len()..].starts_with("w3\t"), "{second}");
-    assert!(!notices.iter().any(|n| n.contains("repeats")), "{notices:?}");
+    assert!(
+        !notices.iter().any(|n| n.contains("repeats")),
+        "{notices:?}"
+    );
     assert_eq!(report.index.live, 4);
 }
 
@@ -157,7 +168,8 @@ fn html_pages_in_a_folder_are_read_as_html_records_are() {
     assert_eq!(pairs.len(), 1, "{from_folder}");
 
     let jsonl = dir.path().join("pages.jsonl");
-    let line = |id: &str, text: &str| serde_json::json!({ "id": id, "html": page(text) }).to_string();
+    let line =
+        |id: &str, text: &str| serde_json::json!({ "id": id, "html": page(text) }).to_string();
     std::fs::write(
         &jsonl,
         [line("p1", WIRE), line("p2", WIRE), line("p3", OTHER)].join("\n"),
@@ -181,7 +193,10 @@ fn nothing_readable_is_an_error_naming_the_input() {
     assert!(tsv.is_empty());
     assert_eq!(notices.len(), 2, "{notices:?}");
     let err = report.unwrap_err();
-    assert!(matches!(err, DedupRunError::NothingRead { rejected: 2, .. }));
+    assert!(matches!(
+        err,
+        DedupRunError::NothingRead { rejected: 2, .. }
+    ));
     assert!(err.to_string().contains("bad.jsonl: no readable articles"));
 
     let missing = dir.path().join("missing.jsonl");
@@ -194,9 +209,7 @@ fn nothing_readable_is_an_error_naming_the_input() {
 fn a_failing_sink_stops_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("a.jsonl");
-    let lines: Vec<String> = (0..2000)
-        .map(|i| record(&format!("w{i}"), WIRE))
-        .collect();
+    let lines: Vec<String> = (0..2000).map(|i| record(&format!("w{i}"), WIRE)).collect();
     std::fs::write(&input, lines.join("\n")).unwrap();
     let mut failing = |_: &parallax_dedup::Index, _: &[parallax_dedup::Pair]| {
         Err(std::io::Error::other("disk full"))
