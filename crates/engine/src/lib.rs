@@ -19,6 +19,7 @@
 mod briefs;
 mod checkpoint;
 mod copies;
+pub mod dedup_run;
 mod engine;
 mod error;
 pub mod pipeline;

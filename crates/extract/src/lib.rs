@@ -36,7 +36,9 @@
 //! pages by libdeflate in one call), the
 //! charset found (byte-order mark, declared, `<meta>`, else guessed with
 //! `chardetng`) and decoded with `encoding_rs` ([`decode_html`]). Bad input
-//! gives an [`ExtractError`], never a panic.
+//! gives an [`ExtractError`], never a panic. A folder of saved pages is
+//! extracted on several threads by [`folder::extract_pages`] (`parallax
+//! extract`).
 //!
 //! ```
 //! use parallax_extract::{extract_html, Mode};
@@ -57,6 +59,7 @@ mod clean;
 mod combine;
 mod decode;
 mod depth;
+pub mod folder;
 mod meta;
 mod strip;
 
