@@ -654,6 +654,9 @@ pub(crate) fn best_after(
         .search(query, &AfterCollector { keep, after, seq })
 }
 
+/// Clauses of a boolean query, each with how it must occur.
+pub(crate) type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
 /// The clauses that require every one of `words` in the analysed field
 /// `text` of the index `reader` reads (the last also as a prefix when
 /// `prefix`). `None` when a word analyses to nothing (longer than any
@@ -663,9 +666,9 @@ pub(crate) fn word_clauses(
     text: Field,
     words: &[&str],
     prefix: bool,
-) -> Result<Option<Vec<(Occur, Box<dyn Query>)>>> {
+) -> Result<Option<Clauses>> {
     let mut analyzer = analyzer();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut clauses: Clauses = Vec::new();
     for (i, word) in words.iter().enumerate() {
         let mut tokens = Vec::new();
         let mut stream = analyzer.token_stream(word);
