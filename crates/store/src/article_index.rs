@@ -135,73 +135,171 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// An open index and its reader, shared by every handle on one store in
-/// this process.
-pub(crate) struct ArticleIndex {
+/// An open tantivy index of the store (articles or stories), its reader and
+/// the fields of its schema, shared by every handle on one store in this
+/// process: a server's readers and its projection share one reader (and
+/// its caches).
+pub(crate) struct OpenIndex<F> {
     pub index: Index,
     pub reader: IndexReader,
-    pub fields: Fields,
+    pub fields: F,
 }
 
-impl ArticleIndex {
-    fn wrap(index: Index) -> Result<Self> {
+/// The indexes this process opened, by folder.
+pub(crate) type OpenTable<F> = LazyLock<Mutex<HashMap<PathBuf, Arc<OpenIndex<F>>>>>;
+
+/// What tells the store's indexes apart, implemented by their `Fields`:
+/// the schema, what an error opening the reader says, the table of those
+/// this process opened.
+pub(crate) trait IndexKind: Copy + Send + Sync + 'static {
+    /// What messages call it ("search index").
+    const NAME: &'static str;
+    /// The context of an error opening it.
+    const OPENING: &'static str;
+    /// The context of an error preparing its folder.
+    const PREPARING_FOLDER: &'static str;
+    /// The context of an error opening the reader.
+    const OPENING_READER: &'static str;
+    /// The context of an error creating it.
+    const CREATING: &'static str;
+    /// The schema and its fields.
+    fn schema() -> (Schema, Self);
+    /// The indexes of this kind this process opened.
+    fn open_table() -> &'static OpenTable<Self>;
+}
+
+impl<F: IndexKind> OpenIndex<F> {
+    pub(crate) fn wrap(index: Index) -> Result<Self> {
         index.tokenizers().register(ANALYZER, analyzer());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()
-            .map_err(search_error("opening the search index reader"))?;
+            .map_err(search_error(F::OPENING_READER))?;
         Ok(Self {
             index,
             reader,
-            fields: schema().1,
+            fields: F::schema().1,
         })
     }
 
     /// A new empty index in memory (a store in memory).
     pub(crate) fn in_memory() -> Result<Arc<Self>> {
-        Ok(Arc::new(Self::wrap(Index::create_in_ram(schema().0))?))
+        Ok(Arc::new(Self::wrap(Index::create_in_ram(F::schema().0))?))
+    }
+
+    /// The index in `dir` for searching, or `None` while there is none yet
+    /// (the projection has not written its first commit), or while it is
+    /// being rebuilt by a writer (or damaged, which its writer repairs):
+    /// search then finds nothing there, as an index that is behind finds
+    /// less.
+    pub(crate) fn for_reading(dir: &Path) -> Result<Option<Arc<Self>>> {
+        let table = Self::table;
+        if let Some(open) = table().get(dir) {
+            return Ok(Some(open.clone()));
+        }
+        if !dir.join("meta.json").exists() {
+            return Ok(None);
+        }
+        let Ok(index) = Index::open_in_dir(dir) else {
+            return Ok(None);
+        };
+        if !Self::same_schema(&index) {
+            return Ok(None);
+        }
+        let opened = Arc::new(Self::wrap(index)?);
+        Ok(Some(
+            table().entry(dir.to_owned()).or_insert(opened).clone(),
+        ))
+    }
+
+    fn table() -> std::sync::MutexGuard<'static, HashMap<PathBuf, Arc<Self>>> {
+        // A panic while holding the lock leaves only a map of open indexes.
+        F::open_table().lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Makes `shared` (opened by a writer) the index readers of `dir` in
+    /// this process use.
+    pub(crate) fn share(dir: &Path, shared: &Arc<Self>) {
+        Self::table().insert(dir.to_owned(), shared.clone());
+    }
+
+    /// Opens the index in `dir` for writing: its writer lock first (two
+    /// writers on one file take turns on the database and one of them
+    /// holds the index: the other must neither wait for it nor remove an
+    /// index in use), then the index, trusted when `trust` accepts its
+    /// last commit (returning its position) and every segment it lists
+    /// opens. Otherwise the folder is removed, if it holds nothing but
+    /// index files, and `None` says to create the index afresh.
+    pub(crate) fn open_for_writing<P>(
+        dir: &Path,
+        trust: impl FnOnce(&Index) -> Result<Option<P>>,
+    ) -> Result<Option<(Arc<Self>, P, IndexWriter)>> {
+        let io = |e: std::io::Error| StoreError::Search {
+            context: F::PREPARING_FOLDER,
+            detail: format!("{}: {e}", dir.display()),
+        };
+        if let Ok(index) = Index::open_in_dir(dir) {
+            let writer = writer_of(&index)?;
+            if let Some(position) = trust(&index)?
+                && let Ok(shared) = Self::wrap(index)
+            {
+                return Ok(Some((Arc::new(shared), position, writer)));
+            }
+        }
+        if dir.exists() {
+            if !only_index_files(dir).map_err(io)? {
+                return Err(StoreError::Search {
+                    context: F::OPENING,
+                    detail: format!(
+                        "{} holds files that are not a search index; move them away",
+                        dir.display()
+                    ),
+                });
+            }
+            tracing::info!(dir = %dir.display(), "{} missing, damaged or foreign: rebuilding it from the store", F::NAME);
+            std::fs::remove_dir_all(dir).map_err(io)?;
+        }
+        Ok(None)
+    }
+
+    /// A new empty index in `dir` (after [`Self::open_for_writing`] found
+    /// none to trust).
+    pub(crate) fn create_in(dir: &Path) -> Result<Arc<Self>> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Search {
+            context: F::PREPARING_FOLDER,
+            detail: format!("{}: {e}", dir.display()),
+        })?;
+        let index = Index::create_in_dir(dir, F::schema().0).map_err(search_error(F::CREATING))?;
+        Ok(Arc::new(Self::wrap(index)?))
+    }
+
+    /// Whether `index` was written with this build's schema.
+    pub(crate) fn same_schema(index: &Index) -> bool {
+        let ours = serde_json::to_string(&F::schema().0).ok();
+        ours.is_some() && serde_json::to_string(&index.schema()).ok() == ours
     }
 }
 
-/// The indexes opened by this process, by folder: a server's readers and
-/// its projection share one reader (and its caches).
-static OPEN: LazyLock<Mutex<HashMap<PathBuf, Arc<ArticleIndex>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// The article index.
+pub(crate) type ArticleIndex = OpenIndex<Fields>;
 
-fn open_table() -> std::sync::MutexGuard<'static, HashMap<PathBuf, Arc<ArticleIndex>>> {
-    // A panic while holding the lock leaves only a map of open indexes.
-    OPEN.lock().unwrap_or_else(|e| e.into_inner())
-}
+static OPEN: OpenTable<Fields> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// The index in `dir` for searching, or `None` while there is none yet
-/// (the projection has not written its first commit): search then finds
-/// nothing, as an index that is behind finds less.
-pub(crate) fn for_reading(dir: &Path) -> Result<Option<Arc<ArticleIndex>>> {
-    if let Some(open) = open_table().get(dir) {
-        return Ok(Some(open.clone()));
-    }
-    if !dir.join("meta.json").exists() {
-        return Ok(None);
-    }
-    let index = match Index::open_in_dir(dir) {
-        Ok(index) => index,
-        // Being rebuilt by a writer (or damaged, which its writer
-        // repairs): nothing to find yet.
-        Err(_) => return Ok(None),
-    };
-    if !same_schema(&index) {
-        return Ok(None);
-    }
-    let opened = Arc::new(ArticleIndex::wrap(index)?);
-    Ok(Some(
-        open_table().entry(dir.to_owned()).or_insert(opened).clone(),
-    ))
-}
+impl IndexKind for Fields {
+    const NAME: &'static str = "search index";
+    const OPENING: &'static str = "opening the search index";
+    const PREPARING_FOLDER: &'static str = "preparing the search index folder";
+    const OPENING_READER: &'static str = "opening the search index reader";
+    const CREATING: &'static str = "creating the search index";
 
-fn same_schema(index: &Index) -> bool {
-    let ours = serde_json::to_string(&schema().0).ok();
-    ours.is_some() && serde_json::to_string(&index.schema()).ok() == ours
+    fn schema() -> (Schema, Self) {
+        schema()
+    }
+
+    fn open_table() -> &'static OpenTable<Self> {
+        &OPEN
+    }
 }
 
 /// What each commit records: how far the index reaches.
@@ -247,7 +345,7 @@ pub(crate) fn only_index_files(dir: &Path) -> std::io::Result<bool> {
 /// The payload of the index's last commit, when it is one this build
 /// wrote and the database at `conn` agrees with it.
 fn trusted_position(index: &Index, conn: &Connection) -> Result<Option<Position>> {
-    if !same_schema(index) {
+    if !ArticleIndex::same_schema(index) {
         return Ok(None);
     }
     let Ok(metas) = index.load_metas() else {
@@ -290,53 +388,17 @@ impl Indexer {
     /// database at `conn`; an index that cannot be opened or trusted is
     /// removed and started again (the caller then indexes every article).
     pub(crate) fn open(dir: &Path, conn: &Connection) -> Result<Self> {
-        let io = |e: std::io::Error| StoreError::Search {
-            context: "preparing the search index folder",
-            detail: format!("{}: {e}", dir.display()),
-        };
-        let mut trusted = None;
-        if let Ok(index) = Index::open_in_dir(dir) {
-            // The writer lock first: two writers on one file take turns on
-            // the database, and the index's lock is held by one of them;
-            // the other must neither wait for it nor rebuild (remove) an
-            // index in use.
-            let writer = writer_of(&index)?;
-            // Trusted only when its commit checks out against the store and
-            // every segment it lists opens.
-            if let Some(position) = trusted_position(&index, conn)?
-                && let Ok(shared) = ArticleIndex::wrap(index)
-            {
-                trusted = Some((Arc::new(shared), position, writer));
-            }
-        }
-        if trusted.is_none() && dir.exists() {
-            if !only_index_files(dir).map_err(io)? {
-                return Err(StoreError::Search {
-                    context: "opening the search index",
-                    detail: format!(
-                        "{} holds files that are not a search index; move them away",
-                        dir.display()
-                    ),
-                });
-            }
-            tracing::info!(dir = %dir.display(), "search index missing, damaged or foreign: rebuilding it from the store");
-            std::fs::remove_dir_all(dir).map_err(io)?;
-        }
+        let trusted = ArticleIndex::open_for_writing(dir, |index| trusted_position(index, conn))?;
         let indexer = match trusted {
             Some((shared, position, writer)) => Self {
                 shared,
                 writer,
                 position,
             },
-            None => {
-                std::fs::create_dir_all(dir).map_err(io)?;
-                let index = Index::create_in_dir(dir, schema().0)
-                    .map_err(search_error("creating the search index"))?;
-                Self::with(Arc::new(ArticleIndex::wrap(index)?), Position::start())?
-            }
+            None => Self::with(ArticleIndex::create_in(dir)?, Position::start())?,
         };
         // Readers opened before (of an index now removed) find this one.
-        open_table().insert(dir.to_owned(), indexer.shared.clone());
+        ArticleIndex::share(dir, &indexer.shared);
         Ok(indexer)
     }
 

@@ -178,7 +178,7 @@ impl Store {
     /// yet (no article indexed so far).
     pub(crate) fn article_index(&self) -> Result<Option<Arc<ArticleIndex>>> {
         match &self.search {
-            SearchHome::Beside(db) => article_index::for_reading(&article_index::dir_for(db)),
+            SearchHome::Beside(db) => ArticleIndex::for_reading(&article_index::dir_for(db)),
             SearchHome::Memory(index, _) => Ok(Some(index.clone())),
         }
     }
@@ -187,7 +187,7 @@ impl Store {
     /// yet.
     pub(crate) fn story_index(&self) -> Result<Option<Arc<StoryIndex>>> {
         match &self.search {
-            SearchHome::Beside(db) => story_index::for_reading(&story_index::dir_for(db)),
+            SearchHome::Beside(db) => StoryIndex::for_reading(&story_index::dir_for(db)),
             SearchHome::Memory(_, index) => Ok(Some(index.clone())),
         }
     }

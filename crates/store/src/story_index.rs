@@ -29,9 +29,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
-use crate::article_index::{ANALYZER, analyzer, only_index_files, search_error, writer_of};
+use crate::article_index::{ANALYZER, IndexKind, OpenIndex, OpenTable, search_error, writer_of};
 use crate::error::Context;
 use crate::{Result, StoreError};
 
@@ -79,69 +79,25 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-fn same_schema(index: &Index) -> bool {
-    let ours = serde_json::to_string(&schema().0).ok();
-    ours.is_some() && serde_json::to_string(&index.schema()).ok() == ours
-}
+/// The story index.
+pub(crate) type StoryIndex = OpenIndex<Fields>;
 
-/// An open story index and its reader, shared by every handle on one
-/// store in this process.
-pub(crate) struct StoryIndex {
-    pub index: Index,
-    pub reader: IndexReader,
-    pub fields: Fields,
-}
+static OPEN: OpenTable<Fields> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
-impl StoryIndex {
-    fn wrap(index: Index) -> Result<Self> {
-        index.tokenizers().register(ANALYZER, analyzer());
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()
-            .map_err(search_error("opening the story index reader"))?;
-        Ok(Self {
-            index,
-            reader,
-            fields: schema().1,
-        })
+impl IndexKind for Fields {
+    const NAME: &'static str = "story index";
+    const OPENING: &'static str = "opening the story index";
+    const PREPARING_FOLDER: &'static str = "preparing the story index folder";
+    const OPENING_READER: &'static str = "opening the story index reader";
+    const CREATING: &'static str = "creating the story index";
+
+    fn schema() -> (Schema, Self) {
+        schema()
     }
 
-    /// A new empty index in memory (a store in memory).
-    pub(crate) fn in_memory() -> Result<Arc<Self>> {
-        Ok(Arc::new(Self::wrap(Index::create_in_ram(schema().0))?))
+    fn open_table() -> &'static OpenTable<Self> {
+        &OPEN
     }
-}
-
-/// The story indexes opened by this process, by folder.
-static OPEN: LazyLock<Mutex<HashMap<PathBuf, Arc<StoryIndex>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-fn open_table() -> std::sync::MutexGuard<'static, HashMap<PathBuf, Arc<StoryIndex>>> {
-    // A panic while holding the lock leaves only a map of open indexes.
-    OPEN.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// The story index in `dir` for searching, or `None` while there is none
-/// yet (search then finds no story by its own words).
-pub(crate) fn for_reading(dir: &Path) -> Result<Option<Arc<StoryIndex>>> {
-    if let Some(open) = open_table().get(dir) {
-        return Ok(Some(open.clone()));
-    }
-    if !dir.join("meta.json").exists() {
-        return Ok(None);
-    }
-    let Ok(index) = Index::open_in_dir(dir) else {
-        // Being rebuilt, or damaged (its writer repairs it).
-        return Ok(None);
-    };
-    if !same_schema(&index) {
-        return Ok(None);
-    }
-    let opened = Arc::new(StoryIndex::wrap(index)?);
-    Ok(Some(
-        open_table().entry(dir.to_owned()).or_insert(opened).clone(),
-    ))
 }
 
 /// What each commit records: the last change of `story_changes` indexed.
@@ -184,7 +140,7 @@ fn last_rev(conn: &Connection) -> Result<i64> {
 /// The payload of the index's last commit, when this build wrote it and
 /// the database at `conn` agrees with it.
 fn trusted_position(index: &Index, conn: &Connection) -> Result<Option<Position>> {
-    if !same_schema(index) {
+    if !StoryIndex::same_schema(index) {
         return Ok(None);
     }
     let Ok(metas) = index.load_metas() else {
@@ -260,34 +216,7 @@ impl StoryIndexer {
     /// against the database at `conn`; one that cannot be opened or trusted
     /// is removed and rebuilt from the stored stories.
     pub(crate) fn open(dir: &Path, conn: &Connection) -> Result<Self> {
-        let io = |e: std::io::Error| StoreError::Search {
-            context: "preparing the story index folder",
-            detail: format!("{}: {e}", dir.display()),
-        };
-        let mut trusted = None;
-        if let Ok(index) = Index::open_in_dir(dir) {
-            // The lock first: another writer's index is neither waited for
-            // nor removed.
-            let writer = writer_of(&index)?;
-            if let Some(position) = trusted_position(&index, conn)?
-                && let Ok(shared) = StoryIndex::wrap(index)
-            {
-                trusted = Some((Arc::new(shared), position, writer));
-            }
-        }
-        if trusted.is_none() && dir.exists() {
-            if !only_index_files(dir).map_err(io)? {
-                return Err(StoreError::Search {
-                    context: "opening the story index",
-                    detail: format!(
-                        "{} holds files that are not a search index; move them away",
-                        dir.display()
-                    ),
-                });
-            }
-            tracing::info!(dir = %dir.display(), "story index missing, damaged or foreign: rebuilding it from the store");
-            std::fs::remove_dir_all(dir).map_err(io)?;
-        }
+        let trusted = StoryIndex::open_for_writing(dir, |index| trusted_position(index, conn))?;
         let indexer = match trusted {
             Some((shared, position, writer)) => Self {
                 shared,
@@ -296,10 +225,7 @@ impl StoryIndexer {
                 position,
             },
             None => {
-                std::fs::create_dir_all(dir).map_err(io)?;
-                let index = Index::create_in_dir(dir, schema().0)
-                    .map_err(search_error("creating the story index"))?;
-                let shared = Arc::new(StoryIndex::wrap(index)?);
+                let shared = StoryIndex::create_in(dir)?;
                 let writer = writer_of(&shared.index)?;
                 let mut indexer = Self {
                     shared,
@@ -312,7 +238,7 @@ impl StoryIndexer {
             }
         };
         // Readers opened before (of an index now removed) find this one.
-        open_table().insert(dir.to_owned(), indexer.shared.clone());
+        StoryIndex::share(dir, &indexer.shared);
         Ok(indexer)
     }
 

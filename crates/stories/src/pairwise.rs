@@ -17,6 +17,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::features::{Doc, TermKey};
+use crate::similarity;
 
 /// Number of pair features ([`PairFeatures`]).
 pub const FEATURES: usize = 8;
@@ -130,56 +131,12 @@ impl PairModel {
 /// ids local to the batch, sorted; document frequencies are the batch's
 /// own, so a pair's score does not depend on what came before the batch.
 fn unit_vectors<'a>(lists: impl Iterator<Item = &'a [(TermKey, f32)]>) -> Vec<Vec<(u32, f32)>> {
-    let mut ids: FxHashMap<TermKey, u32> = FxHashMap::default();
-    let mut df: Vec<u32> = Vec::new();
-    let interned: Vec<Vec<(u32, f32)>> = lists
-        .map(|list| {
-            let mut v: Vec<(u32, f32)> = list
-                .iter()
-                .map(|&(key, f)| {
-                    let next = ids.len() as u32;
-                    let id = *ids.entry(key).or_insert(next);
-                    if id as usize == df.len() {
-                        df.push(0);
-                    }
-                    df[id as usize] += 1;
-                    (id, 1.0 + f.max(1.0).ln())
-                })
-                .collect();
-            v.sort_unstable_by_key(|&(t, _)| t);
-            v
-        })
-        .collect();
-    let n = interned.len() as f32;
-    interned
-        .into_iter()
-        .map(|mut v| {
-            for (t, w) in &mut v {
-                *w *= ((1.0 + n) / (1.0 + df[*t as usize] as f32)).ln() + 1.0;
-            }
-            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                v.iter_mut().for_each(|(_, w)| *w /= norm);
-            }
-            v
-        })
-        .collect()
+    similarity::unit_vectors(lists, |f| 1.0 + f.max(1.0).ln())
 }
 
+/// The cosine of two unit vectors, in `[0, 1]`.
 fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                sum += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    sum.clamp(0.0, 1.0)
+    similarity::dot(a, b).clamp(0.0, 1.0)
 }
 
 /// Jaccard overlap of two sorted key lists.

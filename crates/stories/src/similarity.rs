@@ -9,13 +9,21 @@ use crate::features::{Doc, TermKey};
 /// with IDF taken over `docs` themselves (every pair is scored against the
 /// same statistics, so the score of a pair does not depend on input order).
 fn vectors(docs: &[Doc]) -> Vec<Vec<(u32, f32)>> {
+    unit_vectors(docs.iter().map(|d| d.terms.as_slice()), |f| 1.0 + f.ln())
+}
+
+/// Unit-length tf-idf vectors of term lists (term ids local to the batch,
+/// sorted), each count weighed by `tf`, document frequencies the batch's
+/// own. Shared with the learned pair similarity (`pairwise`).
+pub(crate) fn unit_vectors<'a>(
+    lists: impl Iterator<Item = &'a [(TermKey, f32)]>,
+    tf: impl Fn(f32) -> f32,
+) -> Vec<Vec<(u32, f32)>> {
     let mut ids: FxHashMap<TermKey, u32> = FxHashMap::default();
     let mut df: Vec<u32> = Vec::new();
-    let interned: Vec<Vec<(u32, f32)>> = docs
-        .iter()
-        .map(|d| {
-            let mut v: Vec<(u32, f32)> = d
-                .terms
+    let interned: Vec<Vec<(u32, f32)>> = lists
+        .map(|list| {
+            let mut v: Vec<(u32, f32)> = list
                 .iter()
                 .map(|&(key, f)| {
                     let next = ids.len() as u32;
@@ -24,14 +32,14 @@ fn vectors(docs: &[Doc]) -> Vec<Vec<(u32, f32)>> {
                         df.push(0);
                     }
                     df[id as usize] += 1;
-                    (id, 1.0 + f.ln())
+                    (id, tf(f))
                 })
                 .collect();
             v.sort_unstable_by_key(|&(t, _)| t);
             v
         })
         .collect();
-    let n = docs.len() as f32;
+    let n = interned.len() as f32;
     interned
         .into_iter()
         .map(|mut v| {
@@ -47,7 +55,8 @@ fn vectors(docs: &[Doc]) -> Vec<Vec<(u32, f32)>> {
         .collect()
 }
 
-fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+/// The dot product of two vectors sorted by term id.
+pub(crate) fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
