@@ -108,16 +108,7 @@ impl Decision {
     /// assert!(Decision::parse("0,0,0,0,0,0,0,0,NaN,0").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Decision, String> {
-        let values: Vec<f32> = text
-            .split(',')
-            .map(|v| {
-                v.trim()
-                    .parse::<f32>()
-                    .ok()
-                    .filter(|x| x.is_finite())
-                    .ok_or_else(|| format!("not a finite number: {v:?}"))
-            })
-            .collect::<Result<_, _>>()?;
+        let values = finite_numbers(text)?;
         if values.len() != FEATURES + 3 {
             return Err(format!(
                 "a decision is {} numbers (bias, {FEATURES} weights, cutoff, least similarity), \
@@ -135,4 +126,18 @@ impl Decision {
             min_similarity: values[FEATURES + 2],
         })
     }
+}
+
+/// Comma-separated finite numbers (how the benchmark scripts hand a
+/// fitted model to `parallax cluster`).
+pub(crate) fn finite_numbers(text: &str) -> Result<Vec<f32>, String> {
+    text.split(',')
+        .map(|v| {
+            v.trim()
+                .parse::<f32>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| format!("not a finite number: {v:?}"))
+        })
+        .collect()
 }

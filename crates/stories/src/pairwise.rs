@@ -95,16 +95,8 @@ impl PairModel {
     /// assert!(PairModel::parse("1,2").is_err());
     /// ```
     pub fn parse(spec: &str) -> Result<Self, String> {
-        let values: Vec<f32> = spec
-            .split(',')
-            .map(|v| {
-                v.trim()
-                    .parse::<f32>()
-                    .ok()
-                    .filter(|x| x.is_finite())
-                    .ok_or_else(|| format!("pair model: not a number: {v:?}"))
-            })
-            .collect::<Result<_, _>>()?;
+        let values =
+            crate::decision::finite_numbers(spec).map_err(|e| format!("pair model: {e}"))?;
         let [bias, rest @ ..] = values.as_slice() else {
             return Err("pair model: empty".to_owned());
         };
