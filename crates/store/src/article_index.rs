@@ -566,13 +566,18 @@ pub(crate) struct Ranked {
 }
 
 impl Ranked {
+    /// Where `self` stands against `other` in the results: best score
+    /// first, then newest.
+    pub(crate) fn order(&self, other: &Ranked) -> std::cmp::Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(other.seq.cmp(&self.seq))
+    }
+
     /// Whether `self` comes before `other` in the results.
     pub(crate) fn before(&self, other: &Ranked) -> bool {
-        match self.score.total_cmp(&other.score) {
-            std::cmp::Ordering::Greater => true,
-            std::cmp::Ordering::Less => false,
-            std::cmp::Ordering::Equal => self.seq > other.seq,
-        }
+        self.order(other).is_lt()
     }
 }
 
@@ -618,15 +623,7 @@ impl Best {
 
     /// Sorts the hits and drops all but the best `keep`.
     fn shrink(&mut self) {
-        self.hits.sort_by(|a, b| {
-            if a.before(b) {
-                std::cmp::Ordering::Less
-            } else if b.before(a) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
+        self.hits.sort_by(Ranked::order);
         self.hits.truncate(self.keep);
         if self.hits.len() == self.keep {
             self.worst = self.hits.last().copied();

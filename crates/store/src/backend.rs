@@ -150,11 +150,7 @@ pub trait Backend: Send {
     /// [`Self::brief_seqs`] for `stories` only (those stored): opening a
     /// big store asks about the few stories its tail touched, not all.
     fn brief_seqs_of(&self, stories: &[&StoryId]) -> Result<HashMap<StoryId, i64>> {
-        let mut all = self.brief_seqs()?;
-        Ok(stories
-            .iter()
-            .filter_map(|&s| all.remove_entry(s))
-            .collect())
+        Ok(only_stories(self.brief_seqs()?, stories))
     }
 
     /// Stores a checkpoint: an engine's state as of `seq` (opaque bytes,
@@ -179,6 +175,17 @@ pub trait Backend: Send {
     /// placement, if one was begun. Returns the highest `seq` stored once
     /// the batch is in: the caller has seen everything up to it.
     fn commit_batch(&mut self, batch: &Batch) -> Result<i64>;
+}
+
+/// The entries of `all` for `stories`.
+pub(crate) fn only_stories<T>(
+    mut all: HashMap<StoryId, T>,
+    stories: &[&StoryId],
+) -> HashMap<StoryId, T> {
+    stories
+        .iter()
+        .filter_map(|&s| all.remove_entry(s))
+        .collect()
 }
 
 /// True when `db` names a PostgreSQL database (a `postgres://` or

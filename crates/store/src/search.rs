@@ -34,7 +34,7 @@ use tantivy::Term;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermSetQuery};
 
 use crate::article_index::{
-    IndexFilter, Ranked, best_after, day_number, search_error, word_clauses,
+    Clauses, IndexFilter, Ranked, best_after, day_number, search_error, word_clauses,
 };
 use crate::error::Context;
 use crate::store::{ARTICLE_COLUMNS, read_article};
@@ -752,7 +752,7 @@ impl Store {
             .into_iter()
             .map(|(seq, score)| Ranked { score, seq })
             .collect();
-        through.sort_by(order);
+        through.sort_by(Ranked::order);
         // The other stories match by their own words alone.
         let own = own.map(|(index, clauses)| {
             let query = with_seqs(
@@ -1029,27 +1029,15 @@ fn read_story(row: &rusqlite::Row<'_>) -> Result<(StorySummary, i64)> {
     Ok((summary, row.get(7).context(READ)?))
 }
 
-/// The order of results: best score first, then newest.
-fn order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
-    if a.before(b) {
-        std::cmp::Ordering::Less
-    } else if b.before(a) {
-        std::cmp::Ordering::Greater
-    } else {
-        std::cmp::Ordering::Equal
-    }
-}
-
 /// `clauses` (a story index's word clauses) with the stories `seqs` either
 /// required (`Occur::Must`) or left out (`Occur::MustNot`).
 fn with_seqs(
-    clauses: &[(Occur, Box<dyn Query>)],
+    clauses: &Clauses,
     seqs: impl Iterator<Item = u64>,
     occur: Occur,
     index: &StoryIndex,
 ) -> BooleanQuery {
-    let mut all: Vec<(Occur, Box<dyn Query>)> =
-        clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+    let mut all: Clauses = clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
     let terms: Vec<Term> = seqs
         .map(|s| Term::from_field_u64(index.fields.seq, s))
         .collect();
@@ -1094,7 +1082,7 @@ impl StoryMatches {
                     .map_err(search_error("searching stories"))?,
             );
         }
-        out.sort_by(order);
+        out.sort_by(Ranked::order);
         out.truncate(n);
         Ok(out)
     }

@@ -429,11 +429,7 @@ impl Store {
     ) -> Result<std::collections::HashMap<StoryId, i64>> {
         if stories.len() > 4096 {
             // Many: one scan costs less than as many lookups.
-            let mut all = self.brief_seqs()?;
-            return Ok(stories
-                .iter()
-                .filter_map(|&s| all.remove_entry(s))
-                .collect());
+            return Ok(crate::backend::only_stories(self.brief_seqs()?, stories));
         }
         let mut stmt = self
             .conn
