@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use parallax_dedup::{Added, Config, DocInput, Fingerprint, Fingerprinter, Index, Pair};
+use parallax_dedup::{Added, Config, Fingerprint, Fingerprinter, Index, Pair};
+use parallax_engine::dedup_run::{RecordFields, fingerprint_fields};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -102,29 +103,19 @@ fn borrow<'a>(position: usize, f: &'a DocFields<'_>) -> PyResult<Doc<'a>> {
 }
 
 /// The fingerprint of one record, read as `parallax dedup` reads an
-/// Article JSONL line: its `text` as given, else its `html` through the
-/// extractor `parallax run` uses (`parallax_ingest::record_page`), whose
-/// date stands in for a missing `published`. The error names the record.
+/// Article JSONL line ([`fingerprint_fields`]). The error names the record.
 fn fingerprint(fpr: &mut Fingerprinter, d: &Doc<'_>) -> Result<Fingerprint, String> {
-    let page;
-    let mut published = d.published;
-    let text = match (d.text, d.html) {
-        (Some(t), _) if !t.trim().is_empty() => t,
-        (_, Some(h)) => {
-            page = parallax_ingest::record_page(h, d.url)
-                .map_err(|e| format!("articles[{}] (id {:?}): {e}", d.position, d.id))?;
-            published = published.or(page.published.map(|t| t.timestamp()));
-            page.body.as_str()
-        }
-        // `doc_fields` made sure there is one or the other.
-        _ => "",
-    };
-    Ok(fpr.fingerprint(&DocInput {
-        text,
-        published,
+    let fields = RecordFields {
+        text: d.text,
+        html: d.html,
+        published: d.published,
         source: d.source,
         url: d.url,
-    }))
+    };
+    let named = |why: String| format!("articles[{}] (id {:?}): {why}", d.position, d.id);
+    fingerprint_fields(fpr, &fields, false)
+        .map_err(named)?
+        .ok_or_else(|| named("no \"text\" or \"html\"".into()))
 }
 
 /// Articles fingerprinted on all cores before being added in order.

@@ -234,10 +234,13 @@ fn abbreviation(before: &str) -> Abbrev {
     if dotted { Abbrev::Weak } else { Abbrev::None }
 }
 
-/// Titles before names: a full stop after them never ends a sentence.
+/// Titles before names, singular and plural ("Sens. Smith and Jones"): a
+/// full stop after them never ends a sentence.
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "messrs", "mmes", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt",
-    "sgt", "capt", "cmdr", "adm", "rev", "hon", "pres", "supt", "insp", "mme", "mlle",
+    "mr", "mrs", "ms", "messrs", "mmes", "dr", "drs", "prof", "profs", "sen", "sens", "rep",
+    "reps", "gov", "govs", "gen", "gens", "col", "cols", "lt", "lts", "sgt", "sgts", "capt",
+    "capts", "cmdr", "adm", "rev", "revs", "hon", "pres", "supt", "insp", "mme", "mlle", "maj",
+    "cpl", "pvt", "atty", "amb",
 ];
 
 /// Abbreviations that may end a sentence as well as sit inside one.
@@ -556,6 +559,19 @@ mod tests {
                 "Mr. Trump met Dr. Smith and Mrs. Jones at 9 a.m. on Jan. 5 in St. Louis.",
                 "Qualcomm Inc. said the U.K. and the U.S. agreed, e.g. on tariffs, i.e. taxes.",
                 "Donald J. Trump paid $2.3bn, up 1.1% from 1.1bn.",
+            ]
+        );
+    }
+
+    #[test]
+    fn plural_titles_do_not_end_sentences() {
+        let body = "Reps. Nancy Pelosi and Kevin McCarthy spoke, as did Sens. Collins and Reed. \
+                    Maj. Gen. Smith and Drs. Lee and Park agreed.";
+        assert_eq!(
+            texts(body),
+            [
+                "Reps. Nancy Pelosi and Kevin McCarthy spoke, as did Sens. Collins and Reed.",
+                "Maj. Gen. Smith and Drs. Lee and Park agreed.",
             ]
         );
     }

@@ -132,18 +132,20 @@ struct Record<'a> {
     url: Option<Cow<'a, str>>,
 }
 
-/// One JSONL line, parsed and fingerprinted: `None` for a blank line, an
-/// error naming what is wrong (the caller adds file and line).
-///
-/// The record's `text` is read as given; a record with an `html` page
-/// instead is read as `parallax run` reads it (ingestion's extractor,
-/// [`parallax_ingest::record_page`]), whose date stands in for a missing
-/// `published`. With `clean`, ingestion's in-article cleaning runs first.
+/// One JSONL line, parsed and fingerprinted ([`fingerprint_fields`]):
+/// `None` for a blank line, an error naming what is wrong (the caller adds
+/// file and line).
 pub(super) fn fingerprint_line(
     raw: &[u8],
     clean: bool,
     fpr: &mut Fingerprinter,
 ) -> Result<Option<(String, Fingerprint)>, String> {
+    // The reader cuts only lines that reach the limit before a newline
+    // turns up, so a line up to a block over it gets here: checked again,
+    // the limit holds to the byte.
+    if raw.len() > MAX_LINE {
+        return Err(format!("record longer than {MAX_LINE} bytes"));
+    }
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     let raw = raw.strip_prefix(b"\xef\xbb\xbf").unwrap_or(raw);
     if raw.iter().all(u8::is_ascii_whitespace) {
@@ -157,17 +159,61 @@ pub(super) fn fingerprint_line(
         .ok_or_else(|| "record has no \"id\" string".to_string())?;
     // The same rule as every reader's gate: an id goes into TSV lines.
     parallax_ingest::check_id(&id).map_err(|problem| format!("bad id: {problem}"))?;
+    let fields = RecordFields {
+        text: rec.text.as_deref(),
+        html: rec.html.as_deref(),
+        published: rec
+            .published
+            .as_deref()
+            .and_then(parallax_ingest::parse_date)
+            .map(|d| d.timestamp()),
+        source: rec.source.as_deref(),
+        url: rec.url.as_deref(),
+    };
+    match fingerprint_fields(fpr, &fields, clean) {
+        Ok(Some(fp)) => Ok(Some((id.into_owned(), fp))),
+        Ok(None) => Err(format!("article {id:?} has no \"text\" or \"html\"")),
+        Err(e) => Err(format!("article {id:?}: {e}")),
+    }
+}
+
+/// The fields of one article record that its fingerprint reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordFields<'a> {
+    /// The article text, if the record has one.
+    pub text: Option<&'a str>,
+    /// The page, read when there is no text (or only whitespace).
+    pub html: Option<&'a str>,
+    /// Publication time, Unix seconds.
+    pub published: Option<i64>,
+    /// The outlet.
+    pub source: Option<&'a str>,
+    /// The article's address.
+    pub url: Option<&'a str>,
+}
+
+/// The fingerprint of one record, read as `parallax run` reads it: its
+/// `text` as given, else its `html` through ingestion's extractor
+/// ([`parallax_ingest::record_page`]), whose date stands in for a missing
+/// `published`. With `clean`, ingestion's in-article cleaning runs first.
+/// `Ok(None)`: neither a text nor a page; `Err`: the page cannot be read
+/// (the caller names the record). One step for `parallax dedup` and the
+/// Python `dedup`, so both fingerprint what `run` stores.
+pub fn fingerprint_fields(
+    fpr: &mut Fingerprinter,
+    fields: &RecordFields<'_>,
+    clean: bool,
+) -> Result<Option<Fingerprint>, String> {
     let page;
-    let mut page_published = None;
-    let text: &str = match (&rec.text, &rec.html) {
+    let mut published = fields.published;
+    let text: &str = match (fields.text, fields.html) {
         (Some(t), _) if !t.trim().is_empty() => t,
         (_, Some(h)) if !h.trim().is_empty() => {
-            page = parallax_ingest::record_page(h, rec.url.as_deref())
-                .map_err(|e| format!("article {id:?}: {e}"))?;
-            page_published = page.published.map(|d| d.timestamp());
+            page = parallax_ingest::record_page(h, fields.url).map_err(|e| e.to_string())?;
+            published = published.or(page.published.map(|d| d.timestamp()));
             &page.body
         }
-        _ => return Err(format!("article {id:?} has no \"text\" or \"html\"")),
+        _ => return Ok(None),
     };
     let cleaned;
     let text = if clean {
@@ -176,19 +222,12 @@ pub(super) fn fingerprint_line(
     } else {
         text
     };
-    let published = rec
-        .published
-        .as_deref()
-        .and_then(parallax_ingest::parse_date)
-        .map(|d| d.timestamp())
-        .or(page_published);
-    let doc = DocInput {
+    Ok(Some(fpr.fingerprint(&DocInput {
         text,
         published,
-        source: rec.source.as_deref(),
-        url: rec.url.as_deref(),
-    };
-    Ok(Some((id.into_owned(), fpr.fingerprint(&doc))))
+        source: fields.source,
+        url: fields.url,
+    })))
 }
 
 #[cfg(test)]
@@ -218,8 +257,9 @@ mod tests {
     fn blocks_hold_whole_lines_numbered_from_one_and_skip_overlong_ones() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.jsonl");
-        // The limit is checked on blocks without a newline, so it holds to
-        // within one block: a line two blocks over it is cut.
+        // The reader checks the limit on blocks without a newline: a line
+        // two blocks over it is cut here (a shorter one over it is refused
+        // by `fingerprint_line`).
         let long = "x".repeat(MAX_LINE + 2 * BLOCK);
         let text = format!("one\n{long}\nthree\nfour");
         std::fs::write(&path, text).unwrap();
@@ -251,6 +291,21 @@ mod tests {
             kept,
             [(1, "one".into()), (3, "three".into()), (4, "four".into())]
         );
+    }
+
+    #[test]
+    fn a_line_just_over_the_limit_is_refused() {
+        let mut fpr = Fingerprinter::new(Config::default());
+        let mut raw = br#"{"id":"a","text":""#.to_vec();
+        raw.resize(MAX_LINE - 2, b'x');
+        raw.extend_from_slice(br#""}"#);
+        assert!(matches!(
+            fingerprint_line(&raw, false, &mut fpr),
+            Ok(Some(_))
+        ));
+        raw.insert(20, b'x');
+        let err = fingerprint_line(&raw, false, &mut fpr).unwrap_err();
+        assert!(err.contains("record longer than"), "{err}");
     }
 
     #[test]

@@ -60,6 +60,7 @@ use parallax_dedup::{
 use parallax_ingest::{Event, IngestOptions, Reader};
 use parallax_model::Article;
 
+pub use jsonl::{RecordFields, fingerprint_fields};
 pub use tsv::{PairSink, TsvPairs};
 
 /// Articles per message between threads.
