@@ -11,6 +11,7 @@
 #   bench/serve/load_ingest.sh
 #   N=10000 DURATION=30 CONNECTIONS=200 bench/serve/load_ingest.sh
 #   PARALLAX_BIN=/path/to/parallax bench/serve/load_ingest.sh
+#   STORE=/path/to/grow-1M.db N=1000000 bench/serve/load_ingest.sh   # a store built elsewhere
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/bench/out/serve"
@@ -31,8 +32,16 @@ PARALLAX_BIN="$(parallax_bin "$root")"
 # Enough descriptors for wrk's and the server's connections.
 ulimit -n 8192 2>/dev/null || true
 
-. "$root/bench/serve/store.sh"
-base="$(serve_store "$root" "$out" "$N" "$PARALLAX_BIN")"
+# STORE=/path/to.db serves a copy of that store (with its .search and
+# .stories folders) instead of the generated N-article one; N then only
+# names the outputs and where the POSTed records start.
+if [ -n "${STORE:-}" ]; then
+    [ -s "$STORE" ] || { echo "no store at $STORE" >&2; exit 1; }
+    base="$STORE"
+else
+    . "$root/bench/serve/store.sh"
+    base="$(serve_store "$root" "$out" "$N" "$PARALLAX_BIN")"
+fi
 # The articles to POST: the generator's records N .. N+NEW-1 (it is
 # deterministic, so the first N records of a longer run are the stored ones).
 new="$out/new-$N-$NEW.jsonl"

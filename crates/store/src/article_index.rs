@@ -595,11 +595,11 @@ pub(crate) struct Best {
     after: Option<Ranked>,
     hits: Vec<Ranked>,
     /// The worst kept hit once `hits` is full: a bound later hits must beat.
-    worst: Option<Ranked>,
+    pub(crate) worst: Option<Ranked>,
 }
 
 impl Best {
-    fn new(keep: usize, after: Option<Ranked>) -> Self {
+    pub(crate) fn new(keep: usize, after: Option<Ranked>) -> Self {
         Self {
             keep,
             after,
@@ -608,7 +608,7 @@ impl Best {
         }
     }
 
-    fn offer(&mut self, hit: Ranked) {
+    pub(crate) fn offer(&mut self, hit: Ranked) {
         if self.keep == 0 || self.after.is_some_and(|a| !a.before(&hit)) {
             return;
         }
@@ -630,7 +630,7 @@ impl Best {
         }
     }
 
-    fn into_sorted(mut self) -> Vec<Ranked> {
+    pub(crate) fn into_sorted(mut self) -> Vec<Ranked> {
         self.shrink();
         self.hits
     }

@@ -188,6 +188,18 @@ pub const MIGRATIONS: &[&str] = &[
      CREATE TRIGGER story_changes_delete AFTER DELETE ON stories BEGIN
         INSERT INTO story_changes (story_id) VALUES (old.id);
      END;",
+    // 10: covering indexes for what listings and story search read of
+    // many articles, so neither touches the article rows (a few KB each,
+    // the body inline): a story's members with their ids and publication
+    // times (`articles_in_story`, in place of `articles_by_story`: the
+    // listed stories' first and last dates and member lists), each
+    // article's story (`articles_story_of`: the stories of a story
+    // search's 1,000 best article hits), and each story's `first_seq` by
+    // id (`stories_first_seq_of`: the story rows hold the briefs).
+    "CREATE INDEX articles_in_story ON articles (story_id, seq, id, published);
+     DROP INDEX articles_by_story;
+     CREATE INDEX articles_story_of ON articles (seq, story_id);
+     CREATE INDEX stories_first_seq_of ON stories (id, first_seq);",
 ];
 
 /// The schema version this build writes.

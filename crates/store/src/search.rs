@@ -27,18 +27,17 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params_from_iter};
 
 use tantivy::snippet::SnippetGenerator;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use tantivy::Term;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermSetQuery};
+use tantivy::Score;
+use tantivy::query::BooleanQuery;
 
-use crate::article_index::{
-    Clauses, IndexFilter, Ranked, best_after, day_number, search_error, word_clauses,
-};
+use crate::article_index::{IndexFilter, Ranked, day_number, search_error, word_clauses};
 use crate::error::Context;
 use crate::store::{ARTICLE_COLUMNS, read_article};
-use crate::story_index::StoryIndex;
+use crate::story_index::{OwnMatches, StoryIndex};
 use crate::{Result, Store, StoreError, StoredArticle};
 
 /// What to list of the stories. Every filter is optional; with none, every
@@ -324,6 +323,10 @@ pub(crate) const HIT_END: char = '\u{3}';
 /// Most article matches a story search looks at (best ranked first).
 pub const MAX_ARTICLE_HITS: u32 = 1000;
 
+/// Page cache of a reader connection, in KiB (SQLite's negative
+/// `cache_size`): 32 MiB, where SQLite's default is 2.
+const READER_CACHE_KIB: i64 = -32 * 1024;
+
 /// Most results on one page.
 pub const MAX_PAGE: u32 = 200;
 
@@ -428,23 +431,30 @@ pub(crate) fn story_summary(
 ) -> Result<StorySummary> {
     // Only what a listing shows is decoded: a big story's brief is
     // megabytes, and building all of it cost more than the rest of a page.
+    // The outlets are borrowed from the brief's text and told apart with a
+    // set: a story of thousands of articles lists thousands of sources, and
+    // a copy and a scan of the outlets so far for each cost more than the
+    // rest of a search (8,721 sources: 80 ms).
     #[derive(serde::Deserialize)]
-    struct Listed {
+    struct Listed<'a> {
         summary: String,
-        sources: Vec<ListedSource>,
+        #[serde(borrow)]
+        sources: Vec<ListedSource<'a>>,
     }
     #[derive(serde::Deserialize)]
-    struct ListedSource {
-        outlet: String,
+    struct ListedSource<'a> {
+        #[serde(borrow)]
+        outlet: Cow<'a, str>,
     }
     let brief: Listed = serde_json::from_str(brief).map_err(|e| StoreError::Corrupt {
         what: format!("brief of story {id}"),
         detail: e.to_string(),
     })?;
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut outlets: Vec<String> = Vec::new();
-    for s in brief.sources {
-        if !outlets.contains(&s.outlet) {
-            outlets.push(s.outlet);
+    for s in &brief.sources {
+        if seen.insert(s.outlet.as_ref()) {
+            outlets.push(s.outlet.clone().into_owned());
         }
     }
     Ok(StorySummary {
@@ -494,6 +504,10 @@ impl Store {
         )
         .map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_err)?;
+        // A reader keeps the index pages it walks (a story search looks up
+        // a thousand hits' stories) instead of asking the OS for each again.
+        conn.pragma_update(None, "cache_size", READER_CACHE_KIB)
             .map_err(open_err)?;
         let found: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -608,7 +622,7 @@ impl Store {
             }),
             Some((c, _)) => return Err(wrong_cursor(c)),
         };
-        let matches = self.story_matches(words, prefix)?;
+        let mut matches = self.story_matches(words, prefix)?;
         let mut args: Vec<Value> = Vec::new();
         let conds = article_conditions(filter.into(), &mut args);
         let want = filter.offset as usize + limit + 1;
@@ -650,12 +664,16 @@ impl Store {
             return Ok(empty);
         }
         let list: Vec<String> = hits.iter().map(|h| h.seq.to_string()).collect();
-        let sql = format!(
-            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.first_seq IN ({})",
-            list.join(",")
-        );
-        let mut stmt = self.conn.prepare(&sql).context("reading found stories")?;
-        let mut rows = stmt.query([]).context("reading found stories")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {STORY_COLUMNS} FROM stories s
+                 WHERE s.first_seq IN (SELECT value FROM json_each(?1))"
+            ))
+            .context("reading found stories")?;
+        let mut rows = stmt
+            .query([format!("[{}]", list.join(","))])
+            .context("reading found stories")?;
         let mut by_seq: HashMap<i64, StorySummary> = HashMap::with_capacity(hits.len());
         while let Some(row) = rows.next().context("reading found stories")? {
             let (summary, first_seq) = read_story(row)?;
@@ -708,7 +726,7 @@ impl Store {
     fn story_matches(&self, words: &[&str], prefix: bool) -> Result<StoryMatches> {
         let own = match self.story_index()? {
             Some(index) => word_clauses(&index.reader, index.fields.text, words, prefix)?
-                .map(|clauses| (index, clauses)),
+                .map(|clauses| (index, BooleanQuery::new(clauses))),
             None => None,
         };
         let top = self.top_articles(words, prefix)?;
@@ -716,14 +734,21 @@ impl Store {
         let mut through: HashMap<u64, f32> = HashMap::new();
         if !top.is_empty() {
             let list: Vec<String> = top.iter().map(|h| h.seq.to_string()).collect();
-            let sql = format!(
-                "SELECT a.seq, s.first_seq FROM articles a JOIN stories s ON s.id = a.story_id
-                 WHERE a.seq IN ({})",
-                list.join(",")
-            );
-            let mut stmt = self.conn.prepare(&sql).context("finding hits' stories")?;
+            // Two narrow indexes answer this without reading an article or
+            // story row (migration 10); the list is bound as a JSON array,
+            // so the statement is prepared once.
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT a.seq, s.first_seq FROM articles a INDEXED BY articles_story_of
+                     JOIN stories s INDEXED BY stories_first_seq_of ON s.id = a.story_id
+                     WHERE a.seq IN (SELECT value FROM json_each(?1))",
+                )
+                .context("finding hits' stories")?;
             let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+                .query_map([format!("[{}]", list.join(","))], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                })
                 .context("finding hits' stories")?;
             let story_of = rows
                 .collect::<rusqlite::Result<HashMap<i64, i64>>>()
@@ -735,35 +760,18 @@ impl Store {
                 }
             }
         }
-        // Their own score counts too: each scores the better of the two.
-        if let Some((index, clauses)) = &own
-            && !through.is_empty()
-        {
-            let query = with_seqs(clauses, through.keys().copied(), Occur::Must, index);
-            for hit in best_after(&index.reader, index.fields.seq, &query, through.len(), None)
-                .map_err(search_error("searching stories"))?
-            {
-                if let Some(best) = through.get_mut(&hit.seq) {
-                    *best = best.max(hit.score);
-                }
-            }
-        }
+        let through_seqs: Arc<HashSet<u64>> = Arc::new(through.keys().copied().collect());
         let mut through: Vec<Ranked> = through
             .into_iter()
             .map(|(seq, score)| Ranked { score, seq })
             .collect();
         through.sort_by(Ranked::order);
-        // The other stories match by their own words alone.
-        let own = own.map(|(index, clauses)| {
-            let query = with_seqs(
-                &clauses,
-                through.iter().map(|h| h.seq),
-                Occur::MustNot,
-                &index,
-            );
-            (index, query)
-        });
-        Ok(StoryMatches { through, own })
+        Ok(StoryMatches {
+            through,
+            through_seqs,
+            scored: false,
+            own,
+        })
     }
 
     /// The article index's best [`MAX_ARTICLE_HITS`] for a story search.
@@ -1029,28 +1037,6 @@ fn read_story(row: &rusqlite::Row<'_>) -> Result<(StorySummary, i64)> {
     Ok((summary, row.get(7).context(READ)?))
 }
 
-/// `clauses` (a story index's word clauses) with the stories `seqs` either
-/// required (`Occur::Must`) or left out (`Occur::MustNot`).
-fn with_seqs(
-    clauses: &Clauses,
-    seqs: impl Iterator<Item = u64>,
-    occur: Occur,
-    index: &StoryIndex,
-) -> BooleanQuery {
-    let mut all: Clauses = clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
-    let terms: Vec<Term> = seqs
-        .map(|s| Term::from_field_u64(index.fields.seq, s))
-        .collect();
-    if !terms.is_empty() {
-        let set: Box<dyn Query> = Box::new(ConstScoreQuery::new(
-            Box::new(TermSetQuery::new(terms)),
-            0.0,
-        ));
-        all.push((occur, set));
-    }
-    BooleanQuery::new(all)
-}
-
 /// The stories a story search matches, in order: a story matches when one
 /// of the article index's best [`MAX_ARTICLE_HITS`] hits for the words is
 /// one of its articles, or when its own words (headline, summary, article
@@ -1059,16 +1045,47 @@ fn with_seqs(
 /// the last one it had, so each is listed once and a deep page costs what
 /// the first does.
 struct StoryMatches {
-    /// The stories reached through article hits, best first, each with the
-    /// better of its article and its own score.
+    /// The stories reached through article hits, best first, each with its
+    /// best article's score, and with its own score too once `scored`.
     through: Vec<Ranked>,
-    /// The story index and the query for the other stories' own words.
+    /// The `seq`s of `through`.
+    through_seqs: Arc<HashSet<u64>>,
+    /// Whether `through` holds the better of the two scores yet (the first
+    /// look at the story index records them).
+    scored: bool,
+    /// The story index and the query for the stories' own words.
     own: Option<(Arc<StoryIndex>, BooleanQuery)>,
 }
 
 impl StoryMatches {
     /// The best `n` matches after `after`.
-    fn after(&self, after: Option<Ranked>, n: usize) -> Result<Vec<Ranked>> {
+    fn after(&mut self, after: Option<Ranked>, n: usize) -> Result<Vec<Ranked>> {
+        let mut others = Vec::new();
+        if let Some((index, query)) = &self.own {
+            let collector = OwnMatches {
+                through: self.through_seqs.clone(),
+                keep: n,
+                after,
+                seq: index.fields.seq,
+            };
+            let found = index
+                .reader
+                .searcher()
+                .search(query, &collector)
+                .map_err(search_error("searching stories"))?;
+            if !self.scored {
+                let own: HashMap<u64, Score> =
+                    found.through.iter().map(|h| (h.seq, h.score)).collect();
+                for hit in &mut self.through {
+                    if let Some(&score) = own.get(&hit.seq) {
+                        hit.score = hit.score.max(score);
+                    }
+                }
+                self.through.sort_by(Ranked::order);
+            }
+            others = found.others;
+        }
+        self.scored = true;
         let mut out: Vec<Ranked> = self
             .through
             .iter()
@@ -1076,12 +1093,7 @@ impl StoryMatches {
             .take(n)
             .copied()
             .collect();
-        if let Some((index, query)) = &self.own {
-            out.extend(
-                best_after(&index.reader, index.fields.seq, query, n, after)
-                    .map_err(search_error("searching stories"))?,
-            );
-        }
+        out.extend(others);
         out.sort_by(Ranked::order);
         out.truncate(n);
         Ok(out)

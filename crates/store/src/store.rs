@@ -557,7 +557,7 @@ impl Store {
     pub fn each_story(&self, each: &mut dyn FnMut(StoryRow) -> bool) -> Result<()> {
         // Stories as the outer loop (`CROSS JOIN` fixes the order in
         // SQLite), in `first_seq` order by its index, each story's
-        // articles by `articles_by_story`: rows stream out in order with
+        // articles by `articles_in_story`: rows stream out in order with
         // no sort of the whole store first (the plain join sorted a million
         // rows before the first one: 2.8 s).
         let mut stmt = self

@@ -26,12 +26,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use rusqlite::{Connection, OptionalExtension, params};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+use tantivy::{DocId, Index, IndexWriter, Score, SegmentReader, TantivyDocument, Term};
 
-use crate::article_index::{ANALYZER, IndexKind, OpenIndex, OpenTable, search_error, writer_of};
+use crate::article_index::{
+    ANALYZER, Best, IndexKind, OpenIndex, OpenTable, Ranked, search_error, writer_of,
+};
 use crate::error::Context;
 use crate::{Result, StoreError};
 
@@ -393,5 +397,86 @@ impl StoryIndexer {
             self.pruned = self.position.rev;
         }
         Ok(self.position.rev)
+    }
+}
+
+/// One pass over the stories a story search's own-word query matches:
+/// each story of `through` (reached through article hits) has its own
+/// score recorded, to take the better of its two, and the best `keep` of
+/// the others after `after` are kept. One pass with a set in memory rather
+/// than two queries with the set as a term-set clause: such a clause walks
+/// the whole `seq` dictionary of every segment, which cost more than the
+/// scoring.
+pub(crate) struct OwnMatches {
+    pub through: Arc<HashSet<u64>>,
+    pub keep: usize,
+    pub after: Option<Ranked>,
+    pub seq: Field,
+}
+
+/// What [`OwnMatches`] finds: the best others after the cursor, best
+/// first, and the own scores of the `through` stories that match.
+#[derive(Debug, Default)]
+pub(crate) struct OwnFound {
+    pub others: Vec<Ranked>,
+    pub through: Vec<Ranked>,
+}
+
+pub(crate) struct OwnSegment {
+    through: Arc<HashSet<u64>>,
+    best: Best,
+    scored: Vec<Ranked>,
+    seqs: Column<u64>,
+}
+
+impl Collector for OwnMatches {
+    type Fruit = OwnFound;
+    type Child = OwnSegment;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<OwnSegment> {
+        Ok(OwnSegment {
+            through: self.through.clone(),
+            best: Best::new(self.keep, self.after),
+            scored: Vec::new(),
+            seqs: segment
+                .fast_fields()
+                .u64(segment.schema().get_field_name(self.seq))?,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(Vec<Ranked>, Vec<Ranked>)>) -> tantivy::Result<OwnFound> {
+        let mut best = Best::new(self.keep, self.after);
+        let mut through = Vec::new();
+        for (others, scored) in fruits {
+            others.into_iter().for_each(|h| best.offer(h));
+            through.extend(scored);
+        }
+        Ok(OwnFound {
+            others: best.into_sorted(),
+            through,
+        })
+    }
+}
+
+impl SegmentCollector for OwnSegment {
+    type Fruit = (Vec<Ranked>, Vec<Ranked>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(seq) = self.seqs.first(doc) else {
+            return;
+        };
+        if self.through.contains(&seq) {
+            self.scored.push(Ranked { score, seq });
+        } else {
+            self.best.offer(Ranked { score, seq });
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.best.into_sorted(), self.scored)
     }
 }

@@ -123,6 +123,7 @@ suite!(
     placements_and_merges_are_recorded_as_events,
     checkpoints_keep_the_newest_and_resolve_ids_by_prefix,
     cursors_visit_every_result_once,
+    merged_stories_are_searched_and_listed_whole,
 );
 
 // ---- data ---------------------------------------------------------------
@@ -1241,4 +1242,141 @@ fn cursors_visit_every_result_once(f: &Fixture) {
     if !by_offset {
         assert!(matches!(err, Err(StoreError::BadCursor(_))), "{err:?}");
     }
+}
+
+fn merged_stories_are_searched_and_listed_whole(f: &Fixture) {
+    let mut store = (f.open)();
+    // Two stories whose articles name the lighthouse in their bodies only
+    // (found through article hits), one that names it in its headline
+    // only (found by its own words), one that never does.
+    let a1 = article(
+        "l-a1",
+        "Keepers rescued",
+        "The lighthouse keepers were rescued at dawn.",
+        "Reuters",
+        10,
+    );
+    let b1 = article(
+        "l-b1",
+        "Storm at the cape",
+        "Waves hit the old lighthouse all night.",
+        "BBC",
+        20,
+    );
+    let c1 = article(
+        "l-c1",
+        "Museum opens",
+        "The museum opened its doors.",
+        "AP",
+        12,
+    );
+    let d1 = article(
+        "l-d1",
+        "Budget passed",
+        "Lawmakers approved the budget.",
+        "AP",
+        13,
+    );
+    store
+        .commit_batch(&Batch {
+            briefs: vec![
+                brief("s-a", "Rescue", &[&a1]),
+                brief("s-b", "Storm", &[&b1]),
+                brief("s-c", "Lighthouse museum", &[&c1]),
+                brief("s-d", "Budget", &[&d1]),
+            ],
+            articles: vec![
+                new(a1.clone(), "s-a"),
+                new(b1.clone(), "s-b"),
+                new(c1, "s-c"),
+                new(d1, "s-d"),
+            ],
+            ..Batch::default()
+        })
+        .unwrap();
+    store.index_articles(i64::MAX).unwrap();
+    let lighthouse = || StoryFilter {
+        q: q("lighthouse"),
+        ..StoryFilter::default()
+    };
+    assert_eq!(
+        stories_matching(store.as_ref(), lighthouse()),
+        ["s-a", "s-b", "s-c"]
+    );
+    // a2 joins s-a and its placement merges s-b into s-a.
+    let a2 = article(
+        "l-a2",
+        "Cape rescue",
+        "Boats reached the lighthouse.",
+        "AP",
+        15,
+    );
+    let mut joined = new(a2.clone(), "s-a");
+    joined.absorbed = vec!["s-b".into()];
+    store
+        .commit_batch(&Batch {
+            briefs: vec![brief("s-a", "Rescue at the cape", &[&a1, &b1, &a2])],
+            articles: vec![joined],
+            ..Batch::default()
+        })
+        .unwrap();
+    store.index_articles(i64::MAX).unwrap();
+    assert_eq!(
+        stories_matching(store.as_ref(), lighthouse()),
+        ["s-a", "s-c"]
+    );
+    let whole = store
+        .find_stories(&StoryFilter {
+            limit: 50,
+            ..lighthouse()
+        })
+        .unwrap();
+    let listed = store
+        .find_stories(&StoryFilter {
+            limit: 50,
+            ..StoryFilter::default()
+        })
+        .unwrap();
+    for page in [&whole, &listed] {
+        let merged = page
+            .items
+            .iter()
+            .find(|s| s.id.as_str() == "s-a")
+            .expect("the survivor is listed");
+        // The absorbed story's article and dates count, in arrival order.
+        let members: Vec<&str> = merged.articles.iter().map(|a| a.as_str()).collect();
+        assert_eq!(members, ["l-a1", "l-b1", "l-a2"]);
+        assert!(
+            merged
+                .first_published
+                .as_deref()
+                .is_some_and(|d| d.starts_with("2018-05-10")),
+            "{:?}",
+            merged.first_published
+        );
+        assert!(
+            merged
+                .last_published
+                .as_deref()
+                .is_some_and(|d| d.starts_with("2018-05-20")),
+            "{:?}",
+            merged.last_published
+        );
+        assert_eq!(merged.outlets, ["Reuters", "BBC", "AP"]);
+        assert!(page.items.iter().all(|s| s.id.as_str() != "s-b"));
+    }
+    // One story a page, by cursor: the same stories in the same order.
+    let walked = walk(|cursor| {
+        store
+            .find_stories(&StoryFilter {
+                limit: 1,
+                cursor,
+                ..lighthouse()
+            })
+            .unwrap()
+    });
+    let ids = |s: &[parallax_store::StorySummary]| -> Vec<String> {
+        s.iter().map(|s| s.id.0.clone()).collect()
+    };
+    assert_eq!(ids(&walked), ids(&whole.items));
 }
