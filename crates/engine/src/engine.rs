@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use parallax_brief::BriefConfig;
+use parallax_dedup::{DocInput, Fingerprint, Fingerprinter};
 use parallax_ingest::{Event, IngestError, IngestOptions, IngestWarning, Reader};
 use parallax_model::{Article, ArticleId, Brief, CopyLink, StoryEvent, StoryEventKind, StoryId};
-use parallax_dedup::{DocInput, Fingerprint, Fingerprinter};
 use parallax_store::{Backend, Batch, NewArticle, Store, StoredArticle, StoryRow};
 use parallax_stories::{ClusterConfig, Clusterer, Doc};
 use rayon::prelude::*;
@@ -558,7 +558,7 @@ impl Engine {
                     Event::Article(article) => {
                         Queued::Article(Box::new(analyse(article, cluster, fingerprinter)))
                     }
-                    other => Queued::Other(other),
+                    other => Queued::Other(Box::new(other)),
                 },
             )
             .collect();
@@ -589,7 +589,7 @@ impl Engine {
                         });
                     }
                 }
-                Queued::Other(event) => self.other_event(event, report, notify),
+                Queued::Other(event) => self.other_event(*event, report, notify),
             }
         }
         Ok(())
@@ -948,7 +948,7 @@ struct Pending {
 /// A read event waiting to be handled, its article analysed.
 enum Queued {
     Article(Box<Pending>),
-    Other(Event),
+    Other(Box<Event>),
 }
 
 /// Prepares `article` and computes everything about it that depends on it
