@@ -234,10 +234,32 @@ pub struct Index {
     openings: Vec<u64>,
     clock: i32,
     live: usize,
-    /// Scratch for [`Index::compare`].
+    /// Scratch for [`Index::compare`]: posting hits per article (indexed
+    /// by [`DocNo`], zero between calls) and the articles hit.
+    #[serde(skip)]
+    hit_counts: Vec<u8>,
     #[serde(skip)]
     hits: Vec<DocNo>,
+    /// Scratch for [`Index::compare`]: candidates already measured, to
+    /// reuse for their identical twins.
+    #[serde(skip)]
+    measured: Vec<Measured>,
 }
+
+/// A candidate's overlap with the article being compared, kept so that a
+/// later candidate with identical samples (an exact repost indexed again)
+/// reuses it instead of merging the same lists once more.
+#[derive(Debug, Clone, Copy)]
+struct Measured {
+    doc: DocNo,
+    shared: u32,
+    openings: Openings,
+}
+
+/// Twins measured per comparison at most: a repost flood has a handful
+/// of distinct texts among its candidates, and the list is scanned for
+/// every candidate.
+const MEASURED_KEPT: usize = 16;
 
 impl Default for Index {
     fn default() -> Self {
@@ -258,7 +280,9 @@ impl Index {
             openings: Vec::new(),
             clock: 0,
             live: 0,
+            hit_counts: Vec::new(),
             hits: Vec::new(),
+            measured: Vec::new(),
         }
     }
 
@@ -331,7 +355,9 @@ impl Index {
                 + self.id_bytes.capacity()
                 + self.sample_highs.capacity() * 4
                 + self.openings.capacity() * 8
-                + self.hits.capacity() * 4,
+                + self.hit_counts.capacity()
+                + self.hits.capacity() * 4
+                + self.measured.capacity() * std::mem::size_of::<Measured>(),
         }
     }
 
@@ -396,7 +422,13 @@ impl Index {
     /// The pairs the new article (`doc`, not yet stored) forms.
     fn compare(&mut self, doc: DocNo, meta: &DocMeta, sketch: &Sketch) -> Vec<Pair> {
         let mut hits = std::mem::take(&mut self.hits);
+        let mut counts = std::mem::take(&mut self.hit_counts);
+        let mut measured = std::mem::take(&mut self.measured);
         hits.clear();
+        measured.clear();
+        if counts.len() < self.docs.len() {
+            counts.resize(self.docs.len(), 0);
+        }
         let samples = &sketch.samples[..usize::from(meta.samples)];
         let fp_opening = sketch.opening;
         let query = posted(samples);
@@ -405,37 +437,59 @@ impl Index {
             .iter()
             .fold(0u64, |acc, &h| acc ^ self.postings.touch(key(h)));
         std::hint::black_box(touched);
+        // Hits are counted per article in place rather than collected and
+        // sorted: a text reposted n times has n postings under each of its
+        // samples, so the hits outnumber the articles hit twentyfold.
         for &h in query {
             self.postings
                 .for_each(key(h), self.config.max_postings, |d| {
                     if self.docs[d as usize].flags & EVICTED == 0 {
-                        hits.push(d);
+                        let count = &mut counts[d as usize];
+                        if *count == 0 {
+                            hits.push(d);
+                        }
+                        *count = count.saturating_add(1);
                     }
                 });
         }
         hits.sort_unstable();
         let mut pairs = Vec::new();
         let new_facts = facts(meta, doc);
-        let mut i = 0;
-        while i < hits.len() {
-            let d = hits[i];
-            let mut j = i;
-            while j < hits.len() && hits[j] == d {
-                j += 1;
-            }
-            let found = j - i;
-            i = j;
+        for &d in &hits {
+            let found = usize::from(std::mem::take(&mut counts[d as usize]));
             let m = self.docs[d as usize];
             let exact = meta.exact == m.exact && !samples.is_empty();
             if found < MIN_HITS && !exact {
                 continue;
             }
             let t = meta.threshold.min(m.threshold);
-            let theirs = self.samples_of(d);
             let ours = &samples[..count_under(samples, t)];
-            let theirs = &theirs[..theirs.partition_point(|&x| x <= t)];
-            let (shared, openings) =
-                shared_highs(ours, fp_opening, theirs, self.openings[d as usize]);
+            let all_theirs = self.samples_of(d);
+            let theirs = &all_theirs[..all_theirs.partition_point(|&x| x <= t)];
+            let their_opening = self.openings[d as usize];
+            // A twin of a candidate already measured (same threshold, same
+            // samples, same opening) shares exactly what it shared.
+            let twin = measured.iter().find(|e| {
+                let other = self.docs[e.doc as usize];
+                other.exact == m.exact
+                    && other.threshold == m.threshold
+                    && self.openings[e.doc as usize] == their_opening
+                    && self.samples_of(e.doc) == all_theirs
+            });
+            let (shared, openings) = match twin {
+                Some(e) => (e.shared, e.openings),
+                None => {
+                    let (shared, openings) = shared_highs(ours, fp_opening, theirs, their_opening);
+                    if measured.len() < MEASURED_KEPT {
+                        measured.push(Measured {
+                            doc: d,
+                            shared,
+                            openings,
+                        });
+                    }
+                    (shared, openings)
+                }
+            };
             let overlap = Overlap {
                 shared,
                 a_samples: ours.len() as f64,
@@ -460,6 +514,8 @@ impl Index {
             });
         }
         self.hits = hits;
+        self.hit_counts = counts;
+        self.measured = measured;
         pairs
     }
 

@@ -80,10 +80,18 @@ impl CopyDetector {
         let fp = self
             .fingerprinter
             .fingerprint(&DocInput::from_article(article));
-        self.add_fingerprint(&article.id, &fp)
+        self.add_fingerprinted(&article.id, &fp)
     }
 
-    fn add_fingerprint(&mut self, id: &ArticleId, fp: &Fingerprint) -> Vec<CopyLink> {
+    /// The settings fingerprints for [`Self::add_fingerprinted`] are made
+    /// with.
+    pub(crate) fn fingerprint_config(&self) -> Config {
+        *self.index.config()
+    }
+
+    /// [`Self::add`] for an article already fingerprinted (with a
+    /// [`Fingerprinter`] of [`Self::fingerprint_config`]).
+    pub(crate) fn add_fingerprinted(&mut self, id: &ArticleId, fp: &Fingerprint) -> Vec<CopyLink> {
         if let Some(published) = fp.published {
             self.clock.observe(published);
         }
@@ -129,7 +137,7 @@ impl CopyDetector {
                 )
                 .collect();
             for (a, fp) in chunk.iter().zip(&fps) {
-                links.extend(self.add_fingerprint(&a.id, fp));
+                links.extend(self.add_fingerprinted(&a.id, fp));
             }
         }
         links

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use parallax_brief::BriefConfig;
+use parallax_dedup::{DocInput, Fingerprint, Fingerprinter};
 use parallax_ingest::{Event, IngestError, IngestOptions, IngestWarning, Reader};
 use parallax_model::{Article, ArticleId, Brief, CopyLink, StoryEvent, StoryEventKind, StoryId};
 use parallax_store::{Backend, Batch, NewArticle, Store, StoredArticle, StoryRow};
@@ -457,6 +458,11 @@ impl Engine {
         let mut report = IngestReport::default();
         self.touched.clear();
         let mut pending: Vec<Pending> = Vec::new();
+        // What the reader produced since the last hand-over, in order: the
+        // articles are analysed together, on all cores, before any is
+        // placed (placement itself is sequential).
+        let mut queued: Vec<Event> = Vec::new();
+        let mut queued_articles = 0usize;
         let mut failure: Option<EngineError> = None;
         let mut reader = Reader::new(self.config.ingest.clone());
         for input in inputs {
@@ -464,34 +470,20 @@ impl Engine {
                 if failure.is_some() {
                     return;
                 }
-                match event {
-                    Event::Article(article) => {
-                        match self.accept(article, &mut report, notify) {
-                            Ok(Some(new)) => pending.push(new),
-                            Ok(None) => {}
-                            Err(e) => failure = Some(e),
-                        }
-                        if pending.len() >= self.config.batch_size {
-                            if let Err(e) = self.commit(&mut pending, &mut report, notify) {
-                                failure = Some(e);
-                            } else {
-                                notify(IngestNotice::Committed {
-                                    stored: report.stored,
-                                });
-                            }
-                        }
-                    }
-                    Event::Error(e) => {
-                        report.rejected += 1;
-                        notify(IngestNotice::Rejected(&e));
-                    }
-                    Event::Warning(w) => {
-                        report.warnings += 1;
-                        notify(IngestNotice::Warning(&w));
-                    }
-                    Event::FileSkipped { path, reason } => {
-                        report.skipped_files += 1;
-                        notify(IngestNotice::FileSkipped(&path, &reason));
+                let article = matches!(event, Event::Article(_));
+                if !article && queued.is_empty() {
+                    self.other_event(event, &mut report, notify);
+                    return;
+                }
+                queued.push(event);
+                if article {
+                    queued_articles += 1;
+                }
+                if queued_articles >= self.config.batch_size {
+                    queued_articles = 0;
+                    if let Err(e) = self.take_queued(&mut queued, &mut pending, &mut report, notify)
+                    {
+                        failure = Some(e);
                     }
                 }
             };
@@ -503,6 +495,7 @@ impl Engine {
                 return Err(e);
             }
         }
+        self.take_queued(&mut queued, &mut pending, &mut report, notify)?;
         self.commit(&mut pending, &mut report, notify)?;
         notify(IngestNotice::Committed {
             stored: report.stored,
@@ -516,24 +509,90 @@ impl Engine {
         Ok(report)
     }
 
-    /// Decides what happens to one read article; returns it, analysed,
-    /// when it is not stored yet.
-    fn accept(
+    /// Counts and reports a read event that is not an article.
+    fn other_event(
         &mut self,
-        mut article: Article,
+        event: Event,
         report: &mut IngestReport,
         notify: &mut dyn FnMut(IngestNotice<'_>),
-    ) -> Result<Option<Pending>> {
-        prepare(&mut article);
-        let hash = content_hash(&article);
-        if let Some(stored) = self.catalog.store.content_hash(&article.id)? {
-            count_known(&article, &hash, &stored, report, notify);
-            return Ok(None);
+    ) {
+        match event {
+            Event::Article(_) => {}
+            Event::Error(e) => {
+                report.rejected += 1;
+                notify(IngestNotice::Rejected(&e));
+            }
+            Event::Warning(w) => {
+                report.warnings += 1;
+                notify(IngestNotice::Warning(&w));
+            }
+            Event::FileSkipped { path, reason } => {
+                report.skipped_files += 1;
+                notify(IngestNotice::FileSkipped(&path, &reason));
+            }
         }
-        // Analysed here, outside the placement lock, so that other writers
-        // of a shared store wait only for placement itself.
-        let doc = doc_for(&article, &self.config.cluster);
-        Ok(Some(Pending { article, hash, doc }))
+    }
+
+    /// Analyses the queued articles on all cores (language, content hash,
+    /// clustering terms, copy fingerprint: each a pure function of the
+    /// article), then, in read order, reports the other events, counts the
+    /// articles already stored and adds the rest to `pending`, committing
+    /// every full batch.
+    fn take_queued(
+        &mut self,
+        queued: &mut Vec<Event>,
+        pending: &mut Vec<Pending>,
+        report: &mut IngestReport,
+        notify: &mut dyn FnMut(IngestNotice<'_>),
+    ) -> Result<()> {
+        if queued.is_empty() {
+            return Ok(());
+        }
+        let cluster = &self.config.cluster;
+        let fingerprints = self.detector.fingerprint_config();
+        let analysed: Vec<Queued> = std::mem::take(queued)
+            .into_par_iter()
+            .map_init(
+                || Fingerprinter::new(fingerprints),
+                |fingerprinter, event| match event {
+                    Event::Article(article) => {
+                        Queued::Article(Box::new(analyse(article, cluster, fingerprinter)))
+                    }
+                    other => Queued::Other(Box::new(other)),
+                },
+            )
+            .collect();
+        // One look-up for the lot; an id stored by a batch committed
+        // below, or by another writer meanwhile, is caught under the
+        // placement lock (`place`).
+        let ids: Vec<&ArticleId> = analysed
+            .iter()
+            .filter_map(|q| match q {
+                Queued::Article(p) => Some(&p.article.id),
+                Queued::Other(_) => None,
+            })
+            .collect();
+        let known = self.catalog.store.content_hashes(&ids)?;
+        drop(ids);
+        for item in analysed {
+            match item {
+                Queued::Article(new) => {
+                    if let Some(stored) = known.get(&new.article.id) {
+                        count_known(&new.article, &new.hash, stored, report, notify);
+                        continue;
+                    }
+                    pending.push(*new);
+                    if pending.len() >= self.config.batch_size {
+                        self.commit(pending, report, notify)?;
+                        notify(IngestNotice::Committed {
+                            stored: report.stored,
+                        });
+                    }
+                }
+                Queued::Other(event) => self.other_event(*event, report, notify),
+            }
+        }
+        Ok(())
     }
 
     /// Replays what other writers stored since this engine last looked, in
@@ -642,13 +701,19 @@ impl Engine {
         let mut copies: Vec<CopyLink> = Vec::new();
         // Merges this batch makes: absorbed story -> survivor.
         let mut merged: HashMap<StoryId, StoryId> = HashMap::new();
-        for Pending { article, hash, doc } in pending {
+        for Pending {
+            article,
+            hash,
+            doc,
+            fingerprint,
+        } in pending
+        {
             if let Some(stored) = known.get(&article.id) {
                 count_known(&article, &hash, stored, report, notify);
                 continue;
             }
             known.insert(article.id.clone(), hash.clone());
-            let links = self.detector.add(&article);
+            let links = self.detector.add_fingerprinted(&article.id, &fingerprint);
             report.copies += links.len();
             copies.extend(links.iter().cloned());
             links_of.push(links);
@@ -877,6 +942,33 @@ struct Pending {
     article: Article,
     hash: String,
     doc: Doc,
+    fingerprint: Fingerprint,
+}
+
+/// A read event waiting to be handled, its article analysed.
+enum Queued {
+    Article(Box<Pending>),
+    Other(Box<Event>),
+}
+
+/// Prepares `article` and computes everything about it that depends on it
+/// alone. Done outside the placement lock, so that other writers of a
+/// shared store wait only for placement itself.
+fn analyse(
+    mut article: Article,
+    cluster: &ClusterConfig,
+    fingerprinter: &mut Fingerprinter,
+) -> Pending {
+    prepare(&mut article);
+    let hash = content_hash(&article);
+    let doc = doc_for(&article, cluster);
+    let fingerprint = fingerprinter.fingerprint(&DocInput::from_article(&article));
+    Pending {
+        article,
+        hash,
+        doc,
+        fingerprint,
+    }
 }
 
 /// Counts an article whose id is stored (or earlier in the batch) already:
