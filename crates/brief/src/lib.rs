@@ -54,7 +54,7 @@ use rustc_hash::FxHashMap;
 use parallax_model::{Article, Brief, CopyLink, SourceRef, StoryId};
 use parallax_text::Analyzer;
 
-pub use profile::{Analysis, ArticleProfile};
+pub use profile::ArticleProfile;
 
 /// Knobs of the brief.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -276,35 +276,6 @@ impl Briefer {
     ) -> Brief {
         let profiles: Vec<ArticleProfile> =
             articles.iter().map(|a| ArticleProfile::new(a)).collect();
-        self.brief_profiles(story, articles, profiles, copies)
-    }
-
-    /// [`Self::brief_with_copies`] with each article's [`Analysis`] given
-    /// (`analyses[i]` must be [`Analysis::of`] `articles[i]`): a caller
-    /// briefing a story again keeps its articles' analyses rather than
-    /// analysing them for every brief. The brief is the same.
-    pub fn brief_analysed(
-        &self,
-        story: &StoryId,
-        articles: &[&Article],
-        analyses: &[Arc<Analysis>],
-        copies: &[CopyLink],
-    ) -> Brief {
-        let profiles: Vec<ArticleProfile> = articles
-            .iter()
-            .zip(analyses)
-            .map(|(a, analysis)| ArticleProfile::with(a, analysis.clone()))
-            .collect();
-        self.brief_profiles(story, articles, profiles, copies)
-    }
-
-    fn brief_profiles(
-        &self,
-        story: &StoryId,
-        articles: &[&Article],
-        profiles: Vec<ArticleProfile>,
-        copies: &[CopyLink],
-    ) -> Brief {
         let groups = copies::Groups::build(articles, copies);
         let sentences = summary::summarise(self, &profiles, self.config.words);
         let summary = sentences
@@ -414,40 +385,6 @@ mod tests {
             ["Quake hits Aceh", "Deadly earthquake in Indonesia"].contains(&brief.title.as_str())
         );
         assert_eq!(brief.sources.len(), 3);
-    }
-
-    #[test]
-    fn a_brief_from_kept_analyses_is_the_brief_from_the_articles() {
-        let a = article(
-            "a",
-            Some("Quake hits Aceh"),
-            "A magnitude 6.1 earthquake struck Aceh province on Tuesday, killing at least 22 people. \
-             \"We have lost everything,\" said Ahmad Yani, a resident.",
-        );
-        let b = article(
-            "b",
-            None,
-            "At least 25 people died when a 6.1 magnitude earthquake struck Aceh province on Tuesday.",
-        );
-        let mut briefer = Briefer::default();
-        for x in [&a, &b] {
-            // The terms observed are those the kept analysis holds.
-            assert_eq!(
-                Analysis::of(x).distinct_terms(),
-                Briefer::article_terms(x),
-                "{}",
-                x.id
-            );
-            briefer.observe(x);
-        }
-        let analyses = [Arc::new(Analysis::of(&a)), Arc::new(Analysis::of(&b))];
-        let direct = briefer.brief(&"s1".into(), &[&a, &b]);
-        let kept = briefer.brief_analysed(&"s1".into(), &[&a, &b], &analyses, &[]);
-        assert_eq!(
-            serde_json::to_string(&direct).expect("json"),
-            serde_json::to_string(&kept).expect("json")
-        );
-        assert!(!kept.facts.is_empty() || !kept.quotes.is_empty());
     }
 
     #[test]

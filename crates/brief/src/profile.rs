@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 use std::hash::Hasher;
-use std::sync::Arc;
 
 use parallax_model::{Article, Sentence};
 use parallax_text::{Analyzer, normalize, sentences};
@@ -30,14 +29,12 @@ pub struct SentenceProfile {
     pub words: usize,
 }
 
-/// What the brief reads of one article: its sentences analysed, plus the
-/// bigrams of its whole text (used to decide whether it carries a
-/// sentence). A pure function of the article, so a caller that briefs a
-/// story again and again may keep it and pass it back
-/// ([`crate::Briefer::brief_analysed`]) instead of analysing the article
-/// anew for every brief.
+/// An article split into analysed sentences, plus the bigrams of its
+/// whole text (used to decide whether it carries a sentence).
 #[derive(Debug, Clone)]
-pub struct Analysis {
+pub struct ArticleProfile<'a> {
+    /// The article.
+    pub article: &'a Article,
     /// Its sentences in order.
     pub sentences: Vec<SentenceProfile>,
     /// Stemmed title terms.
@@ -50,22 +47,6 @@ pub struct Analysis {
     /// an article holds a pair, thousands of times: a number, not two
     /// strings, per pair).
     pub bigrams: FxHashSet<u64>,
-}
-
-/// An article with its [`Analysis`] (reached through `Deref`:
-/// `profile.sentences`).
-#[derive(Debug, Clone)]
-pub struct ArticleProfile<'a> {
-    /// The article.
-    pub article: &'a Article,
-    analysis: Arc<Analysis>,
-}
-
-impl std::ops::Deref for ArticleProfile<'_> {
-    type Target = Analysis;
-    fn deref(&self) -> &Analysis {
-        &self.analysis
-    }
 }
 
 /// The key of the term pair `(a, b)` in [`ArticleProfile::bigrams`]: a
@@ -82,36 +63,6 @@ pub fn bigram_key(a: &str, b: &str) -> u64 {
 impl<'a> ArticleProfile<'a> {
     /// Analyses `article` with its language's analyser.
     pub fn new(article: &'a Article) -> Self {
-        Self::with(article, Arc::new(Analysis::of(article)))
-    }
-
-    /// `article` with `analysis`, which must be [`Analysis::of`] it.
-    pub fn with(article: &'a Article, analysis: Arc<Analysis>) -> Self {
-        Self { article, analysis }
-    }
-
-    /// The distinct terms of `article`'s title and body, sorted: what
-    /// [`Self::term_set`] of its profile holds, without building the rest
-    /// of the profile.
-    pub fn terms_of(article: &Article) -> Vec<String> {
-        let analyzer = Analyzer::for_article(article.lang.as_deref());
-        let body = &article.body;
-        let mut terms: Vec<String> = Vec::new();
-        for Sentence { span, .. } in sentences::split(body) {
-            terms.extend(analyzer.terms(&normalize::match_key(span.slice(body))));
-        }
-        if let Some(title) = article.title.as_deref() {
-            terms.extend(analyzer.terms(title));
-        }
-        terms.sort_unstable();
-        terms.dedup();
-        terms
-    }
-}
-
-impl Analysis {
-    /// Analyses `article` with its language's analyser.
-    pub fn of(article: &Article) -> Self {
         let analyzer = Analyzer::for_article(article.lang.as_deref());
         let body = &article.body;
         let sentences: Vec<SentenceProfile> = sentences::split(body)
@@ -145,6 +96,7 @@ impl Analysis {
             .map(|t| analyzer.terms(t))
             .unwrap_or_default();
         Self {
+            article,
             sentences,
             title_terms,
             english: analyzer.lang() == Some("en"),
@@ -152,16 +104,19 @@ impl Analysis {
         }
     }
 
-    /// The distinct terms of the title and body, sorted: what
-    /// [`ArticleProfile::terms_of`] gives for the article.
-    pub fn distinct_terms(&self) -> Vec<String> {
-        let mut terms: Vec<String> = self
-            .sentences
-            .iter()
-            .flat_map(|s| s.terms.iter())
-            .chain(self.title_terms.iter())
-            .cloned()
-            .collect();
+    /// The distinct terms of `article`'s title and body, sorted: what
+    /// [`Self::term_set`] of its profile holds, without building the rest
+    /// of the profile.
+    pub fn terms_of(article: &Article) -> Vec<String> {
+        let analyzer = Analyzer::for_article(article.lang.as_deref());
+        let body = &article.body;
+        let mut terms: Vec<String> = Vec::new();
+        for Sentence { span, .. } in sentences::split(body) {
+            terms.extend(analyzer.terms(&normalize::match_key(span.slice(body))));
+        }
+        if let Some(title) = article.title.as_deref() {
+            terms.extend(analyzer.terms(title));
+        }
         terms.sort_unstable();
         terms.dedup();
         terms

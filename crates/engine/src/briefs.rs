@@ -47,7 +47,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use parallax_brief::{Analysis, BriefConfig, Briefer, source_of};
+use parallax_brief::{BriefConfig, Briefer, source_of};
 use parallax_model::{Article, ArticleId, Brief, CopyLink, SourceRef, StoryId};
 use parallax_store::Backend;
 use rayon::prelude::*;
@@ -68,10 +68,6 @@ pub struct ProjectorConfig {
     /// Recent articles kept in memory for briefs; older ones are read back
     /// from the store when a brief needs them.
     pub cached_articles: usize,
-    /// Article analyses kept for briefs (those used most recently): a
-    /// story briefed again reuses its articles' analyses, above all its
-    /// earliest articles', which every brief of a big story reads.
-    pub cached_analyses: usize,
     /// Called after each flush that stored briefs (a server drops its
     /// response cache there).
     pub on_flush: Option<FlushHook>,
@@ -97,7 +93,6 @@ impl Default for ProjectorConfig {
             max_articles: 64,
             interval: Duration::from_secs(1),
             cached_articles: 50_000,
-            cached_analyses: 16_000,
             on_flush: None,
             quiet: None,
         }
@@ -460,42 +455,6 @@ impl ArticleCache {
     }
 }
 
-/// Article analyses by `seq`, the least recently used dropped first (near
-/// enough: two generations, a hit in the older one moving it to the newer,
-/// the older dropped whole when the newer is full).
-struct AnalysisCache {
-    newer: HashMap<i64, Arc<Analysis>>,
-    older: HashMap<i64, Arc<Analysis>>,
-    /// Most analyses in one generation.
-    generation: usize,
-}
-
-impl AnalysisCache {
-    fn new(capacity: usize) -> Self {
-        Self {
-            newer: HashMap::new(),
-            older: HashMap::new(),
-            generation: (capacity / 2).max(1),
-        }
-    }
-
-    fn get(&mut self, seq: i64) -> Option<Arc<Analysis>> {
-        if let Some(a) = self.newer.get(&seq) {
-            return Some(a.clone());
-        }
-        let a = self.older.remove(&seq)?;
-        self.put(seq, a.clone());
-        Some(a)
-    }
-
-    fn put(&mut self, seq: i64, analysis: Arc<Analysis>) {
-        if self.newer.len() >= self.generation {
-            self.older = std::mem::take(&mut self.newer);
-        }
-        self.newer.insert(seq, analysis);
-    }
-}
-
 /// The projection's state: the briefer's term statistics, every story's
 /// members, the stories due for a brief.
 pub(crate) struct Projector {
@@ -507,7 +466,6 @@ pub(crate) struct Projector {
     /// size a round.
     per_brief: Option<f64>,
     cache: ArticleCache,
-    analyses: AnalysisCache,
     /// `seq` of the latest article followed.
     position: i64,
     /// `seq` the store's article search index reaches.
@@ -522,7 +480,6 @@ impl Projector {
         Self {
             briefer: Briefer::new(config.brief.clone()),
             cache: ArticleCache::new(config.cached_articles.max(1)),
-            analyses: AnalysisCache::new(config.cached_analyses),
             config,
             stories: HashMap::new(),
             due: DueQueue::default(),
@@ -540,21 +497,15 @@ impl Projector {
     /// Follows committed articles, in `seq` order. Marks their stories due
     /// unless `due` is false (a replay of what is briefed already).
     fn follow(&mut self, placed: Vec<Placed>, due: bool) -> Result<()> {
-        // Each article is analysed once, on all cores (a pure function of
-        // the article): its terms are counted in order, and the analysis
-        // is kept for its story's next briefs.
-        let analysed: Vec<(Arc<Analysis>, Vec<String>)> = self.pool.install(|| {
+        // The term sets are a pure function of each article: computed on
+        // all cores, counted in order.
+        let terms: Vec<Vec<String>> = self.pool.install(|| {
             placed
                 .par_iter()
-                .map(|p| {
-                    let analysis = Analysis::of(&p.article);
-                    let terms = analysis.distinct_terms();
-                    (Arc::new(analysis), terms)
-                })
+                .map(|p| Briefer::article_terms(&p.article))
                 .collect()
         });
-        for (p, (analysis, terms)) in placed.into_iter().zip(analysed) {
-            self.analyses.put(p.seq, analysis);
+        for (p, terms) in placed.into_iter().zip(terms) {
             if due && self.due.is_empty() {
                 // Briefs are built as of their story's latest article, so
                 // from here on the briefer must be able to look back.
@@ -713,10 +664,8 @@ impl Projector {
             let sample = members.sample(self.config.max_articles);
             let mut ids: Option<Vec<&str>> = None;
             let mut articles = Vec::with_capacity(sample.len());
-            let mut analyses = Vec::with_capacity(sample.len());
             for &i in &sample {
                 let seq = members.seqs[i];
-                analyses.push(self.analyses.get(seq));
                 let article = match self.cache.by_seq.get(&seq) {
                     Some(a) => a.clone(),
                     None => {
@@ -743,57 +692,31 @@ impl Projector {
                 };
                 articles.push(article);
             }
-            jobs.push((story, articles, analyses));
+            jobs.push((story, articles));
         }
         let gathered = started.elapsed();
-        let read: usize = jobs.iter().map(|(_, a, _)| a.len()).sum();
-        let kept: usize = jobs
-            .iter()
-            .map(|(_, _, k)| k.iter().flatten().count())
-            .sum();
+        let read: usize = jobs.iter().map(|(_, a)| a.len()).sum();
         let stories = &self.stories;
         let briefer = &self.briefer;
-        // Analyses not kept are made here, in parallel, and kept after.
-        let analysed: Vec<(Brief, Vec<(i64, Arc<Analysis>)>)> = self.pool.install(|| {
+        let briefs: Vec<Brief> = self.pool.install(|| {
             jobs.par_iter()
-                .map(|(story, articles, kept)| {
+                .map(|(story, articles)| {
                     let members = &stories[story];
                     let point = *members.seqs.last().expect("a story has members");
                     let refs: Vec<&Article> = articles.iter().map(|a| a.as_ref()).collect();
-                    let mut made = Vec::new();
-                    let analyses: Vec<Arc<Analysis>> = refs
-                        .iter()
-                        .zip(kept)
-                        .zip(members.sample(self.config.max_articles))
-                        .map(|((article, kept), i)| match kept {
-                            Some(a) => a.clone(),
-                            None => {
-                                let a = Arc::new(Analysis::of(article));
-                                made.push((members.seqs[i], a.clone()));
-                                a
-                            }
-                        })
-                        .collect();
                     let sources = members.sources()?;
                     let links = links_among(&members.links()?, &members.seqs, &sources);
                     let mut brief = briefer
                         .as_of(point as u64)
-                        .brief_analysed(story, &refs, &analyses, &links);
+                        .brief_with_copies(story, &refs, &links);
                     if refs.len() < members.seqs.len() {
                         brief.sources = sources;
                     }
                     brief.seq = Some(point);
-                    Ok((brief, made))
+                    Ok(brief)
                 })
-                .collect::<Result<Vec<_>>>()
+                .collect::<Result<Vec<Brief>>>()
         })?;
-        let mut briefs = Vec::with_capacity(analysed.len());
-        for (brief, made) in analysed {
-            for (seq, analysis) in made {
-                self.analyses.put(seq, analysis);
-            }
-            briefs.push(brief);
-        }
         let built = started.elapsed();
         if !briefs.is_empty() {
             self.per_brief = Some(built.as_secs_f64() / briefs.len() as f64);
@@ -829,7 +752,6 @@ impl Projector {
         debug!(
             stories = briefs.len(),
             articles = read,
-            analyses_kept = kept,
             gathered = gathered.as_secs_f32(),
             built = built.as_secs_f32(),
             seconds = started.elapsed().as_secs_f32(),
