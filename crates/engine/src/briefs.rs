@@ -226,28 +226,193 @@ pub(crate) struct Placed {
 }
 
 /// A story's members as the projector knows them.
+///
+/// Kept packed: every member's [`SourceRef`] and the copy pairs are
+/// postcard records laid end to end in one buffer each, decoded only when
+/// the story is briefed. A million members as four strings each were most
+/// of what a checkpoint decoded on open (millions of small allocations);
+/// as bytes they are copied back in one piece.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Members {
     /// `seq` of each member, ascending.
     seqs: Vec<i64>,
     /// How each member is listed among the sources, in the same order.
-    sources: Vec<SourceRef>,
+    sources: Packed,
     /// Copy pairs found as members arrived (some may name an article of
     /// another story: the briefer leaves those out).
-    links: Vec<CopyLink>,
+    links: Packed,
+}
+
+/// Records encoded one after another.
+#[derive(Default)]
+struct Packed(Vec<u8>);
+
+impl serde::Serialize for Packed {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Packed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Packed;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> std::result::Result<Packed, E> {
+                Ok(Packed(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(
+                self,
+                v: Vec<u8>,
+            ) -> std::result::Result<Packed, E> {
+                Ok(Packed(v))
+            }
+        }
+        deserializer.deserialize_byte_buf(Bytes)
+    }
+}
+
+impl Packed {
+    fn push<T: serde::Serialize>(&mut self, record: &T) -> Result<()> {
+        postcard::to_io(record, &mut self.0)
+            .map(drop)
+            .map_err(|e| EngineError::Projection(format!("encoding a story member: {e}")))
+    }
+
+    /// The records, each decoded as `T` with the bytes it took.
+    fn records<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<Vec<(T, &'a [u8])>> {
+        let mut out = Vec::new();
+        let mut rest = self.0.as_slice();
+        while !rest.is_empty() {
+            let (record, after) = postcard::take_from_bytes::<T>(rest)
+                .map_err(|e| EngineError::Projection(format!("reading a story member: {e}")))?;
+            out.push((record, &rest[..rest.len() - after.len()]));
+            rest = after;
+        }
+        Ok(out)
+    }
+}
+
+/// A member's [`SourceRef`] as packed, read without copying its strings
+/// (the same postcard encoding: an [`ArticleId`] is its string).
+#[derive(serde::Deserialize)]
+struct SourceView<'a> {
+    article: &'a str,
+    #[allow(dead_code)]
+    outlet: &'a str,
+    #[allow(dead_code)]
+    title: Option<&'a str>,
+    #[allow(dead_code)]
+    published: Option<&'a str>,
+}
+
+/// A [`CopyLink`] as packed: every field written (the model's own
+/// encoding leaves out a missing evidence, which postcard cannot read
+/// back).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PackedLink {
+    copy: ArticleId,
+    original: ArticleId,
+    relation: parallax_model::CopyRelation,
+    score: f64,
+    evidence: Option<String>,
 }
 
 impl Members {
-    fn absorb(&mut self, other: Members) {
-        let mut merged: Vec<(i64, SourceRef)> = self
+    /// Adds the member at `seq` (later than every member so far).
+    fn push(&mut self, seq: i64, source: &SourceRef, links: Vec<CopyLink>) -> Result<()> {
+        self.seqs.push(seq);
+        self.sources.push(source)?;
+        for l in links {
+            self.links.push(&PackedLink {
+                copy: l.copy,
+                original: l.original,
+                relation: l.relation,
+                score: l.score,
+                evidence: l.evidence,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Every member's source entry, in order.
+    fn sources(&self) -> Result<Vec<SourceRef>> {
+        Ok(self
+            .sources
+            .records::<SourceRef>()?
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect())
+    }
+
+    /// The id of every member, in order, borrowed from the packed entries.
+    fn ids(&self) -> Result<Vec<&str>> {
+        Ok(self
+            .sources
+            .records::<SourceView>()?
+            .into_iter()
+            .map(|(s, _)| s.article)
+            .collect())
+    }
+
+    /// The copy pairs found as members arrived.
+    fn links(&self) -> Result<Vec<CopyLink>> {
+        Ok(self
+            .links
+            .records::<PackedLink>()?
+            .into_iter()
+            .map(|(l, _)| CopyLink {
+                copy: l.copy,
+                original: l.original,
+                relation: l.relation,
+                score: l.score,
+                evidence: l.evidence,
+            })
+            .collect())
+    }
+
+    /// Takes in the members of a story merged into this one, keeping
+    /// arrival order: the packed entries are moved as bytes.
+    fn absorb(&mut self, other: Members) -> Result<()> {
+        let mine = self.sources.records::<SourceView>()?;
+        let theirs = other.sources.records::<SourceView>()?;
+        if mine.len() != self.seqs.len() || theirs.len() != other.seqs.len() {
+            return Err(EngineError::Projection(
+                "a story's packed members do not match its articles".into(),
+            ));
+        }
+        let mut merged: Vec<(i64, &[u8])> = self
             .seqs
-            .drain(..)
-            .zip(self.sources.drain(..))
-            .chain(other.seqs.into_iter().zip(other.sources))
+            .iter()
+            .copied()
+            .zip(mine.into_iter().map(|(_, bytes)| bytes))
+            .chain(
+                other
+                    .seqs
+                    .iter()
+                    .copied()
+                    .zip(theirs.into_iter().map(|(_, bytes)| bytes)),
+            )
             .collect();
         merged.sort_by_key(|(seq, _)| *seq);
-        (self.seqs, self.sources) = merged.into_iter().unzip();
-        self.links.extend(other.links);
+        let mut sources = Vec::with_capacity(self.sources.0.len() + other.sources.0.len());
+        let mut seqs = Vec::with_capacity(merged.len());
+        for (seq, bytes) in merged {
+            seqs.push(seq);
+            sources.extend_from_slice(bytes);
+        }
+        self.seqs = seqs;
+        self.sources = Packed(sources);
+        self.links.0.extend_from_slice(&other.links.0);
+        Ok(())
     }
 
     /// Indexes of the members a brief reads: all of them, or the earliest
@@ -331,7 +496,7 @@ impl Projector {
 
     /// Follows committed articles, in `seq` order. Marks their stories due
     /// unless `due` is false (a replay of what is briefed already).
-    fn follow(&mut self, placed: Vec<Placed>, due: bool) {
+    fn follow(&mut self, placed: Vec<Placed>, due: bool) -> Result<()> {
         // The term sets are a pure function of each article: computed on
         // all cores, counted in order.
         let terms: Vec<Vec<String>> = self.pool.install(|| {
@@ -351,19 +516,18 @@ impl Projector {
             let mut members = self.stories.remove(&p.story).unwrap_or_default();
             for from in &p.absorbed {
                 if let Some(absorbed) = self.stories.remove(from) {
-                    members.absorb(absorbed);
+                    members.absorb(absorbed)?;
                 }
                 self.due.remove(from);
             }
-            members.seqs.push(p.seq);
-            members.sources.push(source_of(&p.article));
-            members.links.extend(p.links);
+            members.push(p.seq, &source_of(&p.article), p.links)?;
             self.stories.insert(p.story.clone(), members);
             if due {
                 self.due.insert(p.story);
             }
             self.cache.put(p.seq, p.article);
         }
+        Ok(())
     }
 
     /// Marks `story` due (its stored brief is behind it). Its latest
@@ -416,9 +580,16 @@ impl Projector {
             self.due = DueQueue::default();
             return Ok(());
         };
+        let started = Instant::now();
         type State = (i64, Briefer, HashMap<StoryId, Members>, Vec<StoryId>);
         let (position, briefer, stories, due): State = postcard::from_bytes(state)
             .map_err(|e| EngineError::Projection(format!("reading the brief state: {e}")))?;
+        debug!(
+            bytes = state.len(),
+            stories = stories.len(),
+            seconds = started.elapsed().as_secs_f32(),
+            "brief state decoded"
+        );
         self.position = position;
         self.briefer = briefer;
         self.stories = stories;
@@ -491,22 +662,33 @@ impl Projector {
                 continue;
             };
             let sample = members.sample(self.config.max_articles);
+            let mut ids: Option<Vec<&str>> = None;
             let mut articles = Vec::with_capacity(sample.len());
             for &i in &sample {
                 let seq = members.seqs[i];
                 let article = match self.cache.by_seq.get(&seq) {
                     Some(a) => a.clone(),
-                    None => Arc::new(
-                        store
-                            .article(&members.sources[i].article)?
-                            .ok_or_else(|| {
-                                EngineError::Projection(format!(
-                                    "article {} of story {story} is not in the store",
-                                    members.sources[i].article
-                                ))
-                            })?
-                            .article,
-                    ),
+                    None => {
+                        if ids.is_none() {
+                            ids = Some(members.ids()?);
+                        }
+                        let id = ids.as_ref().and_then(|ids| ids.get(i)).ok_or_else(|| {
+                            EngineError::Projection(format!(
+                                "story {story} lists fewer articles than it holds"
+                            ))
+                        })?;
+                        let id = ArticleId(id.to_string());
+                        Arc::new(
+                            store
+                                .article(&id)?
+                                .ok_or_else(|| {
+                                    EngineError::Projection(format!(
+                                        "article {id} of story {story} is not in the store"
+                                    ))
+                                })?
+                                .article,
+                        )
+                    }
                 };
                 articles.push(article);
             }
@@ -522,18 +704,19 @@ impl Projector {
                     let members = &stories[story];
                     let point = *members.seqs.last().expect("a story has members");
                     let refs: Vec<&Article> = articles.iter().map(|a| a.as_ref()).collect();
-                    let links = links_among(&members.links, &members.seqs, &members.sources);
+                    let sources = members.sources()?;
+                    let links = links_among(&members.links()?, &members.seqs, &sources);
                     let mut brief = briefer
                         .as_of(point as u64)
                         .brief_with_copies(story, &refs, &links);
                     if refs.len() < members.seqs.len() {
-                        brief.sources = members.sources.clone();
+                        brief.sources = sources;
                     }
                     brief.seq = Some(point);
-                    brief
+                    Ok(brief)
                 })
-                .collect()
-        });
+                .collect::<Result<Vec<Brief>>>()
+        })?;
         let built = started.elapsed();
         if !briefs.is_empty() {
             self.per_brief = Some(built.as_secs_f64() / briefs.len() as f64);
@@ -709,7 +892,7 @@ impl Projection {
     ) -> Result<()> {
         match self {
             Self::Inline(projector) => {
-                projector.follow(placed, due);
+                projector.follow(placed, due)?;
                 projector.flush(store, true).map(drop)
             }
             Self::Threaded { .. } => self.send(Message::Follow(placed, due)),
@@ -872,7 +1055,7 @@ fn project(
             }
         };
         match message {
-            Ok(Message::Follow(placed, due)) => projector.follow(placed, due),
+            Ok(Message::Follow(placed, due)) => projector.follow(placed, due)?,
             Ok(Message::MarkDue(stories)) => {
                 for story in stories {
                     projector.mark_due(story);
@@ -938,14 +1121,17 @@ mod tests {
     use super::*;
 
     fn members(seqs: &[i64]) -> Members {
-        Members {
-            seqs: seqs.to_vec(),
-            sources: seqs
-                .iter()
-                .map(|s| source_of(&Article::new(format!("a{s}").as_str(), "text")))
-                .collect(),
-            links: Vec::new(),
+        let mut members = Members::default();
+        for &s in seqs {
+            let article = Article {
+                title: (s % 2 == 0).then(|| format!("Title {s}")),
+                ..Article::new(format!("a{s}").as_str(), "text")
+            };
+            members
+                .push(s, &source_of(&article), Vec::new())
+                .expect("encodes");
         }
+        members
     }
 
     #[test]
@@ -1003,9 +1189,49 @@ mod tests {
     #[test]
     fn absorbing_a_story_keeps_members_in_arrival_order() {
         let mut a = members(&[1, 4, 9]);
-        a.absorb(members(&[2, 3, 10]));
+        a.absorb(members(&[2, 3, 10])).expect("absorbs");
         assert_eq!(a.seqs, vec![1, 2, 3, 4, 9, 10]);
-        let ids: Vec<&str> = a.sources.iter().map(|s| s.article.as_str()).collect();
+        let sources = a.sources().expect("decodes");
+        let ids: Vec<&str> = sources.iter().map(|s| s.article.as_str()).collect();
         assert_eq!(ids, ["a1", "a2", "a3", "a4", "a9", "a10"]);
+        assert_eq!(a.ids().expect("decodes"), ids);
+        assert_eq!(sources[1].title.as_deref(), Some("Title 2"));
+        assert_eq!(sources[2].title, None);
+    }
+
+    #[test]
+    fn packed_members_read_back_as_they_were_pushed_and_survive_a_checkpoint() {
+        let article = Article {
+            title: Some("Floods".into()),
+            published: Some("2024-03-01T10:00:00Z".parse().expect("a date")),
+            ..Article::new("b7", "Floods closed the road.")
+        };
+        let link = |evidence: Option<&str>| CopyLink {
+            copy: "b7".into(),
+            original: "b2".into(),
+            relation: parallax_model::CopyRelation::NearDuplicate,
+            score: 0.875,
+            evidence: evidence.map(str::to_owned),
+        };
+        let mut m = members(&[2]);
+        m.push(
+            7,
+            &source_of(&article),
+            vec![link(Some("date")), link(None)],
+        )
+        .expect("encodes");
+        let bytes = postcard::to_stdvec(&m).expect("encodes");
+        let back: Members = postcard::from_bytes(&bytes).expect("decodes");
+        assert_eq!(back.seqs, vec![2, 7]);
+        assert_eq!(back.sources().expect("decodes")[1], source_of(&article));
+        assert_eq!(
+            back.links().expect("decodes"),
+            vec![link(Some("date")), link(None)]
+        );
+        // Damaged bytes are an error, never a panic.
+        let mut cut = back;
+        cut.sources.0.truncate(cut.sources.0.len() - 3);
+        assert!(cut.sources().is_err());
+        assert!(cut.absorb(members(&[9])).is_err());
     }
 }

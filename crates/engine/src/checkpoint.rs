@@ -43,8 +43,10 @@ const MAGIC: &[u8; 8] = b"PXCHECK\x01";
 /// another format is skipped (the store is replayed instead). Format 2
 /// keeps the clusterer and the copy detector as two parts, so they are
 /// encoded and decoded at the same time. Format 3: the copy detector's
-/// index keeps which samples come from each article's opening.
-const FORMAT: u32 = 3;
+/// index keeps which samples come from each article's opening. Format 4:
+/// the projection keeps each story's sources and copy pairs packed as
+/// bytes.
+const FORMAT: u32 = 4;
 
 const HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
 
